@@ -1,0 +1,194 @@
+"""The record: pupils, staff, encounters, conversation sessions and career-profile entries.
+
+Plain SQLAlchemy (1.4, 2.0 style); no Flask, no Rasa. Times are naive UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String,
+                        Table, Text)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+# Vocabulary of stored values (ids kept in sync with ../shared/spec/vocabulary.yml).
+CONVERSATIONS = ("interests", "debrief", "aspirations")
+PROVENANCES = ("independent", "prompted", "supported", "interpreted", "adult_view")
+INPUT_MODES = ("touch", "speech", "typed", "keyboard", "switch")
+RATINGS = ("like", "not_sure", "dont_like")
+ROLES = ("admin", "careers_lead", "advocate")
+ENTRY_STATUSES = ("draft", "confirmed", "discarded")
+ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood")
+SESSION_STATUSES = ("created", "active", "finished", "stopped")
+
+
+def utcnow() -> datetime:
+    """Now, as naive UTC (the same on SQLite and PostgreSQL)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    """An opaque id for sessions and entries (never guessable from another)."""
+    return uuid.uuid4().hex
+
+
+staff_groups = Table(
+    "staff_groups",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+)
+
+encounter_pupils = Table(
+    "encounter_pupils",
+    Base.metadata,
+    Column("encounter_id", ForeignKey("encounters.id", ondelete="CASCADE"), primary_key=True),
+    Column("pupil_id", ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Group(Base):
+    """A class or tutor group; advocates see the pupils of their groups."""
+
+    __tablename__ = "groups"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False, unique=True)
+    pupils = relationship("Pupil", back_populates="group")
+
+
+class Staff(Base):
+    """A member of staff who logs in: administrator, careers lead/SENCo or advocate."""
+
+    __tablename__ = "staff"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(200), nullable=False, unique=True)
+    display_name = Column(String(200), nullable=False)
+    role = Column(String(20), nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    groups = relationship("Group", secondary=staff_groups)
+
+
+class Pupil(Base):
+    """A pupil with an EHCP whose voice the record keeps."""
+
+    __tablename__ = "pupils"
+    id = Column(Integer, primary_key=True)
+    given_name = Column(String(100), nullable=False)
+    family_name = Column(String(100), nullable=False, default="")
+    year_group = Column(String(20), nullable=True)
+    group_id = Column(ForeignKey("groups.id", ondelete="SET NULL"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    group = relationship("Group", back_populates="pupils")
+    profile = relationship("CommunicationProfile", uselist=False, back_populates="pupil",
+                           cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class CommunicationProfile(Base):
+    """How a pupil communicates: symbols, board size, voice, input modes."""
+
+    __tablename__ = "communication_profiles"
+    id = Column(Integer, primary_key=True)
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, unique=True)
+    symbol_set = Column(String(50), nullable=False, default="openmoji")
+    cards_per_board = Column(Integer, nullable=False, default=6)
+    voice = Column(String(50), nullable=False, default="en-gb")
+    speech_rate = Column(Integer, nullable=False, default=140)
+    auto_speak = Column(Boolean, nullable=False, default=True)
+    input_modes = Column(JSON, nullable=False, default=lambda: ["touch", "typed"])
+    pupil = relationship("Pupil", back_populates="profile")
+
+
+class Encounter(Base):
+    """A careers encounter (visit, talk, fair...) with the Gatsby benchmarks it evidences."""
+
+    __tablename__ = "encounters"
+    id = Column(Integer, primary_key=True)
+    type = Column(String(50), nullable=False)
+    title = Column(String(200), nullable=False)
+    date = Column(Date, nullable=False)
+    place = Column(String(200), nullable=False, default="")
+    provider = Column(String(200), nullable=False, default="")
+    notes = Column(Text, nullable=False, default="")
+    gatsby_benchmarks = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    pupils = relationship("Pupil", secondary=encounter_pupils)
+
+
+class ConversationSession(Base):
+    """One conversation with one pupil on one tablet.
+
+    `rasa_sender_id` is what Rasa sees; the tablet holds only a token scoped to this row.
+    `dialogue_state` is the conversation's place (written with the entries of each turn).
+    """
+
+    __tablename__ = "conversation_sessions"
+    id = Column(String(32), primary_key=True, default=new_id)
+    rasa_sender_id = Column(String(32), nullable=False, unique=True, default=new_id)
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, index=True)
+    conversation = Column(String(20), nullable=False)
+    encounter_id = Column(ForeignKey("encounters.id", ondelete="SET NULL"), nullable=True)
+    started_by_id = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+    adult_present = Column(Boolean, nullable=False, default=True)
+    adult_name = Column(String(200), nullable=False, default="")
+    status = Column(String(20), nullable=False, default="created")
+    tablet_token_hash = Column(String(64), nullable=True, unique=True)
+    tablet_token_expires = Column(DateTime, nullable=True)
+    dialogue_state = Column(JSON, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    ended_at = Column(DateTime, nullable=True)
+    pupil = relationship("Pupil")
+    encounter = relationship("Encounter")
+    started_by = relationship("Staff")
+
+
+class Entry(Base):
+    """A career-profile entry: one answer, in the pupil's words, with its provenance."""
+
+    __tablename__ = "entries"
+    id = Column(String(32), primary_key=True, default=new_id)
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"),
+                        nullable=True, index=True)
+    moment = Column(String(20), nullable=False)
+    step = Column(String(40), nullable=False)
+    question = Column(Text, nullable=False)
+    answer_kind = Column(String(20), nullable=False)
+    concept_ids = Column(JSON, nullable=False, default=list)
+    stance = Column(String(20), nullable=True)
+    rating = Column(String(20), nullable=True)
+    words = Column(Text, nullable=True)
+    input_mode = Column(String(20), nullable=False)
+    provenance = Column(String(20), nullable=False)
+    adult_name = Column(String(200), nullable=False, default="")
+    symbol_set = Column(String(50), nullable=True)
+    status = Column(String(20), nullable=False, default="draft")
+    status_reason = Column(Text, nullable=True)
+    checked_back = Column(Boolean, nullable=False, default=False)
+    confirmed_by = Column(String(50), nullable=True)
+    recalls_entry_id = Column(ForeignKey("entries.id", ondelete="SET NULL"), nullable=True)
+    encounter_id = Column(ForeignKey("encounters.id", ondelete="SET NULL"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    confirmed_at = Column(DateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    """Who viewed, exported, changed or erased which pupil's record, and when."""
+
+    __tablename__ = "audit_events"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    staff_id = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+    action = Column(String(50), nullable=False)
+    pupil_id = Column(Integer, nullable=True, index=True)
+    detail = Column(Text, nullable=False, default="")

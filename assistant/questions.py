@@ -1,0 +1,211 @@
+"""The three conversations as plans of questions, and how answers are put into words.
+
+Questions are short and concrete. Ratings use the three-point scale, never a leading
+yes/no; yes/no is kept for checking back ("You like cooking. Is that right?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from symbols.catalogue import Concept
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a conversation."""
+
+    id: str
+    question: str                   # may hold {place}: the encounter's title
+    simple: str                     # the plainer wording used after a misunderstanding
+    board: str                      # choice | feelings | scale
+    types: tuple[str, ...]          # concept types that answer it ("*": any)
+    cards: tuple[str, ...] = ()     # answer cards in priority order (the profile sets how many)
+    stance: str = ""                # how an answer is put into words (see describe)
+
+    def text(self, place: str) -> str:
+        return self.question.format(place=place)
+
+
+PLANS: dict[str, tuple[Step, ...]] = {
+    "interests": (
+        Step("likes", "What do you like doing?", "What do you like?", "choice", ("interest",),
+             ("cooking", "animals", "football", "music", "art", "computers", "video_games",
+              "gardening", "swimming", "dance", "transport", "shops"), "like"),
+        Step("dislikes", "What don't you like doing?", "What do you not like?", "choice",
+             ("interest", "sensory"),
+             ("noisy", "crowded", "cleaning", "sport", "reading", "maths", "shops", "cooking",
+              "bright"), "dont_like"),
+        Step("good_at", "What are you good at?", "What can you do well?", "choice", ("interest",),
+             ("art", "computers", "cooking", "sport", "music", "reading", "maths", "building",
+              "animals"), "good_at"),
+        Step("help_needed", "What do you find hard? What help do you need?",
+             "What help do you need?", "choice", ("support", "interest"),
+             ("someone_with_me", "quiet_space", "reading_help", "breaks", "extra_time",
+              "step_by_step", "visual_timetable", "travel_help", "money_help"), "need"),
+        Step("important", "What is important to you?", "What matters to you?", "choice", ("*",),
+             ("with_family", "with_friends", "animals", "music", "outdoors", "sport",
+              "video_games", "caring", "films_tv"), "important"),
+    ),
+    "debrief": (
+        Step("feeling", "How did you feel at {place}?", "How did you feel?", "feelings",
+             ("feeling",),
+             ("happy", "excited", "calm", "worried", "unsure", "overwhelmed", "proud", "scared",
+              "sad", "bored", "tired", "angry"), "felt"),
+        Step("liked", "What did you like at {place}?", "What was good?", "choice",
+             ("interest", "job", "sensory", "feeling"),
+             ("animals", "cooking", "computers", "shops", "cafe", "building", "cars", "caring",
+              "quiet", "outdoors", "office", "gardening"), "liked"),
+        Step("hard", "What was hard at {place}?", "What was not good?", "choice",
+             ("sensory", "feeling", "support", "interest"),
+             ("noisy", "crowded", "overwhelmed", "bright", "tired", "worried", "smelly", "hot",
+              "cold"), "hard"),
+        Step("again", "What do you think about going to {place} again?", "Go there again?",
+             "scale", ("rating",), (), "again"),
+        Step("do_job", "What do you think about doing a job like that?", "A job like that?",
+             "scale", ("rating",), (), "do_job"),
+    ),
+    "aspirations": (
+        Step("work_learning", "When you leave school, what would you like to do?",
+             "After school, what next?", "choice", ("pathway", "job", "interest"),
+             ("college", "paid_job", "supported_internship", "apprenticeship", "sixth_form",
+              "volunteering", "supported_employment", "specialist_college", "day_centre",
+              "university", "own_business"), "aspire"),
+        Step("job", "What job would you like to do?", "What job?", "choice", ("job",),
+             ("chef", "shop_worker", "animal_carer", "gardener", "mechanic", "driver", "carer",
+              "cafe_worker", "hairdresser", "builder", "office_worker", "it_worker"), "aspire"),
+        Step("living", "Where would you like to live when you are older?",
+             "Where will you live?", "choice", ("living",),
+             ("with_family", "on_my_own", "supported_living", "with_friends", "with_partner"),
+             "live"),
+        Step("community", "What would you like to do with your friends?",
+             "What do you do with friends?", "choice", ("interest",),
+             ("films_tv", "video_games", "music", "dance", "sport", "shops", "cafe", "drama",
+              "swimming"), "community"),
+        Step("health", "What helps you to feel healthy and happy?", "What keeps you well?",
+             "choice", ("interest", "support"),
+             ("outdoors", "sport", "swimming", "football", "bikes", "dance", "cooking", "breaks",
+              "quiet_space"), "health"),
+    ),
+}
+
+# The recall question for an answer from an earlier session, on the three-point scale.
+RECALL_STEP = Step("recall", "What do you think about {place} now?", "{place} now?", "scale",
+                   ("rating",), (), "recall")
+
+INTRODUCTIONS = {
+    "interests": "Hello {name}! Let's talk about you and what you like.",
+    "debrief": "Hello {name}! Let's talk about {place}.",
+    "aspirations": "Hello {name}! Let's talk about when you leave school.",
+}
+
+RATING_CLAUSES = {
+    "again": {"like": "you would like to go again",
+              "not_sure": "you are not sure about going again",
+              "dont_like": "you would not like to go again"},
+    "do_job": {"like": "you would like a job like that",
+               "not_sure": "you are not sure about a job like that",
+               "dont_like": "you would not like a job like that"},
+    "recall": {"like": "you like {x}",
+               "not_sure": "you are not sure about {x}",
+               "dont_like": "you don't like {x}"},
+}
+
+# Stances whose answer is a like or dislike; the pupil's own words may turn one into the other.
+LIKE_STANCES = {"like": "like", "dont_like": "dont_like"}
+
+FEELING_PHRASES = {"overwhelmed": "that it was too much", "unsure": "not sure"}
+
+
+def steps_for(conversation: str) -> tuple[Step, ...]:
+    """The questions of one conversation, in order."""
+    return PLANS[conversation]
+
+
+def plain_label(concept: Concept) -> str:
+    """A concept's label as it reads inside a sentence said to the pupil."""
+    label = concept.label
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        label = label[0].lower() + label[1:]
+    label = re.sub(r"\bmy\b", "your", label)
+    label = re.sub(r"\bme\b", "you", label)
+    return label
+
+
+def join_words(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _with_article(label: str) -> str:
+    return ("an " if label[:1].lower() in "aeiou" else "a ") + label
+
+
+def _clause_for(stance: str, concept: Concept) -> str:
+    x = plain_label(concept)
+    if stance == "important":
+        return f"{x} is important to you"
+    if concept.type == "feeling":
+        return "you felt " + FEELING_PHRASES.get(concept.id, x)
+    if concept.type == "sensory":
+        if stance == "dont_like":
+            return f"you don't like it when it is {x}"
+        return ("it was " + x) if stance == "hard" else ("you liked that it was " + x)
+    if concept.type == "support":
+        if stance == "health":
+            return f"{x} helps you feel well"
+        return ("you needed " if stance == "hard" else "you need ") + x
+    if concept.type == "job":
+        if stance in ("liked",):
+            return "you liked the job of " + x
+        return "you would like to be " + _with_article(x)
+    if concept.type == "pathway":
+        return "after school you would like: " + x
+    if concept.type == "living":
+        return "you would like to live " + x
+    if concept.type == "rating":
+        return {"like": "you like it", "not_sure": "you are not sure", "dont_like": "you don't like it"}[concept.id]
+    return {
+        "like": "you like {x}", "dont_like": "you don't like {x}", "good_at": "you are good at {x}",
+        "need": "you find {x} hard", "important": "{x} is important to you",
+        "liked": "you liked {x}", "hard": "{x} was hard", "aspire": "you are interested in {x}",
+        "community": "with your friends you would like {x}", "health": "{x} helps you feel well",
+    }.get(stance, "you said {x}").format(x=x)
+
+
+def describe(stance: str, concepts: list[Concept]) -> str:
+    """Put an answer into a second-person clause: 'you like cooking and football'.
+
+    Concepts of the same kind are joined into one clause; different kinds into several.
+    """
+    groups: dict[str, list[Concept]] = {}
+    for concept in concepts:
+        key = concept.type if concept.type in ("interest", "job") else concept.id
+        groups.setdefault(key, []).append(concept)
+    clauses = []
+    for members in groups.values():
+        if len(members) > 1 and members[0].type == "interest":
+            fake = Concept(id="", type="interest", label=join_words([plain_label(m) for m in members]),
+                           symbol="", alt="")
+            clauses.append(_clause_for(stance, fake))
+        else:
+            clauses.extend(_clause_for(stance, m) for m in members)
+    return join_words(clauses)
+
+
+def describe_rating(stance: str, rating: str, subject: str = "") -> str:
+    """A rating on the scale as a clause: 'you would like to go again'."""
+    return RATING_CLAUSES[stance][rating].format(x=subject)
+
+
+def describe_words(words: str) -> str:
+    """An answer kept only in the pupil's words."""
+    return f'you said "{words}"'
+
+
+def sentence(clause: str) -> str:
+    """Capitalise a clause into a sentence."""
+    return clause[:1].upper() + clause[1:] + "."

@@ -1,0 +1,85 @@
+"""Conversation sessions: started by staff for one pupil, reached by a tablet token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.errors import InvalidInput, NotFound, SessionClosed
+from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, utcnow
+from assistant.pupils import pupil_for
+from assistant.unit_of_work import transaction
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
+                  encounter_id: int | None = None, adult_present: bool = True,
+                  adult_name: str = "", token_hours: int = 12) -> tuple[ConversationSession, str]:
+    """Open a session for a pupil; return it and the tablet token (shown once, stored hashed)."""
+    if conversation not in CONVERSATIONS:
+        raise InvalidInput(f"Choose a conversation: {', '.join(CONVERSATIONS)}.")
+    if len(adult_name or "") > 200:
+        raise InvalidInput("The adult's name is too long.")
+    pupil = pupil_for(db, staff, pupil_id)
+    encounter = None
+    if encounter_id is not None:
+        encounter = db.get(Encounter, encounter_id) if isinstance(encounter_id, int) else None
+        if encounter is None:
+            raise NotFound("No such encounter.")
+    if conversation == "debrief" and encounter is None:
+        raise InvalidInput("A debrief is about an encounter: choose one.")
+    token = secrets.token_urlsafe(24)
+    with transaction(db):
+        session = ConversationSession(
+            pupil_id=pupil.id, conversation=conversation, encounter=encounter,
+            started_by_id=staff.id, adult_present=bool(adult_present),
+            adult_name=(adult_name or (staff.display_name if adult_present else "")).strip(),
+            tablet_token_hash=_hash(token),
+            tablet_token_expires=utcnow() + timedelta(hours=token_hours),
+        )
+        db.add(session)
+    return session, token
+
+
+def session_for_token(db: Session, token: str) -> ConversationSession:
+    """The session a tablet token opens; NotFound if unknown or expired."""
+    if not token or len(token) > 200:
+        raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
+    session = db.execute(select(ConversationSession)
+                         .where(ConversationSession.tablet_token_hash == _hash(token))
+                         ).scalar_one_or_none()
+    if session is None or session.tablet_token_expires < utcnow():
+        raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
+    return session
+
+
+def session_by_sender(db: Session, sender_id: str) -> ConversationSession:
+    """The session Rasa knows by this sender id."""
+    session = db.execute(select(ConversationSession)
+                         .where(ConversationSession.rasa_sender_id == sender_id)
+                         ).scalar_one_or_none()
+    if session is None:
+        raise NotFound("No such conversation session.")
+    return session
+
+
+def session_for_staff(db: Session, staff: Staff, session_id: str) -> ConversationSession:
+    """A session of a pupil this member of staff may see."""
+    session = db.get(ConversationSession, session_id) if isinstance(session_id, str) else None
+    if session is None:
+        raise NotFound("No such session.")
+    pupil_for(db, staff, session.pupil_id)
+    return session
+
+
+def ensure_open(session: ConversationSession) -> None:
+    """SessionClosed if nothing more may be said in this session."""
+    if session.status in ("finished", "stopped"):
+        raise SessionClosed("This session has finished. Thank you!")

@@ -1,0 +1,80 @@
+"""Taking a turn of a conversation: run the engine, then write its entries and the new
+state in one transaction, before the reply goes back to the pupil."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from assistant.dialogue import Context, Engine, Turn
+from assistant.entries import earlier_confirmed
+from assistant.errors import InvalidInput
+from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession, Entry, utcnow
+from assistant.pupils import profile_of
+from assistant.unit_of_work import transaction
+from symbols.catalogue import Catalogue
+
+log = logging.getLogger(__name__)
+
+TURN_KINDS = ("start", "answer", "fallback", "repeat", "skip", "stop")
+
+
+def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
+              turn: Turn | None = None) -> list[dict]:
+    """Play one turn of the session Rasa knows as `sender_id`; return the bot messages."""
+    if kind not in TURN_KINDS:
+        raise InvalidInput(f"Unknown turn {kind!r}.")
+    if turn is not None:
+        _check_turn(turn)
+    with transaction(db):
+        session = db.execute(select(ConversationSession)
+                             .where(ConversationSession.rasa_sender_id == sender_id)
+                             .with_for_update()).scalar_one_or_none()
+        if session is None:
+            raise InvalidInput("This conversation has no session.")
+        engine = Engine(_context(db, catalogue, session, kind), session.dialogue_state)
+        reply = engine.start() if kind == "start" else \
+            getattr(engine, kind)(turn) if kind in ("answer", "fallback", "stop") else \
+            getattr(engine, kind)()
+        now = utcnow()
+        for fields in reply.new_entries:
+            db.add(Entry(pupil_id=session.pupil_id, session_id=session.id,
+                         encounter_id=session.encounter_id, **fields))
+        db.flush()
+        for entry_id, changes in reply.entry_updates:
+            entry = db.get(Entry, entry_id)
+            for key, value in changes.items():
+                setattr(entry, key, value)
+            if changes.get("status") == "confirmed":
+                entry.confirmed_at = now
+        session.dialogue_state = reply.state
+        flag_modified(session, "dialogue_state")
+        if reply.session_status:
+            session.status = reply.session_status
+            if reply.session_status in ("finished", "stopped"):
+                session.ended_at = now
+    return reply.messages
+
+
+def _check_turn(turn: Turn) -> None:
+    if turn.provenance not in PROVENANCES:
+        raise InvalidInput(f"Unknown provenance {turn.provenance!r}.")
+    if turn.input_mode not in INPUT_MODES:
+        raise InvalidInput(f"Unknown input mode {turn.input_mode!r}.")
+
+
+def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:
+    pupil = session.pupil
+    profile = profile_of(pupil)
+    earlier = earlier_confirmed(db, pupil.id, session.id) \
+        if kind == "start" and not session.dialogue_state else []
+    return Context(
+        catalogue=catalogue, conversation=session.conversation, pupil_name=pupil.given_name,
+        cards_per_board=profile.cards_per_board,
+        place=session.encounter.title if session.encounter else "the visit",
+        adult_name=session.adult_name if session.adult_present else "",
+        symbol_set=profile.symbol_set, earlier=earlier,
+    )

@@ -1,0 +1,34 @@
+"""Alembic environment: migrates the database named by the settings (or -x url=...)."""
+
+from alembic import context
+
+from assistant.db import make_engine
+from assistant.models import Base
+from assistant.settings import load_settings
+
+config = context.config
+url = context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get("url") \
+    or load_settings()["DATABASE_URL"]
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True,
+                      render_as_batch=url.startswith("sqlite"))
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=Base.metadata,
+                          render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
