@@ -1,0 +1,85 @@
+"""Rasa component that turns the pupil's words into catalogue concept entities.
+
+It runs after DIETClassifier, reads the spaCy tokens and lemmas of the message and the
+classifier's intent, asks assistant.concept_matcher.ConceptMatcher for the concepts
+mentioned, and replaces DIET's entities with them: DIET tags stray tokens and cannot
+map a misspelling it never saw to a canonical id, while the matcher returns exactly the
+vocabulary's ids (so no EntitySynonymMapper is needed). The logic lives in the matcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.nlu.constants import TOKENS_NAMES
+
+from assistant.concept_matcher import ConceptMatcher, default_matcher
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class ConceptNormaliser(GraphComponent, EntityExtractorMixin):
+    """Replaces the classifier's entity spans with canonical catalogue concepts."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """keep_unmatched_diet: also keep DIET entities the matcher has no concept for."""
+        return {"keep_unmatched_diet": False}
+
+    def __init__(self, config: Dict[Text, Any], matcher: Optional[ConceptMatcher] = None) -> None:
+        self.config = config
+        self._matcher = matcher
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ConceptNormaliser":
+        """Build the component; the matcher itself is built on first use."""
+        return cls(config)
+
+    @property
+    def matcher(self) -> ConceptMatcher:
+        """The catalogue matcher (built lazily, once per process)."""
+        if self._matcher is None:
+            self._matcher = default_matcher()
+        return self._matcher
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn: training examples keep their annotated entities."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Set each message's entities to the concepts the matcher finds."""
+        for message in messages:
+            self._process_one(message)
+        return messages
+
+    def _process_one(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not text:
+            return
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        plain = [{"text": t.text, "lemma": getattr(t, "lemma", None), "start": t.start, "end": t.end}
+                 for t in tokens]
+        if not plain:
+            plain = ConceptMatcher.tokenize(text)
+        intent = (message.get(INTENT) or {}).get("name")
+        found = self.matcher.find(plain, text=text, intent=intent)
+        entities = [self.add_extractor_name({
+            "entity": e["entity"], "value": e["value"], "start": e["start"], "end": e["end"],
+            "confidence_entity": e["confidence"]}) for e in found]
+        if self.config.get("keep_unmatched_diet"):
+            covered = [(e["start"], e["end"]) for e in entities]
+            for e in message.get(ENTITIES, []):
+                if not any(s < e["end"] and e["start"] < t for s, t in covered):
+                    entities.append(e)
+        message.set(ENTITIES, entities, add_to_existing=False)
