@@ -78,3 +78,21 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         adult_name=session.adult_name if session.adult_present else "",
         symbol_set=profile.symbol_set, earlier=earlier,
     )
+
+
+def keep_answer(db: Session, session: ConversationSession, words: str | None,
+                concept_id: str | None, input_mode: str, provenance: str, reason: str) -> Entry:
+    """Keep an answer the assistant could not take (it was down): a draft for the adult."""
+    state = session.dialogue_state or {}
+    with transaction(db):
+        entry = Entry(pupil_id=session.pupil_id, session_id=session.id,
+                      encounter_id=session.encounter_id, moment=session.conversation,
+                      step=str(state.get("phase") or "unknown"),
+                      question=((state.get("last_prompt") or [{}])[-1].get("text") or ""),
+                      answer_kind="concept" if concept_id else "not_understood",
+                      concept_ids=[concept_id] if concept_id else [], words=words,
+                      input_mode=input_mode, provenance=provenance,
+                      adult_name=session.adult_name if session.adult_present else "",
+                      status="draft", status_reason=reason)
+        db.add(entry)
+    return entry

@@ -1,0 +1,16 @@
+"""The action server's way into the record: one session factory, built on first use."""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy.orm import sessionmaker
+
+from assistant.db import make_engine, make_session_factory
+from assistant.settings import load_settings
+
+
+@functools.lru_cache(maxsize=1)
+def session_factory() -> sessionmaker:
+    """Sessions on the database named by the settings (DATABASE_URL)."""
+    return make_session_factory(make_engine(load_settings()["DATABASE_URL"]))

@@ -1,0 +1,36 @@
+"""The Flask application factory: settings, database, blueprints, errors, CLI."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from assistant.db import make_engine, make_session_factory
+from assistant.settings import PROJECT_ROOT, ensure_instance, load_settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the web app. `test_config` overrides settings (tests pass DATABASE_URL etc.)."""
+    settings = load_settings(overrides=test_config) if test_config else ensure_instance()
+    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "web_widget"), static_url_path="/widget")
+    app.config.update(
+        settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.get("SESSION_COOKIE_SECURE", False)),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: run bin/run once, or set it in the environment.")
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
+    app.extensions["pupil_voice.engine"] = engine
+
+    from assistant.web import api, cli, errors, pages, store
+
+    store.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,0 +1,218 @@
+"""The JSON API: staff start sessions; a tablet holds one session's conversation.
+
+Described in openapi.yml (served at /api/openapi.json). The tablet proves itself with the
+session's token only: the pupil and the session are found from it, never taken from the
+tablet, and Rasa gets its sender id and metadata from here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from assistant.encounters import list_encounters
+from assistant.entries import entries_of_session, entry_as_dict
+from assistant.errors import InvalidInput
+from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
+from assistant.pupils import profile_of, visible_pupils
+from assistant.sessions import ensure_open, session_for_staff, session_for_token, start_session
+from assistant.staff import authenticate
+from assistant.turns import keep_answer
+from assistant.web.auth import current_staff, log_in, log_out, staff_required
+from assistant.web.rasa_client import AssistantUnavailable, RasaClient
+from assistant.web.store import get_db
+from symbols.catalogue import load_catalogue
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
+CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a JSON object.")
+    return body
+
+
+# ---------------------------------------------------------------- staff
+
+@bp.post("/login")
+def login():
+    body = _body()
+    staff = authenticate(get_db(), str(body.get("email", ""))[:200], str(body.get("password", ""))[:200])
+    log_in(staff)
+    return jsonify(staff={"id": staff.id, "name": staff.display_name, "role": staff.role})
+
+
+@bp.post("/logout")
+def logout():
+    log_out()
+    return jsonify(ok=True)
+
+
+@bp.get("/pupils")
+@staff_required
+def pupils():
+    return jsonify(pupils=[{"id": p.id, "name": p.display_name, "year_group": p.year_group}
+                           for p in visible_pupils(get_db(), current_staff())])
+
+
+@bp.get("/encounters")
+@staff_required
+def encounters():
+    return jsonify(encounters=[{"id": e.id, "type": e.type, "title": e.title,
+                                "date": e.date.isoformat(), "gatsby_benchmarks": e.gatsby_benchmarks}
+                               for e in list_encounters(get_db())])
+
+
+@bp.post("/sessions")
+@staff_required
+def create_session():
+    body = _body()
+    pupil_id, encounter_id = body.get("pupil_id"), body.get("encounter_id")
+    if not isinstance(pupil_id, int) or (encounter_id is not None and not isinstance(encounter_id, int)):
+        raise InvalidInput("pupil_id (and encounter_id, if given) must be numbers.")
+    session, token = start_session(
+        get_db(), current_staff(), pupil_id, str(body.get("conversation", "")), encounter_id,
+        adult_present=bool(body.get("adult_present", True)),
+        adult_name=str(body.get("adult_name") or ""),
+        token_hours=current_app.config["TABLET_TOKEN_HOURS"])
+    return jsonify(session_id=session.id, conversation=session.conversation,
+                   tablet_token=token,
+                   tablet_url=url_for("pages.tablet", _external=True) + "#token=" + token), 201
+
+
+@bp.get("/sessions/<session_id>")
+@staff_required
+def show_session(session_id: str):
+    db = get_db()
+    session = session_for_staff(db, current_staff(), session_id)
+    catalogue = load_catalogue()
+    return jsonify(session=_session_info(session),
+                   entries=[entry_as_dict(e, catalogue) for e in entries_of_session(db, session.id)])
+
+
+# ---------------------------------------------------------------- the tablet
+
+def _tablet_session() -> ConversationSession:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.startswith("Bearer ") else ""
+    return session_for_token(get_db(), token)
+
+
+def _session_info(session: ConversationSession) -> dict:
+    profile = profile_of(session.pupil)
+    return {"id": session.id, "conversation": session.conversation, "status": session.status,
+            "pupil_name": session.pupil.given_name,
+            "encounter": session.encounter.title if session.encounter else None,
+            "adult_present": session.adult_present,
+            "profile": {"cards_per_board": profile.cards_per_board, "symbol_set": profile.symbol_set,
+                        "voice": profile.voice, "speech_rate": profile.speech_rate,
+                        "auto_speak": profile.auto_speak, "input_modes": profile.input_modes}}
+
+
+def _clean_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput("Please type an answer, or touch a picture.")
+    # Drop control characters; keep every script and emoji. A leading "/" would be a Rasa
+    # command, which only the web app may send.
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split()).lstrip("/").strip()
+    if not text:
+        raise InvalidInput("Please type an answer, or touch a picture.")
+    if len(text) > current_app.config["MAX_MESSAGE_CHARS"]:
+        raise InvalidInput(f"That is too long. Please use at most "
+                           f"{current_app.config['MAX_MESSAGE_CHARS']} characters.")
+    return text
+
+
+def _card_message(card: object) -> str:
+    if not isinstance(card, str) or not CARD_ID.match(card):
+        raise InvalidInput("Unknown card.")
+    if card in CARD_INTENTS:
+        return CARD_INTENTS[card]
+    if load_catalogue().get(card) is None:
+        raise InvalidInput("Unknown card.")
+    return "/choose" + json.dumps({"concept": card})
+
+
+def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
+              words: str | None = None, card: str | None = None):
+    client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
+    metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
+    try:
+        messages = client.send(session.rasa_sender_id, message, metadata)
+    except AssistantUnavailable:
+        messages = None
+    if messages is None or any(m.get("error") for m in messages):
+        if words is not None or (card and card not in CARD_INTENTS):
+            keep_answer(get_db(), session, words, card, input_mode, provenance,
+                        "Kept by the web app: the assistant could not take this answer.")
+        return jsonify(error="The assistant is not answering just now. "
+                             "What you said is kept. Please try again in a moment.",
+                       kept=words is not None or bool(card), messages=messages or []), 503
+    return jsonify(messages=messages)
+
+
+@bp.get("/chat")
+def chat_info():
+    return jsonify(session=_session_info(_tablet_session()))
+
+
+@bp.post("/chat/start")
+def chat_start():
+    session = _tablet_session()
+    ensure_open(session)
+    return _converse(session, "/start_conversation", "touch", "independent")
+
+
+@bp.post("/chat/message")
+def chat_message():
+    session = _tablet_session()
+    ensure_open(session)
+    body = _body()
+    if ("text" in body) == ("card" in body):
+        raise InvalidInput("Send either text or a card.")
+    provenance = body.get("provenance", "independent")
+    if provenance not in PROVENANCES:
+        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    if "text" in body:
+        text = _clean_text(body["text"])
+        input_mode = body.get("input_mode", "typed")
+        message, words, card = text, text, None
+    else:
+        message, words, card = _card_message(body["card"]), None, body["card"]
+        input_mode = body.get("input_mode", "touch")
+    if input_mode not in INPUT_MODES:
+        raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
+    return _converse(session, message, input_mode, provenance, words=words, card=card)
+
+
+@bp.post("/chat/repeat")
+def chat_repeat():
+    session = _tablet_session()
+    ensure_open(session)
+    return _converse(session, "/repeat", "touch", "independent")
+
+
+@bp.post("/chat/stop")
+def chat_stop():
+    session = _tablet_session()
+    ensure_open(session)
+    return _converse(session, "/stop", "touch", "independent")
+
+
+# ---------------------------------------------------------------- the description
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = yaml.safe_load((Path(__file__).with_name("openapi.yml")).read_text(encoding="utf-8"))
+    return jsonify(spec)
+

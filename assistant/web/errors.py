@@ -1,0 +1,45 @@
+"""The one place where errors become responses: JSON for the API, a short page for people."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from assistant.errors import DomainError
+from assistant.web.store import close_db
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
+def _respond(status: int, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    from markupsafe import escape
+
+    page = (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{status}</title>"
+            f"<main><h1>{escape(message)}</h1><p><a href='/'>Back to the start</a></p></main></html>")
+    return page, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return _respond(error.status, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {404: "Not found.", 405: "That method is not allowed here.",
+                    413: "That is too big to send.", 400: "The request could not be read."}
+        return _respond(error.code or 500, messages.get(error.code, error.description or "Error."))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error on %s", request.path)
+        close_db()
+        return _respond(500, "Something went wrong on the server. Please try again.")

@@ -1,0 +1,81 @@
+"""Staff accounts, pupils and who may see whom, sessions and encounters (on both databases)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.encounters import ENCOUNTER_TYPES, create_encounter
+from assistant.errors import InvalidInput, LoginFailed, NotFound, SessionClosed
+from assistant.models import ConversationSession
+from assistant.pupils import pupil_for, visible_pupils
+from assistant.sessions import ensure_open, session_for_token, start_session
+from assistant.staff import MAX_FAILED_LOGINS, authenticate
+
+
+def test_passwords_are_hashed_with_argon2(db, people):
+    lead = people[0]
+    assert lead.password_hash.startswith("$argon2")
+    assert authenticate(db, "LEAD@school.test", "correct horse battery").id == lead.id
+
+
+def test_repeated_failures_lock_the_account(db, people):
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed):
+            authenticate(db, "lead@school.test", "wrong password")
+    with pytest.raises(LoginFailed, match="Too many"):
+        authenticate(db, "lead@school.test", "correct horse battery")
+
+
+def test_advocates_see_only_their_groups(db, people):
+    lead, advocate, sam, leo = people
+    assert [p.given_name for p in visible_pupils(db, advocate)] == ["Sam"]
+    assert {p.given_name for p in visible_pupils(db, lead)} == {"Sam", "Leo"}
+    with pytest.raises(NotFound):
+        pupil_for(db, advocate, leo.id)
+    with pytest.raises(NotFound):
+        start_session(db, advocate, leo.id, "interests")
+
+
+def test_a_session_token_opens_only_its_session(db, people):
+    lead, _advocate, sam, _leo = people
+    session, token = start_session(db, lead, sam.id, "interests")
+    assert session_for_token(db, token).id == session.id
+    assert session.tablet_token_hash != token  # stored hashed
+    for bad in ["", "x" * 500, token + "x", "' OR 1=1 --"]:
+        with pytest.raises(NotFound):
+            session_for_token(db, bad)
+
+
+def test_a_debrief_needs_an_encounter(db, people):
+    lead, _advocate, sam, _leo = people
+    with pytest.raises(InvalidInput):
+        start_session(db, lead, sam.id, "debrief")
+    with pytest.raises(InvalidInput):
+        start_session(db, lead, sam.id, "chit-chat")
+    with pytest.raises(NotFound):
+        start_session(db, lead, sam.id, "debrief", encounter_id=999)
+    visit = create_encounter(db, "workplace_visit", "Garden centre", date(2026, 11, 1), pupil_ids=[sam.id])
+    session, _ = start_session(db, lead, sam.id, "debrief", encounter_id=visit.id)
+    assert session.encounter.title == "Garden centre"
+
+
+def test_finished_sessions_are_closed():
+    with pytest.raises(SessionClosed):
+        ensure_open(ConversationSession(status="stopped"))
+
+
+def test_gatsby_benchmarks_come_from_the_encounter_type(db, people):
+    fair = create_encounter(db, "careers_fair", "", date(2026, 3, 3))
+    assert fair.gatsby_benchmarks == [2, 5, 7]
+    assert fair.title == "Careers or transition fair"
+    edited = create_encounter(db, "workplace_visit", "Visit", date(2026, 3, 3), gatsby_benchmarks=[6, 4])
+    assert edited.gatsby_benchmarks == [4, 6]
+    with pytest.raises(InvalidInput):
+        create_encounter(db, "party", "x", date(2026, 3, 3))
+
+
+def test_encounter_types_match_the_shared_vocabulary(vocabulary):
+    assert {k: (v["label"], tuple(v["gatsby"])) for k, v in vocabulary["encounters"].items()} \
+        == ENCOUNTER_TYPES

@@ -1,0 +1,161 @@
+"""The chat API: staff start sessions, the tablet converses, bad input gets a clear answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.assistant.web.conftest import login
+
+
+def entries(client, session_id):
+    login(client)
+    response = client.get(f"/api/sessions/{session_id}")
+    client.post("/api/logout")
+    assert response.status_code == 200
+    return response.json["entries"]
+
+
+def test_a_tablet_holds_a_conversation(client, tablet, fake_rasa):
+    start = client.post("/api/chat/start", headers=tablet.headers)
+    assert start.status_code == 200
+    question = start.json["messages"][-1]
+    assert question["text"] == "What do you like doing?"
+    assert question["board"] == "choice" and question["cards"]
+    reply = client.post("/api/chat/message", headers=tablet.headers,
+                        json={"text": "cooking", "provenance": "prompted"})
+    assert reply.json["messages"][-1]["text"] == "You like cooking. Is that right?"
+    client.post("/api/chat/message", headers=tablet.headers, json={"card": "yes"})
+    (entry,) = entries(client, tablet.session_id)
+    assert entry["words"] == "cooking" and entry["provenance"] == "prompted"
+    assert entry["concepts"][0]["id"] == "cooking" and entry["checked_back"] is True
+
+
+def test_the_web_app_sets_sender_and_metadata_itself(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers={**tablet.headers, "X-Pupil-Id": "2"},
+                json={"card": "animals", "session_id": "someone-else", "pupil_id": 99})
+    call = fake_rasa.calls[-1]
+    assert call["message"] == '/choose{"concept": "animals"}'
+    assert call["metadata"] == {"session_id": tablet.session_id, "input_mode": "touch",
+                                "provenance": "independent"}
+    assert call["sender"] != tablet.session_id  # Rasa's id is separate and never shown
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"text": ""}, "Please type an answer"),
+    ({"text": "   \n\t "}, "Please type an answer"),
+    ({"text": "x" * 501}, "too long"),
+    ({"text": 42}, "Please type an answer"),
+    ({"card": "<script>"}, "Unknown card"),
+    ({"card": "not_a_concept"}, "Unknown card"),
+    ({"text": "hi", "card": "yes"}, "either text or a card"),
+    ({}, "either text or a card"),
+    ({"text": "hi", "provenance": "guess"}, "Provenance must be"),
+    ({"text": "hi", "input_mode": "telepathy"}, "Input mode must be"),
+])
+def test_bad_input_gets_a_clear_answer(client, tablet, fake_rasa, body, message):
+    client.post("/api/chat/start", headers=tablet.headers)
+    response = client.post("/api/chat/message", headers=tablet.headers, json=body)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+    assert entries(client, tablet.session_id) == []
+
+
+def test_not_json_is_refused(client, tablet, fake_rasa):
+    response = client.post("/api/chat/message", headers=tablet.headers, data="text=hi")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("text", ["i like 🍳 and 🐶", "J'aime la cuisine", "我喜欢做饭",
+                                  "أحب الطبخ", "<script>alert(1)</script> cooking",
+                                  "{name} {{slot}} %s"])
+def test_any_script_emoji_or_markup_is_kept_verbatim_or_safely(client, tablet, fake_rasa, text):
+    client.post("/api/chat/start", headers=tablet.headers)
+    response = client.post("/api/chat/message", headers=tablet.headers, json={"text": text})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    kept = [e["words"] for e in entries(client, tablet.session_id)]
+    assert kept == [text.lstrip("/")]
+
+
+def test_a_typed_command_is_only_words(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers=tablet.headers,
+                json={"text": '/skip_question{"x": 1}'})
+    assert fake_rasa.calls[-1]["message"] == 'skip_question{"x": 1}'
+
+
+def test_unknown_or_missing_tokens_reach_nothing(client, tablet, fake_rasa):
+    for headers in [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}]:
+        response = client.post("/api/chat/start", headers=headers)
+        assert response.status_code == 404
+        assert "not valid" in response.json["error"]
+    assert fake_rasa.calls == []
+
+
+def test_a_stopped_session_takes_no_more_answers(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    stop = client.post("/api/chat/stop", headers=tablet.headers)
+    assert "stop" in stop.json["messages"][0]["text"]
+    response = client.post("/api/chat/message", headers=tablet.headers, json={"text": "art"})
+    assert response.status_code == 409
+
+
+def test_when_rasa_is_down_the_answer_is_kept(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    fake_rasa.down = True
+    response = client.post("/api/chat/message", headers=tablet.headers, json={"text": "i like buses"})
+    assert response.status_code == 503
+    assert response.json["kept"] is True
+    (entry,) = entries(client, tablet.session_id)
+    assert entry["words"] == "i like buses" and entry["status"] == "draft"
+
+
+def test_repeat_returns_the_same_question(client, tablet, fake_rasa):
+    first = client.post("/api/chat/start", headers=tablet.headers).json["messages"][-1]
+    again = client.post("/api/chat/repeat", headers=tablet.headers).json["messages"]
+    assert again == [first]
+
+
+def test_chat_info_shows_only_this_session(client, tablet, fake_rasa):
+    info = client.get("/api/chat", headers=tablet.headers).json["session"]
+    assert info["pupil_name"] == "Sam" and info["conversation"] == "interests"
+    assert "family_name" not in info and "Taylor" not in str(info)
+
+
+def test_staff_routes_need_a_login(client):
+    for method, path in [("get", "/api/pupils"), ("get", "/api/encounters"),
+                         ("post", "/api/sessions"), ("get", "/api/sessions/abc")]:
+        response = getattr(client, method)(path, json={})
+        assert response.status_code == 401
+
+
+def test_an_advocate_cannot_start_a_session_for_another_groups_pupil(client, app, fake_rasa):
+    login(client, "ta@school.test")
+    leo = app.people[3]
+    response = client.post("/api/sessions", json={"pupil_id": leo, "conversation": "interests"})
+    assert response.status_code == 404
+    assert [p["name"] for p in client.get("/api/pupils").json["pupils"]] == ["Sam Taylor"]
+
+
+def test_wrong_password_is_refused(client):
+    response = client.post("/api/login", json={"email": "lead@school.test", "password": "nope"})
+    assert response.status_code == 401
+
+
+def test_every_api_route_is_in_the_openapi_document(client, app):
+    spec = client.get("/api/openapi.json").json
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, f"{method} {path} is not documented"
+
+
+def test_pages_are_served(client):
+    for path, text in [("/", b"Staff login"), ("/tablet", b"Conversation")]:
+        with client.get(path) as response:
+            assert response.status_code == 200 and text in response.data
+    assert client.get("/nowhere").status_code == 404

@@ -1,0 +1,99 @@
+"""Shared fixtures: a migrated database on SQLite or PostgreSQL, demo people, the web app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from assistant.db import make_engine, make_session_factory
+from assistant.migrate import upgrade
+from assistant.pupils import create_pupil
+from assistant.staff import create_staff
+from symbols.catalogue import load_catalogue
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def catalogue():
+    return load_catalogue()
+
+
+def _sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'record.db'}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = _sqlite_url(tmp_path)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema in the local PostgreSQL, dropped afterwards."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    upgrade(url)
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Storage tests run on both the embedded default and PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db(db_url):
+    engine = make_engine(db_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url):
+    engine = make_engine(sqlite_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+def make_people(db):
+    """A careers lead, an advocate of Oak class, and two pupils (Oak and Willow)."""
+    lead = create_staff(db, "lead@school.test", "Ms Lead", "careers_lead", "correct horse battery")
+    advocate = create_staff(db, "ta@school.test", "Mr TA", "advocate", "correct horse battery",
+                            group_names=["Oak class"])
+    sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
+    leo = create_pupil(db, "Leo", "Brown", "Year 10", "Willow class")
+    return lead, advocate, sam, leo
+
+
+@pytest.fixture
+def people(db):
+    return make_people(db)
+
+
+@pytest.fixture(scope="session")
+def vocabulary():
+    """The shared vocabulary (../shared/spec/vocabulary.yml), which the project must follow."""
+    import yaml
+
+    from symbols.catalogue import VOCABULARY_PATH
+
+    return yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))

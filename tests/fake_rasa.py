@@ -1,0 +1,60 @@
+"""A stand-in for Rasa's REST channel in fast tests: it parses payloads, understands a few
+words, and runs the real custom actions (as Rasa's rules would) on the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import conversation
+
+RULES = {
+    "start_conversation": conversation.ActionStartConversation,
+    "stop": conversation.ActionStopSession, "goodbye": conversation.ActionStopSession,
+    "repeat": conversation.ActionRepeatPrompt, "skip_question": conversation.ActionSkipQuestion,
+    "nlu_fallback": conversation.ActionHandleFallback,
+}
+WORDS = {"yes": "affirm", "yeah": "affirm", "no": "deny", "dunno": "dont_know", "stop": "stop",
+         "again": "repeat"}
+
+
+def parse(message: str, catalogue) -> tuple[str, list[dict]]:
+    match = re.match(r"^/(\w+)(\{.*\})?$", message)
+    if match:
+        entities = json.loads(match.group(2)) if match.group(2) else {}
+        return match.group(1), [{"entity": k, "value": v} for k, v in entities.items()]
+    words = message.lower().split()
+    for word in words:
+        if word in WORDS:
+            return WORDS[word], []
+    found = [{"entity": c.type, "value": c.id} for c in catalogue.concepts.values()
+             if c.id in words or c.label.lower() in message.lower()]
+    return ("express_like", found) if found else ("nlu_fallback", [])
+
+
+class FakeRasa:
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+        self.calls: list[dict] = []
+        self.down = False
+
+    def send(self, sender_id: str, message: str, metadata: dict) -> list[dict]:
+        from assistant.web.rasa_client import AssistantUnavailable
+
+        if self.down:
+            raise AssistantUnavailable("down")
+        self.calls.append({"sender": sender_id, "message": message, "metadata": metadata})
+        intent, entities = parse(message, self.catalogue)
+        tracker = Tracker(sender_id=sender_id, slots={}, latest_message={
+            "text": message, "intent": {"name": intent, "confidence": 1.0},
+            "entities": entities, "metadata": metadata},
+            events=[], paused=False, followup_action=None, active_loop={},
+            latest_action_name="action_listen")
+        dispatcher = CollectingDispatcher()
+        action = RULES.get(intent, conversation.ActionTakeAnswer)()
+        asyncio.run(action.run(dispatcher, tracker, {}))
+        return [m["custom"] for m in dispatcher.messages]
