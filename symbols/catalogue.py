@@ -14,9 +14,11 @@ from pathlib import Path
 import yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yml")
+KEYWORDS_PATH = Path(__file__).with_name("keywords.yml")
 VOCABULARY_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "vocabulary.yml"
 
-WORD_RE = re.compile(r"[A-Za-z']+|[^\sA-Za-z']+")
+WORD_RE = re.compile(r"[\w']+|[^\w\s]+")
+PUNCTUATION = set(".,;:!?\"'()-")
 
 
 @dataclass(frozen=True)
@@ -70,46 +72,54 @@ class Catalogue:
     def symbolise(self, text: str, extra: dict[str, str] | None = None) -> list[dict]:
         """Split a prompt into words, each with the symbol shown above it (or None).
 
-        `extra` maps phrases of this prompt (concept labels) to their symbol ids, so a
-        label such as "Buses and trains" carries the concept's own symbol.
+        A concept's label inside the prompt ("buses and trains") is kept together and
+        carries the concept's symbol; `extra` adds or overrides such phrases.
         """
-        extra = {k.lower(): v for k, v in (extra or {}).items()}
+        phrases = dict(self.phrases)
+        phrases.update({k.lower(): v for k, v in (extra or {}).items()})
+        pattern = _phrase_pattern(tuple(sorted(phrases, key=len, reverse=True)))
         out: list[dict] = []
-        lowered = text.lower()
         i = 0
         while i < len(text):
-            hit = None
-            for phrase in sorted(extra, key=len, reverse=True):
-                if lowered.startswith(phrase, i) and _at_word_edge(lowered, i, len(phrase)):
-                    hit = phrase
-                    break
+            hit = pattern.match(text, i) if pattern else None
             if hit:
-                out.append({"text": text[i:i + len(hit)], "symbol": extra[hit]})
-                i += len(hit)
+                out.append({"text": hit.group(0), "symbol": phrases[hit.group(0).lower()]})
+                i = hit.end()
                 continue
             m = WORD_RE.match(text, i)
             if not m:
                 i += 1
                 continue
             token = m.group(0)
-            if token[0].isalpha():
-                out.append({"text": token, "symbol": self.symbol_for_word(token)})
-            elif out and not token.isspace():
+            if out and set(token) <= PUNCTUATION:
                 out[-1]["text"] += token  # punctuation rides on the word before it
+            else:
+                out.append({"text": token, "symbol": self.symbol_for_word(token)})
             i = m.end()
         return out
 
+    @functools.cached_property
+    def phrases(self) -> dict[str, str]:
+        """Concept labels as they appear in prompts ("buses and trains", "your family")."""
+        out: dict[str, str] = {}
+        for concept in self.concepts.values():
+            label = concept.label.lower()
+            for variant in (label, re.sub(r"\bmy\b", "your", label), re.sub(r"\bme\b", "you", label)):
+                out.setdefault(variant, concept.symbol)
+        return out
 
-def _at_word_edge(text: str, start: int, length: int) -> bool:
-    end = start + length
-    before_ok = start == 0 or not text[start - 1].isalnum()
-    after_ok = end >= len(text) or not text[end].isalnum()
-    return before_ok and after_ok
+
+@functools.lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
+    if not phrases:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w'])", re.I)
 
 
 @functools.lru_cache(maxsize=4)
-def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
-    """Load the catalogue from YAML (cached: it is read-only at run time)."""
+def load_catalogue(path: str | Path = CATALOGUE_PATH,
+                   keywords_path: str | Path = KEYWORDS_PATH) -> Catalogue:
+    """Load the catalogue and the prompt key words from YAML (cached: read-only at run time)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     concepts: dict[str, Concept] = {}
     for concept_type, entries in data["concepts"].items():
@@ -125,5 +135,6 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
                 pfa=info.get("pfa"),
                 say=tuple(str(s) for s in info.get("say") or ()),
             )
-    keywords = {str(k).lower(): str(v) for k, v in (data.get("keywords") or {}).items()}
+    keyword_data = yaml.safe_load(Path(keywords_path).read_text(encoding="utf-8"))
+    keywords = {str(k).lower(): str(v) for k, v in (keyword_data.get("keywords") or {}).items()}
     return Catalogue(concepts=concepts, keywords=keywords)

@@ -1,0 +1,91 @@
+"""Start the real stack on 127.0.0.1 for end-to-end tests: Rasa with the trained test model,
+the action server and the web app (waitress), each on a free port, on a fresh database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-4000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not ready after {seconds} s:\n{log.read_text()[-4000:]}")
+
+
+class Stack:
+    def __init__(self, workdir: Path, database_url: str, model: Path):
+        self.workdir = workdir
+        self.database_url = database_url
+        self.model = model
+        self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
+        self.token = "e2e-" + os.urandom(8).hex()
+        self.processes: list[subprocess.Popen] = []
+        self.web_url = f"http://127.0.0.1:{self.web_port}"
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.tracker_db = workdir / "trackers.db"
+
+    def _start(self, name: str, command: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
+        log = self.workdir / f"{name}.log"
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"),
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(process)
+        return process, log
+
+    def start(self) -> "Stack":
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+                   SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
+                   PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
+                   RASA_URL=self.rasa_url, RASA_TOKEN=self.token, PYTHONWARNINGS="ignore")
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n')
+        actions, actions_log = self._start(
+            "actions", [str(BIN / "python"), "-m", "actions", "--port", str(self.action_port)], env)
+        rasa, rasa_log = self._start(
+            "rasa", [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
+                     "--credentials", "credentials.yml", "--enable-api", "--auth-token", self.token,
+                     "-i", "127.0.0.1", "-p", str(self.rasa_port)], env)
+        web, web_log = self._start(
+            "web", [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port", str(self.web_port),
+                    "--threads", "4", "--call", "assistant:create_app"], env)
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", 90, actions, actions_log)
+        wait_for(f"{self.web_url}/api/openapi.json", 60, web, web_log)
+        wait_for(f"{self.rasa_url}/status?token={self.token}", 300, rasa, rasa_log)
+        return self
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)

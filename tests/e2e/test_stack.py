@@ -1,0 +1,170 @@
+"""End to end on loopback: the trained model in a real Rasa server, the action server and the
+web app. A whole debrief is held over HTTP, then the stored entries are checked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from assistant.db import make_engine, make_session_factory
+from assistant.encounters import create_encounter
+from assistant.migrate import upgrade
+from assistant.models import ConversationSession, Entry
+from scripts.train_model import model_path
+from tests.conftest import make_people
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    model = model_path(quick=True)
+    assert model.exists(), "no test model: run bin/test (it trains one)"
+    workdir = tmp_path_factory.mktemp("stack")
+    url = f"sqlite:///{workdir / 'record.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    db = make_session_factory(engine)()
+    _lead, _advocate, sam, leo = make_people(db)
+    visit = create_encounter(db, "workplace_visit", "the garden centre", date(2026, 11, 20),
+                             pupil_ids=[sam.id])
+    stack = Stack(workdir, url, model)
+    stack.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
+    stack.db = db
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+        db.close()
+        engine.dispose()
+
+
+def staff_session(stack) -> requests.Session:
+    http = requests.Session()
+    response = http.post(f"{stack.web_url}/api/login",
+                         json={"email": "lead@school.test", "password": "correct horse battery"})
+    assert response.status_code == 200
+    return http
+
+
+class Tablet:
+    def __init__(self, stack, token):
+        self.url = stack.web_url
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def post(self, path, body=None):
+        response = requests.post(self.url + path, json=body or {}, headers=self.headers, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()["messages"]
+
+    def say(self, text, **extra):
+        return self.post("/api/chat/message", {"text": text, **extra})
+
+    def card(self, concept, **extra):
+        return self.post("/api/chat/message", {"card": concept, **extra})
+
+
+def question(messages):
+    return [m for m in messages if m["prompt"]][-1]
+
+
+def test_a_whole_debrief_over_http(stack):
+    http = staff_session(stack)
+    created = http.post(f"{stack.web_url}/api/sessions", json={
+        "pupil_id": stack.ids["sam"], "conversation": "debrief",
+        "encounter_id": stack.ids["visit"], "adult_name": "Mr Jones"}).json()
+    tablet = Tablet(stack, created["tablet_token"])
+
+    first = question(tablet.post("/api/chat/start"))
+    assert first["text"] == "How did you feel at the garden centre?"
+    assert first["board"] == "feelings" and all(c["symbol"] for c in first["cards"])
+
+    check = question(tablet.say("i was a bit nervous"))
+    assert check["text"] == "You felt worried. Is that right?"
+    assert question(tablet.say("yes"))["text"] == "What did you like at the garden centre?"
+
+    check = question(tablet.say("i liked the plants and flowers", provenance="prompted"))
+    assert check["text"] == "You liked gardening. Is that right?"
+    assert question(tablet.card("yes"))["text"] == "What was hard at the garden centre?"
+
+    # An adult's interpretation is stored as such, never as the pupil's own words.
+    after_hard = question(tablet.card("noisy", input_mode="touch", provenance="interpreted"))
+    assert after_hard["board"] == "scale"
+    assert question(tablet.card("like"))["text"] == "What do you think about doing a job like that?"
+    readback = question(tablet.card("not_sure"))
+    assert readback["text"] == "You told me: you felt worried. Is that right?"
+    for _ in range(4):
+        messages = tablet.card("yes")
+    assert "We have finished" in messages[-1]["text"]
+
+    stack.db.expire_all()
+    session = stack.db.get(ConversationSession, created["session_id"])
+    assert session.status == "finished" and session.encounter_id == stack.ids["visit"]
+    entries = stack.db.execute(select(Entry).where(Entry.session_id == session.id)
+                               .order_by(Entry.created_at)).scalars().all()
+    got = [(e.step, e.concept_ids, e.rating, e.words, e.input_mode, e.provenance, e.status)
+           for e in entries]
+    assert got == [
+        ("feeling", ["worried"], None, "i was a bit nervous", "typed", "independent", "confirmed"),
+        ("liked", ["gardening"], None, "i liked the plants and flowers", "typed", "prompted", "confirmed"),
+        ("hard", ["noisy"], None, None, "touch", "interpreted", "confirmed"),
+        ("again", [], "like", None, "touch", "independent", "confirmed"),
+        ("do_job", [], "not_sure", None, "touch", "independent", "confirmed"),
+    ]
+    assert all(e.adult_name == "Mr Jones" and e.pupil_id == stack.ids["sam"] for e in entries)
+
+
+def test_stop_keeps_drafts_and_closes_the_session(stack):
+    http = staff_session(stack)
+    created = http.post(f"{stack.web_url}/api/sessions", json={
+        "pupil_id": stack.ids["leo"], "conversation": "interests"}).json()
+    tablet = Tablet(stack, created["tablet_token"])
+    tablet.post("/api/chat/start")
+    tablet.say("i like cooking")
+    assert "stop" in tablet.say("i want to stop now")[0]["text"]
+    response = requests.post(f"{stack.web_url}/api/chat/message", json={"text": "art"},
+                             headers=tablet.headers, timeout=30)
+    assert response.status_code == 409
+    stack.db.expire_all()
+    (entry,) = stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"])).scalars()
+    assert entry.status == "draft" and entry.concept_ids == ["cooking"]
+
+
+def test_parse_returns_canonical_concept_ids(stack):
+    response = requests.post(f"{stack.rasa_url}/model/parse?token={stack.token}",
+                             json={"text": "i lik cookin with my nan"}, timeout=30)
+    parsed = response.json()
+    assert parsed["intent"]["name"] == "express_like"
+    assert {"entity": "interest", "value": "cooking"} in \
+        [{"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]]
+
+
+def test_rasa_api_needs_the_token_and_listens_on_loopback_only(stack):
+    assert requests.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
+    assert requests.post(f"{stack.rasa_url}/model/parse", json={"text": "hi"}, timeout=10).status_code == 401
+    listening = _listening_addresses()
+    for port in (stack.rasa_port, stack.action_port, stack.web_port):
+        assert listening.get(port) == {"127.0.0.1"}, (port, listening.get(port))
+
+
+def _listening_addresses() -> dict[int, set[str]]:
+    """Local addresses of listening TCP sockets, from /proc (IPv4 and IPv6)."""
+    found: dict[int, set[str]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                if fields[3] != "0A":  # LISTEN
+                    continue
+                address, port = fields[1].split(":")
+                if len(address) == 8:
+                    ip = ".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0))
+                else:
+                    ip = "::" if set(address) == {"0"} else address
+                found.setdefault(int(port, 16), set()).add(ip)
+    return found
