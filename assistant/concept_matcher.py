@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 # --------------------------------------------------------------------------- word lists
 
 # Dropped from phrases and skipped in the input when matching phrases.
-SKIP_WORDS = frozenset("the a an my his her their our your some all".split())
+SKIP_WORDS = frozenset("the a an my his her their our your some best".split())
 
 # Types in the order they win when one span names concepts of several types.
 TYPE_ORDER_DEFAULT = ("interest", "feeling", "sensory", "job", "pathway", "living", "support", "rating")
@@ -74,6 +74,7 @@ PREDICATE_CUES = frozenset(
     "is was were am im be been being its it feel feels felt feeling looked looks seemed seems "
     "made makes make got get gets getting bit so very really quite proper well too dead pretty "
     "sooo soo rly realy vv v abit kinda kind sort totally super extremely thats that".split())
+INTENSIFIERS = frozenset("really realy rly very so quite proper well pretty super dead v vv sooo soo too".split())
 # Feeling words that are also ordinary adjectives ("good at", "a nice teacher"): tagged
 # only when predicated ("it was good", "she felt fine") or said on their own.
 AMBIGUOUS_FEELINGS = frozenset(
@@ -120,7 +121,7 @@ EXTRA_FORMS = {
     ("support", "visual_timetable"): ["pictures", "picture cards", "what is next", "whats next", "what happens next", "visual"],
     ("support", "quiet_space"): ["space", "somewhere calm", "calm space", "quiet corner", "den"],
     ("support", "breaks"): ["a break", "have a break", "a breather", "fresh air break", "rest"],
-    ("support", "extra_time"): ["time", "more time", "slower", "slowly", "take longer"],
+    ("support", "extra_time"): ["more time", "slower", "slowly", "take longer", "longer to finish"],
     ("support", "someone_with_me"): ["helper", "adult", "a member of staff", "staff with me", "my teacher with me", "someone there", "somebody with me", "support staff"],
     ("support", "step_by_step"): ["instructions", "show me", "show him", "show her", "one at a time", "steps"],
 }
@@ -142,6 +143,8 @@ RATING_FIXED = {
     "its okay": "not_sure", "its alright": "not_sure", "thats ok": "not_sure", "its fine": "not_sure",
     "some of it": "not_sure", "bits of it": "not_sure", "a bit": "not_sure",
 }
+# Intents whose answers name no concept at all ("good afternoon" is not a feeling).
+NO_ENTITY_INTENTS = frozenset({"greet", "goodbye", "repeat"})
 # Intents whose answers never carry a rating (bare yes / no / don't know).
 NO_RATING_INTENTS = frozenset({"affirm", "deny", "dont_know", "greet", "goodbye", "stop", "repeat"})
 CLAUSE_BREAKS = frozenset("but and because cos coz cuz then though although also plus or when while".split())
@@ -172,7 +175,7 @@ def stem(word: str) -> str:
                 continue
             if suffix == "s" and w.endswith("ss"):
                 continue
-            w = w[: len(w) - len(suffix)]
+            w = w[: len(w) - len(suffix)] + repl
             break
     if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
         w = w[:-1]  # "swimm" -> "swim", "shopp" -> "shop"
@@ -194,7 +197,7 @@ def max_edits(length: int) -> int:
     """Edits allowed for a word of this length: none for short words."""
     if length < 5:
         return 0
-    if length < 7:
+    if length < 8:
         return 1
     if length < 11:
         return 2
@@ -202,7 +205,7 @@ def max_edits(length: int) -> int:
 
 
 @functools.lru_cache(maxsize=1)
-def load_common_words(max_rank_logprob: float = -12.0) -> frozenset:
+def load_common_words(max_rank_logprob: float = -13.0) -> frozenset:
     """Common English words (spacy-lookups-data's lexeme probabilities), never fuzzy-matched.
 
     Read straight from the data package's file, without importing spaCy. An empty set
@@ -420,7 +423,7 @@ class ConceptMatcher:
         Returns dicts {entity, value, start, end, confidence, text}.
         """
         toks = self.prepare(tokens, text)
-        if not toks:
+        if not toks or intent in NO_ENTITY_INTENTS:
             return []
         content = [k for k, t in enumerate(toks) if t.norm not in SKIP_WORDS]
         words = [t.norm for t in toks]
@@ -531,12 +534,16 @@ class ConceptMatcher:
                 return False  # "it's ok" rates an unnamed it (convention 5)
             if len(w) == 1 and w[0] in AMBIGUOUS_FEELINGS:
                 alone = len(content) <= 2
-                if nxt in NOT_FEELING_AFTER or (prev and prev[-1] in {"a", "an"}):
+                core = list(prev)
+                while core and core[-1] in INTENSIFIERS:
+                    core.pop()
+                attributive = bool(core) and core[-1] in {"a", "an"}  # "a really good drummer"
+                if nxt in NOT_FEELING_AFTER or attributive:
                     return False
                 return alone or any(p in PREDICATE_CUES for p in prev)
             if intent in ("dont_know",) and m.value == "unsure":
                 return False
-        if m.type == "job" and m.form.words[-1].endswith("s") and m.j - m.i == 1:
+        if m.type == "job" and toks[content[m.j - 1]].norm.endswith("s") and m.j - m.i == 1:
             before = " ".join(toks[k].norm for k in range(max(0, first - 2), first))
             if before in PLACE_AFTER:
                 m.form = Form(m.form.words, m.type, m.value, "@place")  # decided in clause rules
@@ -564,7 +571,7 @@ class ConceptMatcher:
                 group = kept
             if info["aspiration"]:
                 cw = info["words"]
-                jobs = [m for m in group if m.type == "job"]
+                jobs = [m for m in chosen if m.type == "job" and ctx["clauses"][m.clause]["aspiration"]]
                 pathways = [m for m in group if m.type == "pathway" and m.value != "paid_job"]
                 studying = bool(pathways) and self._has(cw, STUDY_CUES)
                 if not jobs and not studying and self._has(cw, WORK_CUES):
@@ -577,12 +584,17 @@ class ConceptMatcher:
                 if jobs:
                     group = [m for m in group if m.value != "paid_job"]
             out.extend(group)
-        # Several matches of one concept: keep the first.
-        seen, unique = set(), []
+        # Several matches of one concept: keep the first, grown over adjacent repeats
+        # ("baking cakes" is one mention of cooking).
+        first: dict = {}
+        unique = []
         for m in sorted(out, key=lambda m: m.i):
-            if (m.type, m.value) not in seen:
-                seen.add((m.type, m.value))
+            key = (m.type, m.value)
+            if key not in first:
+                first[key] = m
                 unique.append(m)
+            elif first[key].j == m.i:
+                first[key].j = m.j
         return unique
 
     # ----------------------------------------------------------------- ratings

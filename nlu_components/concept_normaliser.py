@@ -74,12 +74,12 @@ class ConceptNormaliser(GraphComponent, EntityExtractorMixin):
             plain = ConceptMatcher.tokenize(text)
         intent = (message.get(INTENT) or {}).get("name")
         found = self.matcher.find(plain, text=text, intent=intent)
-        entities = [self.add_extractor_name({
-            "entity": e["entity"], "value": e["value"], "start": e["start"], "end": e["end"],
-            "confidence_entity": e["confidence"]}) for e in found]
+        entities = self.add_extractor_name([
+            {"entity": e["entity"], "value": e["value"], "start": e["start"], "end": e["end"],
+             "confidence_entity": e["confidence"]} for e in found])
         if self.config.get("keep_unmatched_diet"):
             covered = [(e["start"], e["end"]) for e in entities]
             for e in message.get(ENTITIES, []):
                 if not any(s < e["end"] and e["start"] < t for s, t in covered):
                     entities.append(e)
-        message.set(ENTITIES, entities, add_to_existing=False)
+        message.set(ENTITIES, entities, add_to_output=True)
