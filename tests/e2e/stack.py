@@ -45,13 +45,15 @@ class Stack:
         self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.token = "e2e-" + os.urandom(8).hex()
         self.processes: list[subprocess.Popen] = []
+        self.logs: list = []
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.tracker_db = workdir / "trackers.db"
 
     def _start(self, name: str, command: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"),
+        self.logs.append(log.open("w"))
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.logs[-1],
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
         return process, log
@@ -89,3 +91,5 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(10)
+        for log in self.logs:
+            log.close()

@@ -97,7 +97,7 @@ def test_a_whole_debrief_over_http(stack):
     assert question(tablet.card("like"))["text"] == "What do you think about doing a job like that?"
     readback = question(tablet.card("not_sure"))
     assert readback["text"] == "You told me: you felt worried. Is that right?"
-    for _ in range(4):
+    for _ in range(5):
         messages = tablet.card("yes")
     assert "We have finished" in messages[-1]["text"]
 

@@ -30,7 +30,9 @@ def test_rasa_data_validate():
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     log = result.stdout + result.stderr
-    assert "conflict" not in log.lower(), log[-3000:]
+    assert "No story structure conflicts found" in log, log[-3000:]
+    # `--fail-on-warnings` does not gate these in Rasa 3.6, so look for them ourselves.
+    assert "inconsistent entity synonyms" not in log, log[-3000:]
 
 
 def test_rasa_test_stories(tmp_path):
