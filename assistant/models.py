@@ -105,6 +105,15 @@ class CommunicationProfile(Base):
     speech_rate = Column(Integer, nullable=False, default=140)
     auto_speak = Column(Boolean, nullable=False, default=True)
     input_modes = Column(JSON, nullable=False, default=lambda: ["touch", "typed"])
+    # How the tablet looks and is operated (see web_widget/).
+    text_size = Column(String(20), nullable=False, default="large")          # large | x-large | xx-large
+    high_contrast = Column(Boolean, nullable=False, default=False)
+    reduced_motion = Column(Boolean, nullable=False, default=False)
+    selection = Column(String(20), nullable=False, default="two_tap")        # two_tap | single_tap
+    scanning = Column(String(20), nullable=False, default="off")             # off | auto | step
+    scan_interval_ms = Column(Integer, nullable=False, default=2000)
+    listen_seconds = Column(Integer, nullable=False, default=6)
+    show_mic = Column(Boolean, nullable=False, default=True)
     pupil = relationship("Pupil", back_populates="profile")
 
 

@@ -57,5 +57,8 @@ def pupil_for(db: Session, staff: Staff, pupil_id: int) -> Pupil:
 
 def profile_of(pupil: Pupil) -> CommunicationProfile:
     """The pupil's communication profile (defaults if none was saved)."""
-    return pupil.profile or CommunicationProfile(pupil_id=pupil.id, cards_per_board=6,
-                                                 symbol_set="openmoji")
+    if pupil.profile is not None:
+        return pupil.profile
+    defaults = {c.name: c.default.arg for c in CommunicationProfile.__table__.columns
+                if c.default is not None and not callable(c.default.arg)}
+    return CommunicationProfile(pupil_id=pupil.id, input_modes=["touch", "typed"], **defaults)

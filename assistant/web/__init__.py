@@ -26,11 +26,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
     app.extensions["pupil_voice.engine"] = engine
 
-    from assistant.web import api, cli, errors, pages, store
+    from assistant.web import api, cli, errors, pages, speech, store, symbols
 
     store.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(symbols.bp)
+    app.register_blueprint(speech.bp)
     return app

@@ -32,6 +32,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
+PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
+                  "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
+                  "scanning", "scan_interval_ms", "listen_seconds", "show_mic")
 
 
 def _body() -> dict:
@@ -113,9 +116,7 @@ def _session_info(session: ConversationSession) -> dict:
             "pupil_name": session.pupil.given_name,
             "encounter": session.encounter.title if session.encounter else None,
             "adult_present": session.adult_present,
-            "profile": {"cards_per_board": profile.cards_per_board, "symbol_set": profile.symbol_set,
-                        "voice": profile.voice, "speech_rate": profile.speech_rate,
-                        "auto_speak": profile.auto_speak, "input_modes": profile.input_modes}}
+            "profile": {key: getattr(profile, key) for key in PROFILE_FIELDS}}
 
 
 def _clean_text(text: object) -> str:
