@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String,
-                        Table, Text)
+                        Table, Text, UniqueConstraint)
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -21,7 +21,7 @@ INPUT_MODES = ("touch", "speech", "typed", "keyboard", "switch")
 RATINGS = ("like", "not_sure", "dont_like")
 ROLES = ("admin", "careers_lead", "advocate")
 ENTRY_STATUSES = ("draft", "confirmed", "discarded")
-ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood")
+ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood", "observation")
 SESSION_STATUSES = ("created", "active", "finished", "stopped")
 
 
@@ -189,6 +189,19 @@ class Entry(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     confirmed_at = Column(DateTime, nullable=True)
+
+
+class ChatRequest(Base):
+    """A tablet message already handled, by the tablet's own id for it: a message re-sent
+    after a dropped connection gets the same reply and is recorded exactly once."""
+
+    __tablename__ = "chat_requests"
+    id = Column(Integer, primary_key=True)
+    session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"), nullable=False)
+    client_id = Column(String(64), nullable=False)
+    reply = Column(JSON, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("session_id", "client_id"),)
 
 
 class AuditEvent(Base):

@@ -83,12 +83,8 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
 def keep_answer(db: Session, session: ConversationSession, words: str | None,
                 concept_id: str | None, input_mode: str, provenance: str, reason: str) -> Entry:
     """Keep an answer the assistant could not take (it was down): a draft for the adult."""
-    state = session.dialogue_state or {}
     with transaction(db):
-        entry = Entry(pupil_id=session.pupil_id, session_id=session.id,
-                      encounter_id=session.encounter_id, moment=session.conversation,
-                      step=str(state.get("phase") or "unknown"),
-                      question=((state.get("last_prompt") or [{}])[-1].get("text") or ""),
+        entry = Entry(**_where_we_are(session),
                       answer_kind="concept" if concept_id else "not_understood",
                       concept_ids=[concept_id] if concept_id else [], words=words,
                       input_mode=input_mode, provenance=provenance,
@@ -96,3 +92,25 @@ def keep_answer(db: Session, session: ConversationSession, words: str | None,
                       status="draft", status_reason=reason)
         db.add(entry)
     return entry
+
+
+def add_observation(db: Session, session: ConversationSession, text: str) -> Entry:
+    """The adult's observation during a session, kept as the adult's view (never the pupil's)."""
+    with transaction(db):
+        entry = Entry(**_where_we_are(session), answer_kind="observation", concept_ids=[], words=text,
+                      input_mode="typed", provenance="adult_view",
+                      adult_name=session.adult_name, status="draft")
+        db.add(entry)
+    return entry
+
+
+def _where_we_are(session: ConversationSession) -> dict:
+    """The fields an entry made outside the engine takes from the session's current place."""
+    state = session.dialogue_state or {}
+    step = state.get("phase") or "unknown"
+    if step in ("ask", "recall"):
+        step = ((state.get("last_prompt") or [{}])[-1].get("step")) or step
+    return {"pupil_id": session.pupil_id, "session_id": session.id,
+            "encounter_id": session.encounter_id, "moment": session.conversation,
+            "step": str(step),
+            "question": ((state.get("last_prompt") or [{}])[-1].get("text") or "")}

@@ -22,7 +22,8 @@ from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
 from assistant.sessions import ensure_open, session_for_staff, session_for_token, start_session
 from assistant.staff import authenticate
-from assistant.turns import keep_answer
+from assistant import received
+from assistant.turns import add_observation, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
@@ -153,13 +154,15 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     except AssistantUnavailable:
         messages = None
     if messages is None or any(m.get("error") for m in messages):
-        if words is not None or (card and card not in CARD_INTENTS):
+        kept = words is not None or bool(card and card not in CARD_INTENTS)
+        if kept:
             keep_answer(get_db(), session, words, card, input_mode, provenance,
                         "Kept by the web app: the assistant could not take this answer.")
         return jsonify(error="The assistant is not answering just now. "
-                             "What you said is kept. Please try again in a moment.",
-                       kept=words is not None or bool(card), messages=messages or []), 503
-    return jsonify(messages=messages)
+                             + ("What you said is kept. " if kept else "")
+                             + "Please try again in a moment.",
+                       kept=kept, messages=messages or []), 503
+    return jsonify(messages=messages), 200
 
 
 @bp.get("/chat")
@@ -176,6 +179,7 @@ def chat_start():
 
 @bp.post("/chat/message")
 def chat_message():
+    """An answer: typed or spoken words, or a card. With a client_id, exactly once."""
     session = _tablet_session()
     ensure_open(session)
     body = _body()
@@ -193,7 +197,34 @@ def chat_message():
         input_mode = body.get("input_mode", "touch")
     if input_mode not in INPUT_MODES:
         raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
-    return _converse(session, message, input_mode, provenance, words=words, card=card)
+    if "client_id" not in body:
+        return _converse(session, message, input_mode, provenance, words=words, card=card)
+    first, request_row = received.claim(get_db(), session.id, body["client_id"])
+    if not first:
+        if request_row.reply is None:
+            return jsonify(error="That answer is still being sent."), 409
+        return jsonify(request_row.reply["body"]), request_row.reply["status"]
+    response, status = _converse(session, message, input_mode, provenance, words=words, card=card)
+    received.remember(get_db(), request_row, status, response.get_json())
+    return response, status
+
+
+@bp.post("/chat/skip")
+def chat_skip():
+    """The adult skips the current question (nothing is recorded for it)."""
+    session = _tablet_session()
+    ensure_open(session)
+    return _converse(session, "/skip_question", "touch", "independent")
+
+
+@bp.post("/chat/observation")
+def chat_observation():
+    """The adult's observation, in the adult's own words: kept as the adult's view."""
+    session = _tablet_session()
+    ensure_open(session)
+    text = _clean_text(_body().get("text"))
+    entry = add_observation(get_db(), session, text)
+    return jsonify(observation={"id": entry.id, "provenance": entry.provenance}), 201
 
 
 @bp.post("/chat/repeat")

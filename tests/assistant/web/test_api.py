@@ -159,3 +159,30 @@ def test_pages_are_served(client):
         with client.get(path) as response:
             assert response.status_code == 200 and text in response.data
     assert client.get("/nowhere").status_code == 404
+
+
+def test_a_message_resent_with_its_client_id_is_recorded_once(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    body = {"card": "music", "client_id": "tab-0001-aaaa"}
+    first = client.post("/api/chat/message", headers=tablet.headers, json=body)
+    again = client.post("/api/chat/message", headers=tablet.headers, json=body)
+    assert first.status_code == again.status_code == 200
+    assert first.json == again.json
+    assert len([c for c in fake_rasa.calls if "music" in c["message"]]) == 1
+    assert len(entries(client, tablet.session_id)) == 1
+    bad = client.post("/api/chat/message", headers=tablet.headers,
+                      json={"card": "art", "client_id": "../../x"})
+    assert bad.status_code == 400
+
+
+def test_the_adult_can_skip_and_add_an_observation(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    skipped = client.post("/api/chat/skip", headers=tablet.headers)
+    assert skipped.json["messages"][-1]["text"] == "What don't you like doing?"
+    note = client.post("/api/chat/observation", headers=tablet.headers,
+                       json={"text": "He smiled at the <b>animals</b> card"})
+    assert note.status_code == 201 and note.json["observation"]["provenance"] == "adult_view"
+    (entry,) = entries(client, tablet.session_id)
+    assert entry["answer_kind"] == "observation" and entry["provenance"] == "adult_view"
+    assert entry["words"] == "He smiled at the <b>animals</b> card" and entry["step"] == "dislikes"
+    assert client.post("/api/chat/observation", headers=tablet.headers, json={"text": ""}).status_code == 400
