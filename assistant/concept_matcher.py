@@ -348,6 +348,9 @@ class ConceptMatcher:
             keys.add(stem(tok.lemma))
         if w not in self.common_words:
             keys.add(stem(w))
+        if len(w) >= 6 and w.endswith("er"):
+            keys.add(stem(w[:-2]))  # agent nouns: "runner" ~ "running", "dancer" ~ "dance"
+            keys.add(stem(w[:-3]))  # "swimmer" ~ "swim"
         for key in keys:
             for v in self.vocab_by_stem.get(key, ()):
                 found.setdefault(v, 1)
@@ -483,7 +486,8 @@ class ConceptMatcher:
         if intent == "express_aspiration" and not any(p["aspiration"] for p in per):
             per[0]["aspiration"] = True
         living = self._has(words, LIVING_CUES)
-        return {"clauses": per, "living": living, "all_words": words}
+        activity = intent == "express_good_at"
+        return {"clauses": per, "living": living, "all_words": words, "activity_intent": activity}
 
     # ----------------------------------------------------------------- selection
 
@@ -497,6 +501,11 @@ class ConceptMatcher:
             if m.type == "support" and not c["need"]:
                 rank = 100
             return (-(m.j - m.i), m.quality, rank, m.i)
+        # Skills name activities: "a good singer" is singing.
+        activity_spans = {(m.i, m.j) for m in matches if m.type == "interest"}
+        matches = [m for m in matches if not (
+            m.type == "job" and (m.i, m.j) in activity_spans
+            and not ctx["clauses"][m.clause]["aspiration"] and ctx.get("activity_intent"))]
         chosen: list[Match] = []
         taken: set[int] = set()
         for m in sorted(matches, key=order):

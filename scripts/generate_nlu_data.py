@@ -173,6 +173,8 @@ LIKE = [
     "i like helping with {interest}", "i like {interest} at home", "we did {interest} and it was {feeling}",
     "i am obsessed with {interest}", "i like to do {interest} at the weekend", "i love {interest} so much",
     "i like {interest} with my friends", "i go to {interest} club and i love it",
+    "i like {interest} but i find {interest2} hard", "i love {interest} but it was {sensory}",
+    "i enjoy {interest} but im not good at it", "i like {interest} and i want to be a {job}",
     # unnamed it/that/one: rating
     "i loved it", "i liked it", "its my favourite", "i love it", "that one is my favourite",
     "i like that one", "i rate it", "i really rate it", "i like it a lot", "that was the best",
@@ -189,6 +191,8 @@ DISLIKE = [
     "i dont want to do {interest} again", "no more {interest}", "{interest} is horrible", "{interest} is {feeling}",
     "i dont like doing {interest}", "i dislike {interest}", "{interest} isnt for me", "i hate doing {interest}",
     "i dont like it when we do {interest}", "{interest} makes me {feeling}", "i dont like {interest} its boring",
+    "i hate {interest} and i love {interest2}", "i dont like {interest} but im good at {interest2}",
+    "i didnt like the {interest} but i liked the {interest2}", "i hate {interest} cos its {sensory}",
     # complaints about a place: the sensory value and the setting
     "it was {sensory}", "it was too {sensory}", "it was {sensory} at the {interest}", "the {interest} was too {sensory}",
     "it was really {sensory} in the {interest}", "i didnt like it it was {sensory}", "it was {sensory} and {sensory2}",
@@ -233,6 +237,8 @@ NEED = [
     "i need a bit of help", "i need help with this", "i cant do it on my own", "this is too hard for me",
     "i find it hard", "i need support", "i need more help", "can you help me", "its hard for me",
     "i need help with {interest} and {interest2}",
+    "i need {support} but i like {interest}", "i need help with {interest} but im good at {interest2}",
+    "i find {interest} hard but i like it", "i need {support} because it is {sensory}",
 ]
 FEELING = [
     "i felt {feeling}", "i was {feeling}", "it made me {feeling}", "i feel {feeling}", "im {feeling}",
@@ -254,6 +260,10 @@ FEELING = [
     "it made me feel {feeling} with all the people", "i felt {feeling} the whole day", "i was proper {feeling}",
     "i was well {feeling}", "i was dead {feeling}", "i felt so {feeling} after", "i was {feeling} but ok",
     "i was {feeling} and i wanted to go home", "i was {feeling} and {feeling2}", "made me {feeling}",
+    "i was {feeling} when the door slammed", "i felt {feeling} when the dog barked", "i was {feeling} when it started",
+    "i was {feeling} when the lights went out", "i got {feeling} when we went in", "i was {feeling} when the man shouted",
+    "i felt {feeling} with how it went", "i was {feeling} with myself", "i felt {feeling} but i liked it",
+    "i was {feeling} but i still like {interest}", "i felt {feeling} but i want to go again",
 ]
 ASPIRATION = [
     "i want to be a {job}", "when i leave school i want to be a {job}", "my dream job is {job}",
@@ -505,6 +515,9 @@ class Builder:
         return re.sub(r"\s+", " ", s).strip()
 
 
+TWO_CLAUSE_MARK = (" but ", " and i ", " because ", " cos ")
+
+
 def generate(seed: int = 7, per_template: int = 3) -> dict[str, dict[str, list[str]]]:
     """Topic -> intent -> example lines."""
     b = Builder(seed)
@@ -525,6 +538,8 @@ def generate(seed: int = 7, per_template: int = 3) -> dict[str, dict[str, list[s
     for topic, (intent, templates) in TOPICS.items():
         for tpl in templates:
             n = per_template if SLOT_RE.search(tpl) else 1
+            if any(mark in tpl for mark in TWO_CLAUSE_MARK):
+                n = per_template * 2  # the first clause decides: needs more examples
             for k in range(n + 1):
                 segs = b.example(tpl, intent)
                 third = b.rng.random() < 0.3 and not tpl.startswith(("{", "be ", "work ", "live ", "just", "a "))
