@@ -80,6 +80,7 @@ INTENSIFIERS = frozenset("really realy rly very so quite proper well pretty supe
 AMBIGUOUS_FEELINGS = frozenset(
     "good great nice lovely fine ok okay alright cool class mint ace wicked sound fab "
     "mad cross down low weird strange safe shy long dull proud pleased content settled "
+    "brilliant amazing fantastic awesome excellent fabulous brill epic "
     "comfortable".split())
 NEGATIONS = frozenset("not nt no never dont didnt doesnt isnt wasnt werent arent cant couldnt wont".split())
 # After these an ambiguous feeling word is a skill or a relation, not a feeling.
@@ -348,7 +349,7 @@ class ConceptMatcher:
             keys.add(stem(tok.lemma))
         if w not in self.common_words:
             keys.add(stem(w))
-        if len(w) >= 6 and w.endswith("er"):
+        if len(w) >= 5 and w.endswith("er"):
             keys.add(stem(w[:-2]))  # agent nouns: "runner" ~ "running", "dancer" ~ "dance"
             keys.add(stem(w[:-3]))  # "swimmer" ~ "swim"
         for key in keys:
@@ -500,7 +501,10 @@ class ConceptMatcher:
             rank = types.index(m.type) if m.type in types else 99
             if m.type == "support" and not c["need"]:
                 rank = 100
-            return (-(m.j - m.i), m.quality, rank, m.i)
+            # In a need, a support concept wins over a longer feeling or interest phrase
+            # ("I need a break" is the support, not "needed a break" feeling).
+            support_first = 0 if (c["need"] and m.type == "support") else 1
+            return (support_first, -(m.j - m.i), m.quality, rank, m.i)
         # Skills name activities: "a good singer" is singing.
         activity_spans = {(m.i, m.j) for m in matches if m.type == "interest"}
         matches = [m for m in matches if not (
@@ -574,6 +578,8 @@ class ConceptMatcher:
                 for m in group:
                     if m.type == "interest" and m.value in absorbed:
                         continue
+                    if m.type == "pathway" and supports:
+                        continue  # "help getting the bus to college": college is the setting
                     if m.type == "interest" and m.value in INTEREST_TO_SUPPORT and not supports:
                         m.type, m.value = "support", INTEREST_TO_SUPPORT[m.value]
                     kept.append(m)

@@ -181,6 +181,8 @@ LIKE = [
     "it was the best day", "i want to do it again", "can we go again", "i want to go back",
     "i like this one", "i loved every bit", "the whole thing was {feeling}", "today was {feeling}",
     "it was {feeling}", "that was {feeling}", "the trip was {feeling}", "the visit was {feeling}",
+    "the {place} was {feeling}", "the {place} was really {feeling}", "i liked the {place}", "i loved the {place}",
+    "the {place} was the best", "i want to go back to the {place}", "the {place} was {feeling} i liked it",
 ]
 DISLIKE = [
     "i dont like {interest}", "i hate {interest}", "{interest} is boring", "{interest} was rubbish",
@@ -207,6 +209,8 @@ DISLIKE = [
     "i hated it", "i didnt like it", "i dont like it", "not for me", "i hate it", "its not my thing",
     "that one is the worst", "i dont like that one", "i dont want to go back", "never again", "it was rubbish",
     "it was boring", "that was boring", "it was horrible", "i did not like it at all", "i didnt rate it",
+    "the {place} was boring", "the {place} was too {sensory}", "i didnt like the {place}", "the {place} was rubbish",
+    "i hated the {place}", "the {place} was {sensory} and boring",
 ]
 GOOD_AT = [
     "im good at {interest}", "i am good at {interest}", "i can do {interest} well", "im great at {interest}",
@@ -220,6 +224,8 @@ GOOD_AT = [
     "i am the best in my class at {interest}", "i can do {interest} by myself", "i taught myself {interest}",
     "my best thing is {interest}", "{interest} is my best subject", "i am good with {interest}",
     "im good with {interest}", "i won at {interest}", "im top of the class at {interest}",
+    "im a good {agent}", "she is a brilliant {agent}", "he is a fast {agent}", "i am a really good {agent}",
+    "he is the best {agent} in the class", "im a great {agent}", "she is an amazing {agent}",
     "i can do {interest} without help", "i have got really good at {interest}", "i know loads about {interest}",
 ]
 NEED = [
@@ -292,6 +298,15 @@ ASPIRATION = [
     "i want to be famous", "i want to be rich", "i want to be a astronaut", "i want to work in a factory",
     "i want to be a lawyer", "i want to be a soldier", "my dream job is working in a bank",
 ]
+# Places of careers encounters (evaluated as a whole, convention 4).
+PLACES = ["workplace", "visit", "trip", "tour", "talk", "workshop", "factory", "careers fair", "open day",
+          "fire station", "hospital", "office", "day", "college visit", "hotel", "police station",
+          "leisure centre", "theatre trip"]
+# Agent nouns that name an activity in a skill ("a good runner" -> sport).
+AGENTS = [("runner", "sport"), ("swimmer", "swimming"), ("dancer", "dance"), ("cook", "cooking"),
+          ("reader", "reading"), ("singer", "singing"), ("gamer", "video_games"), ("baker", "cooking"),
+          ("climber", "sport"), ("gardener", "gardening"), ("piano player", "music"), ("guitar player", "music"),
+          ("boxer", "sport")]
 SMELLS = ["smoke", "paint", "fish", "cigarettes", "sweat", "wee", "petrol", "rotten eggs", "dog food", "old socks", "perfume", "onions"]
 
 # Interest fillers that read as places of work in aspirations ("work at the ...").
@@ -420,6 +435,17 @@ class Builder:
             slot = m.group(1)
             if slot == "smell":
                 segs.append((self.rng.choice(SMELLS), None))
+                pos = m.end()
+                continue
+            if slot == "place":
+                place = self.rng.choice(PLACES)
+                concept = {"theatre trip": "drama", "office": "office", "leisure centre": "sport"}.get(place)
+                segs.append((place, ("interest", concept) if concept else None))
+                pos = m.end()
+                continue
+            if slot == "agent":
+                text, value = self.rng.choice(AGENTS)
+                segs.append((text, ("interest", value)))
                 pos = m.end()
                 continue
             if slot == "smellverb":
