@@ -15,7 +15,9 @@ from assistant.errors import InvalidInput
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
 from assistant.unit_of_work import transaction
+from assistant.settings import instance_path
 from symbols.catalogue import Catalogue
+from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,19 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         cards_per_board=profile.cards_per_board,
         place=session.encounter.title if session.encounter else "the visit",
         adult_name=session.adult_name if session.adult_present else "",
-        symbol_set=profile.symbol_set, earlier=earlier,
+        symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
     )
+
+
+def symbol_set_shown(name: str) -> str:
+    """The symbol set and version a pupil sees ("openmoji 17.0.0"), kept with each answer;
+    an unknown set shows the default set."""
+    sets = SymbolSets(instance_path() / INSTANCE_SUBDIR)
+    try:
+        info = sets.info(name)
+    except UnknownSymbolSet:
+        info = sets.info(DEFAULT_SET)
+    return f"{info['name']} {info.get('version') or ''}".strip()
 
 
 def keep_answer(db: Session, session: ConversationSession, words: str | None,

@@ -31,7 +31,7 @@ def test_a_turn_writes_the_entry_and_the_state_before_replying(db, people, catal
     assert entry.concept_ids == ["cooking"]
     assert entry.provenance == "prompted" and entry.input_mode == "typed"
     assert entry.adult_name == "Mr Jones" and entry.status == "draft"
-    assert entry.symbol_set == "openmoji"
+    assert entry.symbol_set == "openmoji 17.0.0"
     stored = db.get(ConversationSession, session.id)
     assert stored.status == "active"
     assert stored.dialogue_state["phase"] == "check"

@@ -3,52 +3,13 @@ web app. A whole debrief is held over HTTP, then the stored entries are checked.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import requests
 from sqlalchemy import select
 
-from assistant.db import make_engine, make_session_factory
-from assistant.encounters import create_encounter
-from assistant.migrate import upgrade
 from assistant.models import ConversationSession, Entry
-from scripts.train_model import model_path
-from tests.conftest import make_people
-from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    model = model_path(quick=True)
-    assert model.exists(), "no test model: run bin/test (it trains one)"
-    workdir = tmp_path_factory.mktemp("stack")
-    url = f"sqlite:///{workdir / 'record.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    db = make_session_factory(engine)()
-    _lead, _advocate, sam, leo = make_people(db)
-    visit = create_encounter(db, "workplace_visit", "the garden centre", date(2026, 11, 20),
-                             pupil_ids=[sam.id])
-    stack = Stack(workdir, url, model)
-    stack.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
-    stack.db = db
-    try:
-        yield stack.start()
-    finally:
-        stack.stop()
-        db.close()
-        engine.dispose()
-
-
-def staff_session(stack) -> requests.Session:
-    http = requests.Session()
-    response = http.post(f"{stack.web_url}/api/login",
-                         json={"email": "lead@school.test", "password": "correct horse battery"})
-    assert response.status_code == 200
-    return http
 
 
 class Tablet:
@@ -73,7 +34,7 @@ def question(messages):
 
 
 def test_a_whole_debrief_over_http(stack):
-    http = staff_session(stack)
+    http = stack.staff()
     created = http.post(f"{stack.web_url}/api/sessions", json={
         "pupil_id": stack.ids["sam"], "conversation": "debrief",
         "encounter_id": stack.ids["visit"], "adult_name": "Mr Jones"}).json()
@@ -119,7 +80,7 @@ def test_a_whole_debrief_over_http(stack):
 
 
 def test_stop_keeps_drafts_and_closes_the_session(stack):
-    http = staff_session(stack)
+    http = stack.staff()
     created = http.post(f"{stack.web_url}/api/sessions", json={
         "pupil_id": stack.ids["leo"], "conversation": "interests"}).json()
     tablet = Tablet(stack, created["tablet_token"])

@@ -1,0 +1,55 @@
+"""One real stack (Rasa, action server, web app on loopback) for all end-to-end tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import requests
+
+from assistant.db import make_engine, make_session_factory
+from assistant.encounters import create_encounter
+from assistant.migrate import upgrade
+from scripts.train_model import model_path
+from tests.conftest import make_people
+from tests.e2e.stack import Stack
+
+
+class RunningStack(Stack):
+    def staff(self) -> requests.Session:
+        """An HTTP session logged in as the careers lead."""
+        http = requests.Session()
+        response = http.post(f"{self.web_url}/api/login",
+                             json={"email": "lead@school.test", "password": "correct horse battery"})
+        assert response.status_code == 200
+        return http
+
+    def new_session(self, pupil: str = "sam", conversation: str = "interests", **extra) -> dict:
+        """Start a session as the careers lead; returns session_id, tablet_token, tablet_url."""
+        body = {"pupil_id": self.ids[pupil], "conversation": conversation, **extra}
+        response = self.staff().post(f"{self.web_url}/api/sessions", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    model = model_path(quick=True)
+    assert model.exists(), "no test model: run bin/test (it trains one)"
+    workdir = tmp_path_factory.mktemp("stack")
+    url = f"sqlite:///{workdir / 'record.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    db = make_session_factory(engine)()
+    _lead, _advocate, sam, leo = make_people(db)
+    visit = create_encounter(db, "workplace_visit", "the garden centre", date(2026, 11, 20),
+                             pupil_ids=[sam.id])
+    running = RunningStack(workdir, url, model)
+    running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
+    running.db = db
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+        db.close()
+        engine.dispose()

@@ -1,0 +1,105 @@
+// The tablet's line to the web app. Answers go through an outbox kept in localStorage:
+// each has its own id, so an answer chosen while the server is unreachable is sent when
+// the connection returns, and the server records it exactly once however often it is sent.
+
+const RETRY_MS = 3000;
+
+function newId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return "id-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+}
+
+export class Api {
+  constructor(token, {onMessages, onProblem, onOffline, onOnline}) {
+    this.token = token;
+    this.onMessages = onMessages;
+    this.onProblem = onProblem;
+    this.onOffline = onOffline;
+    this.onOnline = onOnline;
+    this.outboxKey = "pupil-voice-outbox-" + token.slice(0, 12);
+    this.sending = false;
+    window.addEventListener("online", () => this.flush());
+    setInterval(() => this.flush(), RETRY_MS);
+  }
+
+  headers() {
+    return {"Authorization": `Bearer ${this.token}`, "Content-Type": "application/json"};
+  }
+
+  async post(path, body) {
+    const response = await fetch(path, {method: "POST", headers: this.headers(),
+                                        body: JSON.stringify(body || {})});
+    const data = await response.json().catch(() => ({}));
+    return {status: response.status, data};
+  }
+
+  async get(path) {
+    const response = await fetch(path, {headers: this.headers()});
+    return {status: response.status, data: await response.json().catch(() => ({}))};
+  }
+
+  // Start, repeat, skip, stop: nothing to keep, so no outbox.
+  async command(path) {
+    try {
+      const {status, data} = await this.post(path);
+      this.handle(status, data);
+      return status;
+    } catch (error) {
+      this.onOffline(false);
+      return 0;
+    }
+  }
+
+  handle(status, data) {
+    if (status >= 200 && status < 300) {
+      this.onMessages(data.messages || []);
+    } else {
+      this.onProblem(data.error || "Something went wrong.", status, data);
+      if (data.messages && data.messages.length) this.onMessages(data.messages);
+    }
+  }
+
+  outbox() {
+    try { return JSON.parse(localStorage.getItem(this.outboxKey) || "[]"); } catch { return []; }
+  }
+
+  saveOutbox(items) {
+    localStorage.setItem(this.outboxKey, JSON.stringify(items));
+  }
+
+  // An answer: kept first, then sent.
+  answer(body) {
+    const items = this.outbox();
+    items.push({...body, client_id: newId()});
+    this.saveOutbox(items);
+    return this.flush();
+  }
+
+  pending() {
+    return this.outbox().length;
+  }
+
+  async flush() {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      let items = this.outbox();
+      while (items.length) {
+        let result;
+        try {
+          result = await this.post("/api/chat/message", items[0]);
+        } catch (error) {
+          this.onOffline(true);
+          return;
+        }
+        if (result.status === 409 && /still being sent/.test(result.data.error || "")) return;
+        items = this.outbox().filter((item) => item.client_id !== items[0].client_id);
+        this.saveOutbox(items);
+        this.onOnline();
+        this.handle(result.status, result.data);
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
