@@ -1,5 +1,42 @@
-"""Routes for speech (being built)."""
+"""Routes for spoken prompts: the tablet asks for a text, gets a WAV in its pupil's voice and rate."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("speech", __name__)
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from assistant.errors import InvalidInput
+from assistant.pupils import profile_of
+from assistant.speech_out import Synthesiser
+from assistant.web.api import _tablet_session
+
+bp = Blueprint("speech", __name__, url_prefix="/api")
+
+EXTENSION = "pupil_voice.speech"
+_creating = threading.Lock()
+
+
+def synthesiser(app: Flask | None = None) -> Synthesiser:
+    """The app's one Synthesiser, made on first use (its worker starts on the first uncached prompt)."""
+    app = app or current_app._get_current_object()
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        with _creating:  # waitress threads may all ask at once
+            found = app.extensions.get(EXTENSION)
+            if found is None:
+                found = Synthesiser(Path(app.config["INSTANCE_PATH"]) / "speech_cache")
+                app.extensions[EXTENSION] = found
+    return found
+
+
+@bp.post("/chat/speech")
+def chat_speech():
+    session = _tablet_session()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a JSON object with the text to speak.")
+    profile = profile_of(session.pupil)  # the voice and rate are the pupil's, never the tablet's
+    audio = synthesiser().synthesise(body.get("text"), voice=profile.voice, rate=profile.speech_rate)
+    return Response(audio, mimetype="audio/wav", headers={"Cache-Control": "private, max-age=3600"})
