@@ -127,3 +127,10 @@ def _where_we_are(session: ConversationSession) -> dict:
             "encounter_id": session.encounter_id, "moment": session.conversation,
             "step": str(step),
             "question": ((state.get("last_prompt") or [{}])[-1].get("text") or "")}
+
+
+def opening_text(db: Session, catalogue: Catalogue, session: ConversationSession) -> str:
+    """What the tablet will say first (the opening messages, joined as the widget speaks
+    them), worked out without recording anything: so its audio can be made in advance."""
+    reply = Engine(_context(db, catalogue, session, "start"), None).start()
+    return " ".join(message["text"] for message in reply.messages)

@@ -8,6 +8,7 @@ tablet, and Rasa gets its sender id and metadata from here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -23,13 +24,14 @@ from assistant.pupils import profile_of, visible_pupils
 from assistant.sessions import ensure_open, session_for_staff, session_for_token, start_session
 from assistant.staff import authenticate
 from assistant import received
-from assistant.turns import add_observation, keep_answer
+from assistant.turns import add_observation, keep_answer, opening_text
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+log = logging.getLogger(__name__)
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -88,9 +90,22 @@ def create_session():
         adult_present=bool(body.get("adult_present", True)),
         adult_name=str(body.get("adult_name") or ""),
         token_hours=current_app.config["TABLET_TOKEN_HOURS"])
+    _prepare_speech(session)
     return jsonify(session_id=session.id, conversation=session.conversation,
                    tablet_token=token,
                    tablet_url=url_for("pages.tablet", _external=True) + "#token=" + token), 201
+
+
+def _prepare_speech(session: ConversationSession) -> None:
+    """Synthesise the session's opening in the background, so the first prompt plays at once."""
+    from assistant.web.speech import synthesiser
+
+    profile = profile_of(session.pupil)
+    try:
+        text = opening_text(get_db(), load_catalogue(), session)
+        synthesiser().warm([text], voice=profile.voice, rate=profile.speech_rate)
+    except Exception:  # speech is a help, never a reason not to start
+        log.warning("could not prepare the opening speech", exc_info=True)
 
 
 @bp.get("/sessions/<session_id>")
