@@ -137,6 +137,14 @@ def serve(conn) -> None:
     from pyttsx3.drivers import _espeak
 
     engine = pyttsx3.init("espeak")
+    # init queues a voice and 200 wpm in espeak's async FIFO; under load the first synthesis
+    # then came out at 200 wpm (9 of 300 cold starts), so flush them with a throwaway one.
+    handle, scratch = tempfile.mkstemp(prefix="speech-warmup-", suffix=".wav")
+    os.close(handle)
+    try:
+        _synthesise_to_file(engine, _espeak, "Ready.", DEFAULT_VOICE, DEFAULT_RATE, scratch)
+    finally:
+        os.remove(scratch)
     voices = [(v.id, list(v.languages or [])) for v in engine.getProperty("voices")]
     spec = _espeak.VOICE()
     spec.languages = b"variant"
