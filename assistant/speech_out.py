@@ -203,6 +203,7 @@ class Synthesiser:
         self._target = target
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
+        self._warm_lock = threading.Lock()  # never wait behind a synthesis just to queue a warm-up
         self._process = None
         self._conn = None
         self._voices: list[tuple[str, list[str]]] = []
@@ -247,7 +248,7 @@ class Synthesiser:
         now cached.
         """
         texts = list(texts)
-        with self._lock:
+        with self._warm_lock:
             if self._closed:
                 raise SpeechUnavailable("Speech has been shut down.")
             if self._executor is None:
@@ -256,7 +257,7 @@ class Synthesiser:
 
     def close(self) -> None:
         """Stop the background thread and the worker process (idempotent)."""
-        with self._lock:
+        with self._warm_lock:
             self._closed = True
             executor, self._executor = self._executor, None
         if executor is not None:
@@ -364,7 +365,8 @@ class Synthesiser:
         if process.is_alive():
             process.kill()
         process.join(5)
-        process.close()
+        if process.exitcode is not None:  # close() refuses a process that somehow survived kill
+            process.close()
 
 
 def _voice_key(voice: object) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import time
 import wave
 
@@ -161,6 +162,18 @@ def test_warm_makes_the_first_prompts_ready(fake):
     fake.synthesise(PROMPT, "en-gb", 130)
     fake.synthesise(LONGER, "en-gb", 130)
     assert fake.worker_calls == calls == 2
+
+
+def test_warm_returns_at_once_while_a_synthesis_is_running(fake):
+    fake.synthesise("start the worker")
+    busy = threading.Thread(target=lambda: pytest.raises(SpeechTimeout, fake.synthesise, "sleep forever"))
+    busy.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    future = fake.warm([PROMPT])
+    assert time.monotonic() - started < 0.2
+    busy.join()
+    assert future.result(timeout=30) == 1
 
 
 def test_a_closed_synthesiser_refuses_work(tmp_path):
