@@ -15,7 +15,8 @@ from sqlalchemy.orm import declarative_base, relationship
 Base = declarative_base()
 
 # Vocabulary of stored values (ids kept in sync with ../shared/spec/vocabulary.yml).
-CONVERSATIONS = ("interests", "debrief", "aspirations")
+# prepare: before an encounter ("what do you think it will be like?"); debrief: after it.
+CONVERSATIONS = ("interests", "prepare", "debrief", "aspirations")
 PROVENANCES = ("independent", "prompted", "supported", "interpreted", "adult_view")
 INPUT_MODES = ("touch", "speech", "typed", "keyboard", "switch")
 RATINGS = ("like", "not_sure", "dont_like")
@@ -83,6 +84,11 @@ class Pupil(Base):
     family_name = Column(String(100), nullable=False, default="")
     year_group = Column(String(20), nullable=True)
     group_id = Column(ForeignKey("groups.id", ondelete="SET NULL"), nullable=True)
+    # The school's own reference (admission number), used to match CSV imports.
+    reference = Column(String(50), nullable=True, unique=True)
+    # Sharing: when False, the pupil's own words stay in school (documents show the concepts).
+    words_shareable = Column(Boolean, nullable=False, default=True)
+    sharing_note = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     group = relationship("Group", back_populates="pupils")
     profile = relationship("CommunicationProfile", uselist=False, back_populates="pupil",
@@ -129,6 +135,9 @@ class Encounter(Base):
     provider = Column(String(200), nullable=False, default="")
     notes = Column(Text, nullable=False, default="")
     gatsby_benchmarks = Column(JSON, nullable=False, default=list)
+    # An optional photo of the place (in the instance folder), shown as a card in the debrief.
+    photo_filename = Column(String(100), nullable=True)
+    photo_consent = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     pupils = relationship("Pupil", secondary=encounter_pupils)
 
@@ -152,6 +161,9 @@ class ConversationSession(Base):
     status = Column(String(20), nullable=False, default="created")
     tablet_token_hash = Column(String(64), nullable=True, unique=True)
     tablet_token_expires = Column(DateTime, nullable=True)
+    # The one-time code (in the tablet link, or typed) that the tablet swaps for its token.
+    claim_code_hash = Column(String(64), nullable=True, unique=True)
+    claimed_at = Column(DateTime, nullable=True)
     dialogue_state = Column(JSON, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     ended_at = Column(DateTime, nullable=True)
@@ -189,6 +201,22 @@ class Entry(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     confirmed_at = Column(DateTime, nullable=True)
+
+
+class Annotation(Base):
+    """What an adult did to an entry at review: confirmed it, corrected how it was given,
+    added an observation, or discarded it with a reason. The pupil's words are never edited."""
+
+    __tablename__ = "annotations"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(ForeignKey("entries.id", ondelete="CASCADE"), nullable=False, index=True)
+    staff_id = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+    kind = Column(String(20), nullable=False)  # confirm | provenance | observation | discard
+    text = Column(Text, nullable=False, default="")
+    old_value = Column(String(50), nullable=True)
+    new_value = Column(String(50), nullable=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    staff = relationship("Staff")
 
 
 class ChatRequest(Base):

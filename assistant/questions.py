@@ -48,6 +48,24 @@ PLANS: dict[str, tuple[Step, ...]] = {
              ("with_family", "with_friends", "animals", "music", "outdoors", "sport",
               "video_games", "caring", "films_tv"), "important"),
     ),
+    "prepare": (
+        Step("expect_feeling", "How do you feel about going to {place}?",
+             "How do you feel about it?", "feelings", ("feeling",),
+             ("excited", "happy", "calm", "worried", "unsure", "scared", "proud", "bored",
+              "sad", "tired", "angry", "overwhelmed"), "expect_felt"),
+        Step("expect_like", "What do you think you will like at {place}?",
+             "What will be good?", "choice", ("interest", "job", "sensory"),
+             ("animals", "cooking", "computers", "shops", "cafe", "building", "cars", "caring",
+              "outdoors", "office", "gardening", "quiet"), "expect_like"),
+        Step("worries", "Is anything worrying you about {place}?", "Any worries?", "choice",
+             ("sensory", "feeling", "support", "interest"),
+             ("noisy", "crowded", "bright", "smelly", "hot", "cold", "transport", "overwhelmed",
+              "worried"), "worry"),
+        Step("help_there", "What would help you at {place}?", "What would help?", "choice",
+             ("support",),
+             ("someone_with_me", "quiet_space", "breaks", "visual_timetable", "step_by_step",
+              "travel_help", "extra_time", "communication_help", "reading_help"), "need"),
+    ),
     "debrief": (
         Step("feeling", "How did you feel at {place}?", "How did you feel?", "feelings",
              ("feeling",),
@@ -96,6 +114,7 @@ RECALL_STEP = Step("recall", "What do you think about {place} now?", "{place} no
 
 INTRODUCTIONS = {
     "interests": "Hello {name}! Let's talk about you and what you like.",
+    "prepare": "Hello {name}! Soon you are going to {place}. Let's talk about it.",
     "debrief": "Hello {name}! Let's talk about {place}.",
     "aspirations": "Hello {name}! Let's talk about when you leave school.",
 }
@@ -149,7 +168,14 @@ def _clause_for(stance: str, concept: Concept) -> str:
     if stance == "important":
         return f"{x} is important to you"
     if concept.type == "feeling":
-        return "you felt " + FEELING_PHRASES.get(concept.id, x)
+        return ("you feel " if stance in ("expect_felt", "worry") else "you felt ") \
+            + FEELING_PHRASES.get(concept.id, x)
+    if stance == "worry":
+        return f"you are worried it might be {x}" if concept.type == "sensory" \
+            else f"you are worried about {x}"
+    if stance == "expect_like":
+        return f"you think you will like {x}" if concept.type != "sensory" \
+            else f"you think it will be {x}"
     if concept.type == "sensory":
         if stance == "dont_like":
             return f"you don't like it when it is {x}"

@@ -19,10 +19,24 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# Codes are typed by adults: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+CODE_MINUTES = 30
+
+
+def normalise_code(code: str) -> str:
+    """A typed code as stored: upper case, spaces and dashes dropped."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:40]
+
+
 def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
                   encounter_id: int | None = None, adult_present: bool = True,
-                  adult_name: str = "", token_hours: int = 12) -> tuple[ConversationSession, str]:
-    """Open a session for a pupil; return it and the tablet token (shown once, stored hashed)."""
+                  adult_name: str = "") -> tuple[ConversationSession, str]:
+    """Open a session for a pupil; return it and its one-time code (stored only hashed).
+
+    The code goes to the tablet in a link or typed; the tablet swaps it once for its token.
+    """
     if conversation not in CONVERSATIONS:
         raise InvalidInput(f"Choose a conversation: {', '.join(CONVERSATIONS)}.")
     if len(adult_name or "") > 200:
@@ -33,18 +47,39 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
         encounter = db.get(Encounter, encounter_id) if isinstance(encounter_id, int) else None
         if encounter is None:
             raise NotFound("No such encounter.")
-    if conversation == "debrief" and encounter is None:
-        raise InvalidInput("A debrief is about an encounter: choose one.")
-    token = secrets.token_urlsafe(24)
+    if conversation in ("prepare", "debrief") and encounter is None:
+        raise InvalidInput("Preparing for and talking about an encounter need one: choose it.")
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction(db):
         session = ConversationSession(
             pupil_id=pupil.id, conversation=conversation, encounter=encounter,
             started_by_id=staff.id, adult_present=bool(adult_present),
             adult_name=(adult_name or (staff.display_name if adult_present else "")).strip(),
-            tablet_token_hash=_hash(token),
-            tablet_token_expires=utcnow() + timedelta(hours=token_hours),
+            claim_code_hash=_hash(code),
+            tablet_token_expires=utcnow() + timedelta(minutes=CODE_MINUTES),
         )
         db.add(session)
+    return session, code
+
+
+def claim_session(db: Session, code: str, token_hours: int = 12) -> tuple[ConversationSession, str]:
+    """Swap a session's one-time code for the tablet's token; the code then stops working."""
+    code = normalise_code(code)
+    refused = NotFound("That code does not work. Ask an adult for a new one.")
+    if len(code) != CODE_LENGTH:
+        raise refused
+    token = secrets.token_urlsafe(24)
+    with transaction(db):
+        session = db.execute(select(ConversationSession)
+                             .where(ConversationSession.claim_code_hash == _hash(code))
+                             .with_for_update()).scalar_one_or_none()
+        if session is None or session.tablet_token_expires < utcnow() \
+                or session.status in ("finished", "stopped"):
+            raise refused
+        session.claim_code_hash = None
+        session.claimed_at = utcnow()
+        session.tablet_token_hash = _hash(token)
+        session.tablet_token_expires = utcnow() + timedelta(hours=token_hours)
     return session, token
 
 

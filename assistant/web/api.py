@@ -21,7 +21,8 @@ from assistant.entries import entries_of_session, entry_as_dict
 from assistant.errors import InvalidInput
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
-from assistant.sessions import ensure_open, session_for_staff, session_for_token, start_session
+from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
+                                start_session)
 from assistant.staff import authenticate
 from assistant import received
 from assistant.turns import add_observation, keep_answer, opening_text
@@ -85,15 +86,13 @@ def create_session():
     pupil_id, encounter_id = body.get("pupil_id"), body.get("encounter_id")
     if not isinstance(pupil_id, int) or (encounter_id is not None and not isinstance(encounter_id, int)):
         raise InvalidInput("pupil_id (and encounter_id, if given) must be numbers.")
-    session, token = start_session(
+    session, code = start_session(
         get_db(), current_staff(), pupil_id, str(body.get("conversation", "")), encounter_id,
         adult_present=bool(body.get("adult_present", True)),
-        adult_name=str(body.get("adult_name") or ""),
-        token_hours=current_app.config["TABLET_TOKEN_HOURS"])
+        adult_name=str(body.get("adult_name") or ""))
     _prepare_speech(session)
-    return jsonify(session_id=session.id, conversation=session.conversation,
-                   tablet_token=token,
-                   tablet_url=url_for("pages.tablet", _external=True) + "#token=" + token), 201
+    return jsonify(session_id=session.id, conversation=session.conversation, code=code,
+                   tablet_url=url_for("pages.tablet", _external=True) + "#code=" + code), 201
 
 
 def _prepare_speech(session: ConversationSession) -> None:
@@ -178,6 +177,15 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
                              + "Please try again in a moment.",
                        kept=kept, messages=messages or []), 503
     return jsonify(messages=messages), 200
+
+
+@bp.post("/chat/claim")
+def chat_claim():
+    """The tablet swaps the session's one-time code for its token (once)."""
+    code = _body().get("code")
+    session, token = claim_session(get_db(), code if isinstance(code, str) else "",
+                                   current_app.config["TABLET_TOKEN_HOURS"])
+    return jsonify(tablet_token=token, session=_session_info(session))
 
 
 @bp.get("/chat")

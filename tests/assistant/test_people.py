@@ -10,7 +10,7 @@ from assistant.encounters import ENCOUNTER_TYPES, create_encounter
 from assistant.errors import InvalidInput, LoginFailed, NotFound, SessionClosed
 from assistant.models import ConversationSession
 from assistant.pupils import pupil_for, visible_pupils
-from assistant.sessions import ensure_open, session_for_token, start_session
+from assistant.sessions import claim_session, ensure_open, session_for_token, start_session
 from assistant.staff import MAX_FAILED_LOGINS, authenticate
 
 
@@ -38,14 +38,21 @@ def test_advocates_see_only_their_groups(db, people):
         start_session(db, advocate, leo.id, "interests")
 
 
-def test_a_session_token_opens_only_its_session(db, people):
+def test_a_one_time_code_opens_only_its_session_once(db, people):
     lead, _advocate, sam, _leo = people
-    session, token = start_session(db, lead, sam.id, "interests")
-    assert session_for_token(db, token).id == session.id
-    assert session.tablet_token_hash != token  # stored hashed
+    session, code = start_session(db, lead, sam.id, "interests")
+    assert session.claim_code_hash != code and len(code) == 8  # stored hashed
+    with pytest.raises(NotFound):
+        session_for_token(db, code)
+    claimed, token = claim_session(db, f" {code[:4].lower()}-{code[4:]} ")  # as typed
+    assert claimed.id == session.id and session_for_token(db, token).id == session.id
+    with pytest.raises(NotFound):
+        claim_session(db, code)  # once only
     for bad in ["", "x" * 500, token + "x", "' OR 1=1 --"]:
         with pytest.raises(NotFound):
             session_for_token(db, bad)
+        with pytest.raises(NotFound):
+            claim_session(db, bad)
 
 
 def test_a_debrief_needs_an_encounter(db, people):

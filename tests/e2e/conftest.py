@@ -25,11 +25,17 @@ class RunningStack(Stack):
         return http
 
     def new_session(self, pupil: str = "sam", conversation: str = "interests", **extra) -> dict:
-        """Start a session as the careers lead; returns session_id, tablet_token, tablet_url."""
+        """Start a session as the careers lead: session_id, code and tablet_url (one-time)."""
         body = {"pupil_id": self.ids[pupil], "conversation": conversation, **extra}
         response = self.staff().post(f"{self.web_url}/api/sessions", json=body)
         assert response.status_code == 201, response.text
         return response.json()
+
+    def tablet_token(self, created: dict) -> str:
+        """Swap a new session's code for its tablet token, as the tablet page does."""
+        response = requests.post(f"{self.web_url}/api/chat/claim", json={"code": created["code"]})
+        assert response.status_code == 200, response.text
+        return response.json()["tablet_token"]
 
 
 @pytest.fixture(scope="session")

@@ -34,11 +34,9 @@ def question(messages):
 
 
 def test_a_whole_debrief_over_http(stack):
-    http = stack.staff()
-    created = http.post(f"{stack.web_url}/api/sessions", json={
-        "pupil_id": stack.ids["sam"], "conversation": "debrief",
-        "encounter_id": stack.ids["visit"], "adult_name": "Mr Jones"}).json()
-    tablet = Tablet(stack, created["tablet_token"])
+    created = stack.new_session("sam", "debrief", encounter_id=stack.ids["visit"],
+                                adult_name="Mr Jones")
+    tablet = Tablet(stack, stack.tablet_token(created))
 
     first = question(tablet.post("/api/chat/start"))
     assert first["text"] == "How did you feel at the garden centre?"
@@ -80,10 +78,8 @@ def test_a_whole_debrief_over_http(stack):
 
 
 def test_stop_keeps_drafts_and_closes_the_session(stack):
-    http = stack.staff()
-    created = http.post(f"{stack.web_url}/api/sessions", json={
-        "pupil_id": stack.ids["leo"], "conversation": "interests"}).json()
-    tablet = Tablet(stack, created["tablet_token"])
+    created = stack.new_session("leo", "interests")
+    tablet = Tablet(stack, stack.tablet_token(created))
     tablet.post("/api/chat/start")
     tablet.say("i like cooking")
     assert "stop" in tablet.say("i want to stop now")[0]["text"]

@@ -253,8 +253,9 @@ def test_an_answer_chosen_offline_is_sent_once_when_the_connection_returns(page,
     tap_card(page, first)
     expect(page.locator("#status")).to_contain_text("saved", timeout=10_000)
     shot(page, "offline-answer-saved")
-    outbox = "pupil-voice-outbox-" + page.url.split("#token=")[1][:12]
-    assert page.evaluate(f"JSON.parse(localStorage['{outbox}']).length") == 1
+    assert "#code" not in page.url  # the one-time code left the address bar
+    assert page.evaluate("JSON.parse(localStorage['pupil-voice-outbox-'"
+                         " + sessionStorage['pupil-voice-token'].slice(0, 12)).length") == 1
     page.context.set_offline(False)
     wait_for_prompt(page, steps_for("interests")[1].question)
     # The reply to the next answer is lost on the way back: the tablet sends it again, and

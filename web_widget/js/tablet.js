@@ -1,5 +1,6 @@
-// The pupil's screen: one conversation, reached with the session's token from the URL
-// fragment (#token=...). Shows each bot message as symbolised text, the board of answer
+// The pupil's screen: one conversation. The adult's link carries a one-time code in its
+// fragment (#code=..., never sent to the server as part of the URL), or the code is typed;
+// the page swaps it once for the session's token, kept in this tab only. Shows each bot message as symbolised text, the board of answer
 // cards, the always-there repeat, break and stop buttons, and the adult's panel.
 // All text is set with textContent, never as HTML.
 
@@ -9,10 +10,12 @@ import {Scanner} from "./scanner.js";
 import {Speaker} from "./speech.js";
 
 const $ = (id) => document.getElementById(id);
-const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+const TOKEN_KEY = "pupil-voice-token";
 const state = {profile: {}, paused: false, modelling: false, finished: false, provenance: "independent"};
+let api = null;
+let speaker = null;
 
-const api = new Api(token, {
+const handlers = {
   onMessages: showMessages,
   onProblem: (message, status) => {
     $("status").textContent = message;
@@ -24,8 +27,8 @@ const api = new Api(token, {
       : "The connection has dropped. Please wait a moment and try again.";
   },
   onOnline: () => { $("status").textContent = ""; },
-});
-const speaker = new Speaker(api);
+};
+const say = (text) => speaker && speaker.say(text);
 
 function symbolUrl(symbol) {
   return `/symbols/${encodeURIComponent(state.profile.symbol_set || "openmoji")}/${encodeURIComponent(symbol)}`;
@@ -33,7 +36,7 @@ function symbolUrl(symbol) {
 
 const board = new CardBoard($("board"), {
   symbolUrl,
-  speak: (text) => speaker.say(text),
+  speak: say,
   choose: (concept, inputMode) => chooseCard(concept, inputMode),
   hint: $("hint"),
   selection: "two_tap",
@@ -45,7 +48,7 @@ const scanner = new Scanner({
   intervalMs: 2000,
   // The answer cards first, then repeat, break and stop, so a switch user can always stop.
   items: () => [...document.querySelectorAll("#board .card"), ...document.querySelectorAll(".bar [data-scan]")],
-  speak: (text) => speaker.say(text),
+  speak: say,
   select: (element) => {
     if (element.classList.contains("card")) chooseCard(element.dataset.concept, "switch");
     else element.click();
@@ -101,7 +104,7 @@ function symbolisedText(message) {
 }
 
 function chooseCard(concept, inputMode) {
-  if (state.finished || state.paused) return;
+  if (!api || state.finished || state.paused) return;
   if (state.modelling) {
     $("hint").textContent = "Modelling: nothing is recorded.";
     return;
@@ -124,7 +127,7 @@ function setPaused(paused) {
   $("paused").hidden = !paused;
   $("pause").setAttribute("aria-pressed", String(paused));
   scanner.pause(paused);
-  if (paused) { speaker.stop(); $("resume").focus(); }
+  if (paused) { if (speaker) speaker.stop(); $("resume").focus(); }
 }
 
 function openPanel(open) {
@@ -149,14 +152,14 @@ function applyProfile(profile) {
 }
 
 // ----- controls
-$("repeat").addEventListener("click", () => { if (!state.paused) api.command("/api/chat/repeat"); });
-$("stop").addEventListener("click", () => api.command("/api/chat/stop"));
+$("repeat").addEventListener("click", () => { if (api && !state.paused) api.command("/api/chat/repeat"); });
+$("stop").addEventListener("click", () => { if (api) api.command("/api/chat/stop"); });
 $("break").addEventListener("click", () => setPaused(true));
 $("resume").addEventListener("click", () => setPaused(false));
 $("typed").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = $("answer").value.trim();
-  if (!text || state.finished || state.paused) return;
+  if (!api || !text || state.finished || state.paused) return;
   $("answer").value = "";
   if (state.modelling) { $("hint").textContent = "Modelling: nothing is recorded."; return; }
   board.clear();
@@ -169,7 +172,7 @@ $("adult-cancel").addEventListener("click", () => { $("adult-confirm").hidden = 
 $("adult-yes").addEventListener("click", () => openPanel(true));
 $("adult-close").addEventListener("click", () => openPanel(false));
 $("pause").addEventListener("click", () => setPaused(!state.paused));
-$("skip").addEventListener("click", () => { openPanel(false); api.command("/api/chat/skip"); });
+$("skip").addEventListener("click", () => { openPanel(false); if (api) api.command("/api/chat/skip"); });
 $("modelling").addEventListener("click", () => {
   state.modelling = !state.modelling;
   $("modelling").setAttribute("aria-pressed", String(state.modelling));
@@ -182,7 +185,7 @@ document.querySelectorAll("input[name=provenance]").forEach((radio) => {
 $("observation").addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = $("observation-text").value.trim();
-  if (!text) return;
+  if (!text || !api) return;
   const {status, data} = await api.post("/api/chat/observation", {text});
   $("observation-status").textContent = status === 201 ? "Saved as your observation." : (data.error || "Not saved.");
   if (status === 201) $("observation-text").value = "";
@@ -191,17 +194,27 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && !$("adult-panel").hidden) openPanel(false);
 });
 
-// ----- start
-(async () => {
-  if (!token) {
-    $("status").textContent = "This page needs a link from an adult to start.";
-    return;
-  }
+// ----- start: swap the one-time code for the token, then begin (or carry on).
+async function claim(code) {
+  const response = await fetch("/api/chat/claim", {
+    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({code})});
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error || "That code does not work.");
+  sessionStorage.setItem(TOKEN_KEY, data.tablet_token);
+  return data.tablet_token;
+}
+
+async function begin(token) {
+  api = new Api(token, handlers);
+  speaker = new Speaker(api);
   const {status, data} = await api.get("/api/chat").catch(() => ({status: 0, data: {}}));
   if (status !== 200) {
+    sessionStorage.removeItem(TOKEN_KEY);
     $("status").textContent = data.error || "This tablet link is not valid.";
+    $("code-form").hidden = false;
     return;
   }
+  $("code-form").hidden = true;
   applyProfile(data.session.profile);
   if (["finished", "stopped"].includes(data.session.status)) {
     $("status").textContent = "This session has finished. Thank you!";
@@ -210,4 +223,26 @@ document.addEventListener("keydown", (event) => {
   }
   await api.command("/api/chat/start");
   api.flush();
+}
+
+$("code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await begin(await claim($("code").value));
+  } catch (error) {
+    $("status").textContent = error.message;
+  }
+});
+
+(async () => {
+  const code = new URLSearchParams(location.hash.slice(1)).get("code");
+  history.replaceState(null, "", location.pathname);  // the code is used once: drop it from the address
+  try {
+    const token = code ? await claim(code) : sessionStorage.getItem(TOKEN_KEY);
+    if (token) { await begin(token); return; }
+  } catch (error) {
+    $("status").textContent = error.message;
+  }
+  $("code-form").hidden = false;
+  $("code").focus();
 })();

@@ -12,6 +12,7 @@ from tests.fake_rasa import FakeRasa
 @pytest.fixture
 def app(sqlite_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)  # the actions' own way into the record
+    monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))  # caches, symbol sets
     session_factory.cache_clear()
     app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True,
                       "RASA_URL": "http://127.0.0.1:9"})
@@ -20,6 +21,9 @@ def app(sqlite_url, monkeypatch, tmp_path):
 
         app.people = [p.id for p in make_people(get_db())]
     yield app
+    speech = app.extensions.pop("pupil_voice.speech", None)
+    if speech is not None:
+        speech.close()
     session_factory.cache_clear()
 
 
@@ -48,7 +52,9 @@ def tablet(client, app, fake_rasa):
     response = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"})
     assert response.status_code == 201
     client.post("/api/logout")
-    return Tablet({"Authorization": "Bearer " + response.json["tablet_token"]},
+    claimed = client.post("/api/chat/claim", json={"code": response.json["code"]})
+    assert claimed.status_code == 200
+    return Tablet({"Authorization": "Bearer " + claimed.json["tablet_token"]},
                   response.json["session_id"])
 
 

@@ -107,7 +107,8 @@ def test_starting_a_session_prepares_its_opening_speech(app, client, fake_rasa):
     login(client)
     created = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"})
     assert created.status_code == 201
-    headers = {"Authorization": "Bearer " + created.json["tablet_token"]}
+    token = client.post("/api/chat/claim", json={"code": created.json["code"]}).json["tablet_token"]
+    headers = {"Authorization": "Bearer " + token}
     opening = client.post("/api/chat/start", headers=headers).json["messages"]
     text = " ".join(m["text"] for m in opening)
     assert settled(app).cached_path(text, "en-gb", 140).exists()
