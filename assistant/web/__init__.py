@@ -26,11 +26,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
     app.extensions["pupil_voice.engine"] = engine
 
-    from assistant.web import api, cli, errors, pages, speech, store, symbols
+    from assistant.web import api, cli, errors, pages, report_cli, speech, store, symbols
 
     store.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    report_cli.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(symbols.bp)

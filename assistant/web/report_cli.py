@@ -1,0 +1,7 @@
+"""Report commands for `flask --app assistant ...` (being built)."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the report commands."""
