@@ -1,0 +1,239 @@
+"""Gatsby Benchmark records: each pupil's encounters by benchmark, and the coverage of a
+group, a year group or the whole school, as CSV and as an SVG bar chart.
+
+A pupil's encounters are those they are listed on plus those their entries refer to (a
+debrief names its encounter). Benchmark 3 ("addressing the needs of each pupil": records
+kept for each pupil) is met by every pupil with at least one career-profile entry.
+
+CSV columns (coverage_csv), one row per pupil, ordered by group, year group and name:
+
+    pupil_id                 the record's id for the pupil
+    reference                the school's own reference (admission number), or empty
+    given_name, family_name  the pupil's names
+    year_group, group        as recorded (empty when none)
+    entries                  career-profile entries, drafts and confirmed (not discarded)
+    encounters               careers encounters in the period
+    benchmark_1..benchmark_8 encounters evidencing that benchmark; benchmark_3 also counts
+                             1 for the pupil's own record when there is at least one entry
+    no_workplace_experience  "yes" when benchmark_6 is 0 (no workplace visit or experience)
+    no_guidance_meeting      "yes" when benchmark_8 is 0 (no careers guidance meeting)
+    last_encounter           date of the latest encounter (YYYY-MM-DD), or empty
+
+A text cell beginning with =, +, -, @ or a tab is prefixed with ' so that spreadsheets
+show it rather than run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.errors import NotFound
+from assistant.models import Encounter, Entry, Group, Pupil, encounter_pupils
+
+BENCHMARKS = {
+    1: "A stable careers programme",
+    2: "Learning from career and labour market information",
+    3: "Addressing the needs of each pupil",
+    4: "Linking curriculum learning to careers",
+    5: "Encounters with employers and employees",
+    6: "Experiences of workplaces",
+    7: "Encounters with further and higher education",
+    8: "Personal guidance",
+}
+RECORD_BENCHMARK = 3
+WORKPLACE_BENCHMARK = 6
+GUIDANCE_BENCHMARK = 8
+
+CSV_COLUMNS = ["pupil_id", "reference", "given_name", "family_name", "year_group", "group",
+               "entries", "encounters", *[f"benchmark_{n}" for n in BENCHMARKS],
+               "no_workplace_experience", "no_guidance_meeting", "last_encounter"]
+
+
+@dataclass
+class PupilBenchmarks:
+    """One pupil's encounters by benchmark (1-8)."""
+
+    pupil: Pupil
+    encounters: list[Encounter]
+    entries: int
+    by_benchmark: dict[int, list[Encounter]] = field(default_factory=dict)
+
+    @property
+    def has_record(self) -> bool:
+        return self.entries > 0
+
+    def count(self, benchmark: int) -> int:
+        """Evidence for a benchmark (benchmark 3 counts the pupil's own record once)."""
+        extra = 1 if benchmark == RECORD_BENCHMARK and self.has_record else 0
+        return len(self.by_benchmark.get(benchmark, [])) + extra
+
+    @property
+    def no_workplace_experience(self) -> bool:
+        return self.count(WORKPLACE_BENCHMARK) == 0
+
+    @property
+    def no_guidance_meeting(self) -> bool:
+        return self.count(GUIDANCE_BENCHMARK) == 0
+
+
+@dataclass
+class Coverage:
+    """The benchmarks of a set of pupils."""
+
+    title: str
+    pupils: list[PupilBenchmarks]
+    start: date | None = None
+    end: date | None = None
+
+    def pupils_meeting(self, benchmark: int) -> int:
+        """How many pupils have any evidence for a benchmark."""
+        return sum(1 for p in self.pupils if p.count(benchmark) > 0)
+
+    @property
+    def without_workplace(self) -> list[PupilBenchmarks]:
+        return [p for p in self.pupils if p.no_workplace_experience]
+
+    @property
+    def without_guidance(self) -> list[PupilBenchmarks]:
+        return [p for p in self.pupils if p.no_guidance_meeting]
+
+
+def _in_period(query, start: date | None, end: date | None):
+    if start:
+        query = query.where(Encounter.date >= start)
+    if end:
+        query = query.where(Encounter.date <= end)
+    return query
+
+
+def _benchmarks(pupil: Pupil, encounters: list[Encounter], entries: int) -> PupilBenchmarks:
+    encounters = sorted({e.id: e for e in encounters}.values(), key=lambda e: (e.date, e.id))
+    by_benchmark: dict[int, list[Encounter]] = {n: [] for n in BENCHMARKS}
+    for encounter in encounters:
+        for benchmark in sorted(set(encounter.gatsby_benchmarks or [])):
+            if benchmark in by_benchmark:
+                by_benchmark[benchmark].append(encounter)
+    return PupilBenchmarks(pupil, encounters, entries, by_benchmark)
+
+
+def pupil_benchmarks(db: Session, pupil_id: int, start: date | None = None,
+                     end: date | None = None) -> PupilBenchmarks:
+    """One pupil's encounters by benchmark, in the period (all time by default)."""
+    pupil = db.get(Pupil, pupil_id)
+    if pupil is None:
+        raise NotFound(f"No pupil with id {pupil_id}.")
+    return _for_pupils(db, [pupil], start, end)[0]
+
+
+def _for_pupils(db: Session, pupils: list[Pupil], start: date | None,
+                end: date | None) -> list[PupilBenchmarks]:
+    ids = {p.id for p in pupils}
+    found: dict[int, list[Encounter]] = {i: [] for i in ids}
+    listed = _in_period(select(encounter_pupils.c.pupil_id, Encounter)
+                        .join(Encounter, Encounter.id == encounter_pupils.c.encounter_id), start, end)
+    named = _in_period(select(Entry.pupil_id, Encounter).join(Encounter, Encounter.id == Entry.encounter_id)
+                       .where(Entry.status != "discarded").distinct(), start, end)
+    if len(ids) == 1:
+        (only,) = ids
+        listed = listed.where(encounter_pupils.c.pupil_id == only)
+        named = named.where(Entry.pupil_id == only)
+    for query in (listed, named):
+        for pupil_id, encounter in db.execute(query):
+            if pupil_id in found:
+                found[pupil_id].append(encounter)
+    counts = select(Entry.pupil_id, func.count()).where(Entry.status != "discarded") \
+        .group_by(Entry.pupil_id)
+    if len(ids) == 1:
+        counts = counts.where(Entry.pupil_id == next(iter(ids)))
+    entries = {pupil_id: n for pupil_id, n in db.execute(counts)}
+    return [_benchmarks(p, found[p.id], entries.get(p.id, 0)) for p in pupils]
+
+
+def _year_matches(value: str | None, year: str) -> bool:
+    value = (value or "").strip().lower()
+    year = year.strip().lower()
+    return value == year or value == f"year {year}" or value.removeprefix("year ").strip() == year
+
+
+def coverage(db: Session, group: str | None = None, year: str | None = None,
+             start: date | None = None, end: date | None = None) -> Coverage:
+    """Benchmarks for the pupils of a group and/or year group (everyone by default).
+
+    Raises NotFound when no pupil matches (a mistyped group or year reads as an error,
+    not as an empty school).
+    """
+    query = select(Pupil).outerjoin(Group, Group.id == Pupil.group_id)
+    if group:
+        query = query.where(Group.name == group)
+    pupils = sorted(db.execute(query).scalars(), key=lambda p: (
+        p.group.name if p.group else "", p.year_group or "", p.given_name, p.family_name, p.id))
+    if year:
+        pupils = [p for p in pupils if _year_matches(p.year_group, year)]
+    parts = [f"group {group}" if group else "", year if year and year.lower().startswith("year")
+             else (f"Year {year}" if year else "")]
+    title = " and ".join(p for p in parts if p) or "Whole school"
+    if not pupils:
+        raise NotFound(f"No pupils in {title}.")
+    return Coverage(title[:1].upper() + title[1:], _for_pupils(db, pupils, start, end), start, end)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def coverage_csv(cover: Coverage) -> str:
+    """The coverage as CSV text (columns: CSV_COLUMNS, described in this module's docstring)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in cover.pupils:
+        pupil = row.pupil
+        last = row.encounters[-1].date.isoformat() if row.encounters else ""
+        writer.writerow([
+            pupil.id, _cell(pupil.reference), _cell(pupil.given_name), _cell(pupil.family_name),
+            _cell(pupil.year_group), _cell(pupil.group.name if pupil.group else ""),
+            row.entries, len(row.encounters), *[row.count(n) for n in BENCHMARKS],
+            "yes" if row.no_workplace_experience else "no",
+            "yes" if row.no_guidance_meeting else "no", last,
+        ])
+    return out.getvalue()
+
+
+def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
+    """An inline SVG bar chart: pupils with evidence for each benchmark, out of all of them.
+
+    No script; role="img" with a title and description (the numbers are also in a table).
+    """
+    total = len(cover.pupils)
+    label_w, bar_w, row_h, top = 330, 260, 34, 10
+    height = top + row_h * len(BENCHMARKS) + 10
+    width = label_w + bar_w + 90
+    desc = "; ".join(f"benchmark {n}: {cover.pupils_meeting(n)} of {total}" for n in BENCHMARKS)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark: '
+        f'{escape(cover.title)}</title>',
+        f'<desc id="{chart_id}-desc">{total} pupils. {desc}.</desc>',
+    ]
+    for i, (n, name) in enumerate(BENCHMARKS.items()):
+        y = top + i * row_h
+        met = cover.pupils_meeting(n)
+        w = round(bar_w * met / total) if total else 0
+        parts += [
+            f'<text x="0" y="{y + 20}" font-size="13" fill="#111">{n}. {escape(name)}</text>',
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="22" fill="#e6e6e6"/>',
+            f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="22" fill="#1d5fa8"/>',
+            f'<text x="{label_w + bar_w + 8}" y="{y + 20}" font-size="13" fill="#111">'
+            f'{met} of {total}</text>',
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))

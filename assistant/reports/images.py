@@ -1,0 +1,95 @@
+"""Symbol pictures for reports: data URIs for HTML and PDF, PNG bytes for Word.
+
+Word cannot hold SVG, so SVG symbols (the default OpenMoji set) are rasterised with
+`rsvg-convert` (Debian package librsvg2-bin) when it is installed; without it, Word
+documents show the concept's label instead of the picture (`can_rasterise()` says which).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+from assistant.settings import instance_path
+from symbols.catalogue import Concept
+from symbols.sets import INSTANCE_SUBDIR, SymbolSets, media_type
+
+log = logging.getLogger(__name__)
+PNG_PIXELS = 144
+
+
+def can_rasterise() -> bool:
+    """True when SVG symbols can become PNG (rsvg-convert is on the PATH)."""
+    return shutil.which("rsvg-convert") is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _data_uri(path: Path, mtime: int) -> str:
+    return f"data:{media_type(path)};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@functools.lru_cache(maxsize=512)
+def _png(path: Path, mtime: int, pixels: int) -> bytes | None:
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        return path.read_bytes()
+    if suffix == ".svg":
+        tool = shutil.which("rsvg-convert")
+        if tool is None:
+            return None
+        try:
+            done = subprocess.run([tool, "-w", str(pixels), "-h", str(pixels), "-a", "-f", "png", str(path)],
+                                  capture_output=True, timeout=20, check=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            log.warning("could not rasterise symbol %s: %s", path.name, exc)
+            return None
+        return done.stdout
+    from PIL import Image  # JPEG and WebP: Word takes JPEG, but one format keeps sizes even
+
+    with Image.open(path) as image:
+        out = io.BytesIO()
+        image.convert("RGBA").save(out, format="PNG")
+        return out.getvalue()
+
+
+class SymbolImages:
+    """The pictures of one symbol set (the pupil's), falling back to the default set."""
+
+    def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None):
+        self.symbol_set = symbol_set
+        self.sets = sets or SymbolSets(instance_path() / INSTANCE_SUBDIR)
+        self.used: set[str] = set()
+
+    def path(self, concept: Concept) -> Path | None:
+        """The picture file of a concept's symbol, or None."""
+        found = self.sets.resolve(self.symbol_set, concept.symbol)
+        if found is None:
+            return None
+        self.used.add(found[0])
+        return found[1]
+
+    def data_uri(self, concept: Concept) -> str | None:
+        """The picture as a data: URI (HTML pages and PDFs carry their pictures)."""
+        path = self.path(concept)
+        return _data_uri(path, path.stat().st_mtime_ns) if path else None
+
+    def png(self, concept: Concept, pixels: int = PNG_PIXELS) -> bytes | None:
+        """The picture as PNG bytes, or None when it cannot be made."""
+        path = self.path(concept)
+        return _png(path, path.stat().st_mtime_ns, pixels) if path else None
+
+    def credits(self) -> list[str]:
+        """Attribution lines for the sets whose pictures were used (licences ask for them)."""
+        lines = []
+        for name in sorted(self.used or {self.symbol_set}):
+            try:
+                info = self.sets.get(name).info
+            except LookupError:
+                continue
+            lines.append(info.get("attribution") or info.get("title") or name)
+        return lines

@@ -1,0 +1,27 @@
+"""PDF bytes of the reports (WeasyPrint renders the same HTML, A4, with every symbol)."""
+
+from __future__ import annotations
+
+from assistant.reports.html import render_pupil_html, render_summary_html
+from assistant.reports.images import SymbolImages
+from assistant.reports.summary import ReviewSummary
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a standalone HTML page (data: URIs only, nothing fetched) to PDF bytes."""
+    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+    from weasyprint.urls import URLFetcher
+
+    # Reports carry their pictures as data: URIs; nothing else is ever fetched.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+    """The staff summary as a printable A4 PDF."""
+    return html_to_pdf(render_summary_html(summary, images, for_print=True))
+
+
+def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+    """The pupil-friendly version as an A4 PDF."""
+    return html_to_pdf(render_pupil_html(summary, images, for_print=True))

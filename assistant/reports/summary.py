@@ -1,0 +1,208 @@
+"""The EHCP review pupil-voice summary: one pupil, one period, everything the renderers need.
+
+Built from confirmed entries (drafts only when asked, and the document says how many were
+left out). The pupil's voice and the adult's view are kept apart: points come only from the
+pupil's own answers; observations and adult_view answers are `adult_notes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.errors import InvalidInput, NotFound
+from assistant.models import Encounter, Entry, Pupil, encounter_pupils, utcnow
+from assistant.pupils import profile_of
+from assistant.reports.changes import Change, Opinion, changes_between, opinions
+from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
+from assistant.reports.points import Point, area_order, collect_points, pupil_words
+from assistant.reports.thread import EncounterStory, ThreadLink, encounter_stories, golden_thread
+from assistant.reports.wording import AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
+from symbols.catalogue import Catalogue, Concept, load_catalogue
+
+
+@dataclass
+class Section:
+    """One PfA area: its parts (interests, good at, help, aspirations), each a list of points."""
+
+    key: str
+    title: str
+    parts: list[tuple[str, str, list[Point]]]
+
+    @property
+    def points(self) -> list[Point]:
+        return [p for _, _, points in self.parts for p in points]
+
+
+@dataclass
+class AdultNote:
+    """What an adult noticed or thought: never the pupil's voice."""
+
+    entry_id: str
+    when: datetime
+    adult_name: str
+    moment: str
+    question: str
+    concepts: list[Concept]
+    text: str | None
+    kind: str              # observation | answer (an answer recorded as the adult's view)
+    encounter_title: str = ""
+
+
+@dataclass
+class ReviewSummary:
+    """The pupil-voice summary for one pupil and one period."""
+
+    pupil: Pupil
+    start: date | None
+    end: date | None
+    made_at: datetime
+    include_drafts: bool
+    drafts_left_out: int
+    symbol_set: str
+    sections: list[Section]
+    adult_notes: list[AdultNote]
+    changes: list[Change]
+    compared: bool                       # there were confirmed answers before the period
+    encounters: list[EncounterStory]
+    thread: list[ThreadLink]
+    benchmarks: PupilBenchmarks
+    points: list[Point] = field(default_factory=list)
+    # The latest opinion per (topic, concept id) in the period (the pupil-friendly version).
+    now: dict[tuple[str, str], Opinion] = field(default_factory=dict)
+
+    @property
+    def words_shareable(self) -> bool:
+        return bool(self.pupil.words_shareable)
+
+    @property
+    def sharing_note(self) -> str:
+        return (self.pupil.sharing_note or "").strip()
+
+    @property
+    def aspirations(self) -> list[Point]:
+        return [p for p in self.points if p.category == "aspirations"]
+
+
+def _period(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    if start and end and start > end:
+        raise InvalidInput("The period starts after it ends.")
+    return (datetime.combine(start, time.min) if start else None,
+            datetime.combine(end + timedelta(days=1), time.min) if end else None)
+
+
+def _entries(db: Session, pupil_id: int, statuses: tuple[str, ...], since: datetime | None,
+             until: datetime | None) -> list[Entry]:
+    query = select(Entry).where(Entry.pupil_id == pupil_id, Entry.status.in_(statuses))
+    if since:
+        query = query.where(Entry.created_at >= since)
+    if until:
+        query = query.where(Entry.created_at < until)
+    return list(db.execute(query.order_by(Entry.created_at, Entry.id)).scalars())
+
+
+def _recalled(db: Session, entries: list[Entry]) -> dict[str, Entry]:
+    ids = {e.recalls_entry_id for e in entries if e.recalls_entry_id}
+    known = {e.id: e for e in entries if e.id in ids}
+    missing = ids - set(known)
+    if missing:
+        known.update({e.id: e for e in db.execute(select(Entry).where(Entry.id.in_(missing))).scalars()})
+    return known
+
+
+def _sections(points: list[Point]) -> list[Section]:
+    sections = []
+    for key in [*AREAS, OTHER_AREA]:
+        mine = [p for p in points if p.area == key and p.category in CATEGORIES]
+        parts = [(cat, title, [p for p in mine if p.category == cat]) for cat, title in CATEGORIES.items()]
+        parts = [part for part in parts if part[2]]
+        if parts:
+            sections.append(Section(key, AREAS.get(key, OTHER_AREA_TITLE), parts))
+    return sorted(sections, key=lambda s: area_order(s.key))
+
+
+def _adult_notes(entries: list[Entry], catalogue: Catalogue,
+                 titles: dict[int, str]) -> list[AdultNote]:
+    notes = []
+    for entry in entries:
+        if entry.provenance != "adult_view" and entry.answer_kind != "observation":
+            continue
+        concepts = [c for c in (catalogue.get(cid) for cid in entry.concept_ids or []) if c]
+        if entry.answer_kind == "rating" and entry.rating and catalogue.get(entry.rating):
+            concepts.append(catalogue.get(entry.rating))
+        notes.append(AdultNote(entry.id, entry.created_at, entry.adult_name or "an adult",
+                               entry.moment, entry.question, concepts,
+                               (entry.words or "").strip() or None,
+                               "observation" if entry.answer_kind == "observation" else "answer",
+                               titles.get(entry.encounter_id, "")))
+    return notes
+
+
+def review_summary(db: Session, pupil_id: int, start: date | None = None, end: date | None = None,
+                   include_drafts: bool = False, catalogue: Catalogue | None = None) -> ReviewSummary:
+    """The review summary for one pupil between two dates (inclusive; open ends allowed).
+
+    NotFound for an unknown pupil; InvalidInput when start is after end.
+    """
+    pupil = db.get(Pupil, pupil_id) if isinstance(pupil_id, int) else None
+    if pupil is None:
+        raise NotFound(f"No pupil with id {pupil_id}.")
+    catalogue = catalogue or load_catalogue()
+    since, until = _period(start, end)
+    statuses = ("confirmed", "draft") if include_drafts else ("confirmed",)
+    entries = _entries(db, pupil.id, statuses, since, until)
+    drafts_left_out = 0
+    if not include_drafts:
+        query = select(func.count()).select_from(Entry).where(Entry.pupil_id == pupil.id,
+                                                              Entry.status == "draft")
+        if since:
+            query = query.where(Entry.created_at >= since)
+        if until:
+            query = query.where(Entry.created_at < until)
+        drafts_left_out = db.execute(query).scalar_one()
+    shareable = bool(pupil.words_shareable)
+    recalled = _recalled(db, entries)
+
+    voice = [e for e in entries if e.moment in ("interests", "aspirations")]
+    points = collect_points(voice, catalogue, shareable, recalled)
+
+    now = opinions(voice, catalogue, recalled)
+    earlier = _entries(db, pupil.id, ("confirmed",), None, since) if since else []
+    changes = changes_between(opinions(earlier, catalogue, _recalled(db, earlier)), now) \
+        if earlier else []
+
+    encounter_ids = {e.encounter_id for e in entries if e.encounter_id}
+    listed = select(Encounter).join(encounter_pupils, encounter_pupils.c.encounter_id == Encounter.id) \
+        .where(encounter_pupils.c.pupil_id == pupil.id)
+    if start:
+        listed = listed.where(Encounter.date >= start)
+    if end:
+        listed = listed.where(Encounter.date <= end)
+    encounters = {e.id: e for e in db.execute(listed).scalars()}
+    missing = encounter_ids - set(encounters)
+    if missing:
+        encounters.update({e.id: e for e in db.execute(
+            select(Encounter).where(Encounter.id.in_(missing))).scalars()})
+    # A prepare conversation may come before the period starts: fetch all of its answers.
+    linked = list(db.execute(select(Entry).where(
+        Entry.pupil_id == pupil.id, Entry.status.in_(statuses),
+        Entry.encounter_id.in_(list(encounters) or [-1]))
+        .order_by(Entry.created_at, Entry.id)).scalars())
+    stories = encounter_stories(list(encounters.values()), linked, catalogue, shareable)
+    aspirations = [p for p in points if p.category == "aspirations"]
+
+    return ReviewSummary(
+        pupil=pupil, start=start, end=end, made_at=utcnow(), include_drafts=include_drafts,
+        drafts_left_out=drafts_left_out, symbol_set=profile_of(pupil).symbol_set,
+        sections=_sections(points),
+        adult_notes=_adult_notes(entries, catalogue, {i: e.title for i, e in encounters.items()}),
+        changes=changes, compared=bool(earlier), encounters=stories,
+        thread=golden_thread(aspirations, stories, catalogue),
+        benchmarks=pupil_benchmarks(db, pupil.id, start, end), points=points, now=now,
+    )
+
+
+__all__ = ["AdultNote", "ReviewSummary", "Section", "review_summary", "pupil_words"]

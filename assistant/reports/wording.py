@@ -1,0 +1,112 @@
+"""How reports put things into words: provenance labels, first-person sentences, PfA areas.
+
+Sentences come from assistant.questions (`describe`, `describe_rating`), which speak to the
+pupil ("you like cooking"); reports turn them into the pupil's own voice ("I like cooking").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from assistant.questions import sentence
+from symbols.catalogue import Concept
+
+# Plain English for every provenance (vocabulary.yml `provenance`); shown on every point.
+PROVENANCE_LABELS = {
+    "independent": "Pupil's own answer",
+    "prompted": "Pupil's answer, after an adult prompted",
+    "supported": "Pupil's answer, with an adult's help to use the tablet",
+    "interpreted": "Interpreted by an adult",
+    "adult_view": "The adult's view",
+}
+
+WORDS_WITHHELD = "(words kept in school at the pupil's request)"
+
+# Preparing for Adulthood areas, in the order EHCP reviews use them.
+AREAS = {
+    "employment": "Work and learning (employment)",
+    "independent_living": "Independent living",
+    "community": "Friends and community",
+    "health": "Health",
+}
+OTHER_AREA = "other"
+OTHER_AREA_TITLE = "Other answers"
+
+# The parts of each area, in order.
+CATEGORIES = {
+    "interests": "My interests",
+    "good_at": "What I'm good at",
+    "help": "Help I need",
+    "aspirations": "My aspirations",
+}
+
+# The area an aspirations question belongs to, whatever the answer.
+STEP_AREAS = {"work_learning": "employment", "job": "employment", "living": "independent_living",
+              "community": "community", "health": "health"}
+
+# The area of a concept without one in the catalogue, by concept type (or id for support).
+TYPE_AREAS = {"job": "employment", "pathway": "employment", "living": "independent_living",
+              "sensory": "health", "feeling": "health"}
+SUPPORT_AREAS = {
+    "reading_help": "employment", "writing_help": "employment", "extra_time": "employment",
+    "step_by_step": "employment", "visual_timetable": "employment",
+    "travel_help": "independent_living", "money_help": "independent_living",
+    "someone_with_me": "community", "communication_help": "community",
+    "quiet_space": "health", "breaks": "health",
+}
+
+_FIRST_PERSON = [
+    (re.compile(r"\byou are\b", re.I), "I am"),
+    (re.compile(r"\byou were\b", re.I), "I was"),
+    (re.compile(r"\b(helps|to|with|for|help) you\b", re.I), r"\1 me"),
+    (re.compile(r"\byour\b", re.I), "my"),
+    (re.compile(r"\byou\b", re.I), "I"),
+]
+
+
+def provenance_label(provenance: str, adult_name: str = "") -> str:
+    """The plain-English label of a provenance, naming the adult who interpreted."""
+    label = PROVENANCE_LABELS.get(provenance, provenance)
+    if provenance == "interpreted" and adult_name:
+        label += f" ({adult_name})"
+    return label
+
+
+def first_person(clause: str) -> str:
+    """A clause said to the pupil ("you like cooking") as the pupil's own sentence."""
+    for pattern, replacement in _FIRST_PERSON:
+        clause = pattern.sub(replacement, clause)
+    return sentence(clause)
+
+
+def area_of(concept: Concept, step: str) -> str:
+    """The PfA area a concept answer belongs to (the question's area for aspirations)."""
+    if step in STEP_AREAS:
+        return STEP_AREAS[step]
+    if concept.pfa in AREAS:
+        return concept.pfa
+    if concept.type == "support":
+        return SUPPORT_AREAS.get(concept.id, OTHER_AREA)
+    return TYPE_AREAS.get(concept.type, OTHER_AREA)
+
+
+def month_year(when: date | datetime) -> str:
+    """'March 2026'."""
+    return when.strftime("%B %Y")
+
+
+def day_month_year(when: date | datetime) -> str:
+    """'4 March 2026'."""
+    return f"{when.day} {when.strftime('%B %Y')}"
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    """The period a report covers, in words."""
+    if start and end:
+        return f"{day_month_year(start)} to {day_month_year(end)}"
+    if start:
+        return f"from {day_month_year(start)}"
+    if end:
+        return f"up to {day_month_year(end)}"
+    return "all answers so far"
