@@ -135,23 +135,29 @@ def pupil_benchmarks(db: Session, pupil_id: int, start: date | None = None,
 def _for_pupils(db: Session, pupils: list[Pupil], start: date | None,
                 end: date | None) -> list[PupilBenchmarks]:
     ids = {p.id for p in pupils}
-    found: dict[int, list[Encounter]] = {i: [] for i in ids}
-    listed = _in_period(select(encounter_pupils.c.pupil_id, Encounter)
-                        .join(Encounter, Encounter.id == encounter_pupils.c.encounter_id), start, end)
-    named = _in_period(select(Entry.pupil_id, Encounter).join(Encounter, Encounter.id == Entry.encounter_id)
-                       .where(Entry.status != "discarded").distinct(), start, end)
-    if len(ids) == 1:
-        (only,) = ids
-        listed = listed.where(encounter_pupils.c.pupil_id == only)
-        named = named.where(Entry.pupil_id == only)
-    for query in (listed, named):
-        for pupil_id, encounter in db.execute(query):
-            if pupil_id in found:
-                found[pupil_id].append(encounter)
+    only = next(iter(ids)) if len(ids) == 1 else None
+    listed = select(encounter_pupils.c.pupil_id, encounter_pupils.c.encounter_id)
+    # Ids only: DISTINCT over whole encounter rows fails on PostgreSQL's json columns.
+    named = select(Entry.pupil_id, Entry.encounter_id).where(
+        Entry.encounter_id.is_not(None), Entry.status != "discarded").distinct()
     counts = select(Entry.pupil_id, func.count()).where(Entry.status != "discarded") \
         .group_by(Entry.pupil_id)
-    if len(ids) == 1:
-        counts = counts.where(Entry.pupil_id == next(iter(ids)))
+    if only is not None:
+        listed = listed.where(encounter_pupils.c.pupil_id == only)
+        named = named.where(Entry.pupil_id == only)
+        counts = counts.where(Entry.pupil_id == only)
+    pairs = [(p, e) for query in (listed, named) for p, e in db.execute(query) if p in ids]
+    wanted = {e for _, e in pairs}
+    encounters: dict[int, Encounter] = {}
+    if wanted:
+        query = _in_period(select(Encounter), start, end)
+        if len(wanted) <= 500:
+            query = query.where(Encounter.id.in_(wanted))
+        encounters = {e.id: e for e in db.execute(query).scalars() if e.id in wanted}
+    found: dict[int, list[Encounter]] = {i: [] for i in ids}
+    for pupil_id, encounter_id in pairs:
+        if encounter_id in encounters:
+            found[pupil_id].append(encounters[encounter_id])
     entries = {pupil_id: n for pupil_id, n in db.execute(counts)}
     return [_benchmarks(p, found[p.id], entries.get(p.id, 0)) for p in pupils]
 

@@ -1,0 +1,69 @@
+"""Gatsby coverage: CSV columns and counts, the chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+
+from assistant import reports
+from assistant.encounters import create_encounter
+from assistant.errors import NotFound
+from assistant.reports.gatsby import CSV_COLUMNS, coverage, coverage_csv, coverage_svg
+from assistant.reports.html import render_gatsby_html
+
+
+def _rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_columns_are_documented():
+    doc = reports.gatsby.__doc__
+    for column in CSV_COLUMNS:
+        name = re.sub(r"_\d$", "", column)
+        assert re.search(rf"\b{name}", doc), column
+
+
+def test_coverage_counts(record):
+    create_encounter(record.db, "careers_fair", "=cmd| transition fair", date(2026, 3, 1),
+                     pupil_ids=[record.sam.id, record.leo.id])
+    text = coverage_csv(coverage(record.db))
+    assert text.splitlines()[0].split(",") == CSV_COLUMNS
+    rows = {r["given_name"]: r for r in _rows(text)}
+    sam, leo = rows["Sam"], rows["Leo"]
+    assert (sam["group"], sam["year_group"]) == ("Oak class", "Year 11")
+    assert [sam[f"benchmark_{n}"] for n in range(1, 9)] == ["0", "1", "1", "0", "1", "1", "1", "0"]
+    assert [leo[f"benchmark_{n}"] for n in range(1, 9)] == ["0", "1", "0", "0", "1", "0", "1", "1"]
+    assert (sam["no_workplace_experience"], sam["no_guidance_meeting"]) == ("no", "yes")
+    assert (leo["no_workplace_experience"], leo["no_guidance_meeting"]) == ("yes", "no")
+    assert sam["encounters"] == "2" and sam["entries"] == "19" and leo["entries"] == "0"
+    assert sam["last_encounter"] == "2026-05-10"
+
+
+def test_group_and_year_filters(record):
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, group="Oak class")))] == ["Sam"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, year="10")))] == ["Leo"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, year="Year 11")))] == ["Sam"]
+    with pytest.raises(NotFound):
+        coverage(record.db, group="No such class")
+
+
+def test_spreadsheet_formulas_are_not_run(record):
+    record.sam.family_name = "=HYPERLINK(\"x\")"
+    record.db.commit()
+    row = next(r for r in _rows(coverage_csv(coverage(record.db))) if r["given_name"] == "Sam")
+    assert row["family_name"] == "'=HYPERLINK(\"x\")"
+
+
+def test_chart_is_accessible_svg_with_a_table(record):
+    cover = coverage(record.db)
+    svg = str(coverage_svg(cover))
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc" in svg
+    assert "script" not in svg.lower()
+    assert "benchmark 6: 1 of 2" in svg
+    html = render_gatsby_html(cover)
+    assert "<table>" in html and "<th scope=\"row\">6. Experiences of workplaces</th><td>1</td><td>2</td>" in html
+    assert "Leo Brown" in html.split("No workplace experience yet")[1]
