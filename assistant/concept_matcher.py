@@ -144,8 +144,11 @@ RATING_FIXED = {
     "its okay": "not_sure", "its alright": "not_sure", "thats ok": "not_sure", "its fine": "not_sure",
     "some of it": "not_sure", "bits of it": "not_sure", "a bit": "not_sure",
 }
-# Intents whose answers name no concept at all ("good afternoon" is not a feeling).
+# Intents whose answers name no feeling, need or rating ("good morning" is not happy,
+# "help, say it again" is no support); concepts of other types are kept, in case the
+# classifier took a fragment ("my xbox") for one of these.
 NO_ENTITY_INTENTS = frozenset({"greet", "goodbye", "repeat"})
+NO_ENTITY_TYPES = frozenset({"feeling", "rating", "support"})
 # Intents whose answers never carry a rating (bare yes / no / don't know).
 NO_RATING_INTENTS = frozenset({"affirm", "deny", "dont_know", "greet", "goodbye", "stop", "repeat"})
 CLAUSE_BREAKS = frozenset("but and because cos coz cuz then though although also plus or when while".split())
@@ -427,7 +430,7 @@ class ConceptMatcher:
         Returns dicts {entity, value, start, end, confidence, text}.
         """
         toks = self.prepare(tokens, text)
-        if not toks or intent in NO_ENTITY_INTENTS:
+        if not toks:
             return []
         content = [k for k, t in enumerate(toks) if t.norm not in SKIP_WORDS]
         words = [t.norm for t in toks]
@@ -441,6 +444,8 @@ class ConceptMatcher:
         chosen = self._apply_clause_rules(chosen, toks, content, words, clauses, ctx)
         out = [self._entity(m, toks, content) for m in chosen]
         out += self._ratings(toks, words, intent, out)
+        if intent in NO_ENTITY_INTENTS:
+            out = [e for e in out if e["entity"] not in NO_ENTITY_TYPES]
         out.sort(key=lambda e: (e["start"], e["entity"]))
         return out
 
