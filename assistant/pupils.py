@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff
+from assistant.settings import instance_path
 from assistant.unit_of_work import transaction
+from symbols.sets import INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
 
 WHOLE_SCHOOL_ROLES = ("admin", "careers_lead")
 
@@ -62,3 +68,132 @@ def profile_of(pupil: Pupil) -> CommunicationProfile:
     defaults = {c.name: c.default.arg for c in CommunicationProfile.__table__.columns
                 if c.default is not None and not callable(c.default.arg)}
     return CommunicationProfile(pupil_id=pupil.id, input_modes=["touch", "typed"], **defaults)
+
+
+PROFILE_CHOICES = {
+    "cards_per_board": (2, 4, 6, 9),
+    "text_size": ("large", "x-large", "xx-large"),
+    "selection": ("two_tap", "single_tap"),
+    "scanning": ("off", "auto", "step"),
+}
+INPUT_MODE_CHOICES = ("touch", "speech", "typed", "keyboard", "switch")
+
+
+def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> CommunicationProfile:
+    """Change a pupil's communication profile and sharing flags (validated, audited)."""
+    pupil = pupil_for(db, staff, pupil_id)
+    profile = pupil.profile or CommunicationProfile()
+    changes: dict = {}
+    for key, allowed in PROFILE_CHOICES.items():
+        if key in values:
+            value = int(values[key]) if key == "cards_per_board" and str(values[key]).isdigit() else values[key]
+            if value not in allowed:
+                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be one of "
+                                   f"{', '.join(map(str, allowed))}.")
+            changes[key] = value
+    for key in ("auto_speak", "high_contrast", "reduced_motion", "show_mic"):
+        if key in values:
+            changes[key] = bool(values[key])
+    for key, low, high in (("speech_rate", 80, 220), ("scan_interval_ms", 500, 10000),
+                           ("listen_seconds", 2, 30)):
+        if key in values:
+            try:
+                number = int(values[key])
+            except (TypeError, ValueError):
+                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be a number.")
+            if not low <= number <= high:
+                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be from {low} to {high}.")
+            changes[key] = number
+    if "voice" in values:
+        voice = str(values["voice"]).strip()
+        if not voice or len(voice) > 50 or not all(c.isalnum() or c in "-+/_" for c in voice):
+            raise InvalidInput("Choose a voice such as en-gb.")
+        changes["voice"] = voice
+    if "symbol_set" in values:
+        try:
+            SymbolSets(instance_path() / INSTANCE_SUBDIR).get(str(values["symbol_set"]))
+        except UnknownSymbolSet:
+            raise InvalidInput("No such symbol set.")
+        changes["symbol_set"] = str(values["symbol_set"])
+    if "input_modes" in values:
+        modes = [m for m in values["input_modes"] if m in INPUT_MODE_CHOICES]
+        if not modes:
+            raise InvalidInput("Choose at least one way to answer.")
+        changes["input_modes"] = modes
+    with transaction(db):
+        for key, value in changes.items():
+            setattr(profile, key, value)
+        pupil.profile = profile
+        if "words_shareable" in values:
+            pupil.words_shareable = bool(values["words_shareable"])
+        if "sharing_note" in values:
+            note = str(values["sharing_note"] or "").strip()
+            if len(note) > 1000:
+                raise InvalidInput("The sharing note is too long.")
+            pupil.sharing_note = note
+        audit.record(db, staff, "change", pupil.id, "communication profile and sharing")
+    return profile
+
+
+CSV_COLUMNS = ("reference", "given_name", "family_name", "year_group", "group")
+
+
+def import_pupils(db: Session, text: str, staff: Staff | None = None) -> dict:
+    """Add or update pupils from CSV text with a header row (columns: reference, given_name,
+    family_name, year_group, group; given_name required). Matched by reference when given.
+    All or nothing: one bad row leaves the database as it was, and says which row."""
+    if not text or not text.strip():
+        raise InvalidInput("The CSV file is empty.")
+    if len(text) > 5_000_000:
+        raise InvalidInput("The CSV file is too big (5 MB at most).")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "given_name" not in header:
+        raise InvalidInput(f"The first row must name the columns: {', '.join(CSV_COLUMNS)}.")
+    created = updated = 0
+    with transaction(db):
+        groups = {g.name: g for g in db.execute(select(Group)).scalars()}
+        for number, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+            if not any(row.values()):
+                continue
+            if not row.get("given_name") or len(row["given_name"]) > 100 \
+                    or len(row.get("family_name", "")) > 100 or len(row.get("reference", "")) > 50:
+                raise InvalidInput(f"Row {number}: a given name (at most 100 characters) is needed.")
+            group = None
+            if row.get("group"):
+                group = groups.get(row["group"]) or Group(name=row["group"][:120])
+                groups[group.name] = group
+            pupil = None
+            if row.get("reference"):
+                pupil = db.execute(select(Pupil).where(Pupil.reference == row["reference"])).scalar_one_or_none()
+            if pupil is None:
+                pupil = Pupil(reference=row.get("reference") or None, profile=CommunicationProfile())
+                db.add(pupil)
+                created += 1
+            else:
+                updated += 1
+            pupil.given_name, pupil.family_name = row["given_name"], row.get("family_name", "")
+            pupil.year_group = row.get("year_group") or None
+            pupil.group = group
+            db.flush()
+        audit.record(db, staff, "import", None, f"{created} pupils added, {updated} updated from CSV")
+    return {"created": created, "updated": updated}
+
+
+def create_group(db: Session, name: str, staff_ids: list[int] | None = None) -> Group:
+    """A class or tutor group, with the advocates who work with it."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("A group needs a name (at most 120 characters).")
+    with transaction(db):
+        if db.execute(select(Group).where(Group.name == name)).scalar_one_or_none():
+            raise InvalidInput("There is already a group with that name.")
+        group = Group(name=name)
+        db.add(group)
+        for staff_id in staff_ids or []:
+            member = db.get(Staff, staff_id)
+            if member is None:
+                raise NotFound("No such member of staff.")
+            member.groups.append(group)
+    return group

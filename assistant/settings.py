@@ -29,8 +29,12 @@ DEFAULTS: dict[str, object] = {
     "ACTION_SERVER_PORT": 5055,
     # Longest answer a pupil or adult may type, in characters.
     "MAX_MESSAGE_CHARS": 500,
-    # Hours a tablet link stays valid after a session starts.
+    # Hours a tablet stays in its session after it has used the session's code.
     "TABLET_TOKEN_HOURS": 12,
+    # Rasa's conversation store (where erasure removes a pupil's conversation events).
+    "TRACKER_STORE_URL": None,
+    # Send staff cookies over HTTPS only (set to 1 when the app is served over HTTPS).
+    "SESSION_COOKIE_SECURE": 0,
 }
 
 GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN")
@@ -57,6 +61,8 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
         settings[key] = int(settings[key])
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{path / 'pupil_voice.db'}"
+    if not settings["TRACKER_STORE_URL"]:
+        settings["TRACKER_STORE_URL"] = f"sqlite:///{path / 'rasa_trackers.db'}"
     settings["INSTANCE_PATH"] = str(path)
     return settings
 

@@ -81,6 +81,7 @@ def make_people(db):
                             group_names=["Oak class"])
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     leo = create_pupil(db, "Leo", "Brown", "Year 10", "Willow class")
+    create_staff(db, "admin@school.test", "Ada Admin", "admin", "correct horse battery")
     return lead, advocate, sam, leo
 
 

@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(settings.get("SESSION_COOKIE_SECURE", False)),
+        SESSION_COOKIE_SECURE=bool(int(settings["SESSION_COOKIE_SECURE"])),
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -26,7 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
     app.extensions["pupil_voice.engine"] = engine
 
-    from assistant.web import api, cli, errors, pages, report_cli, speech, store, symbols
+    from flask_wtf.csrf import CSRFProtect
+
+    from assistant.web import (api, cli, errors, listen, pages, report_cli, speech, staff, store,
+                               symbols)
 
     store.init_app(app)
     errors.init_app(app)
@@ -36,4 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(symbols.bp)
     app.register_blueprint(speech.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(listen.bp)
+    # Every staff form carries a CSRF token. The JSON API is exempt: it takes only JSON
+    # bodies (which a cross-site form cannot send) and its cookies are SameSite.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    csrf.exempt(speech.bp)
+    csrf.exempt(listen.bp)
     return app

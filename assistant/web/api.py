@@ -8,7 +8,6 @@ tablet, and Rasa gets its sender id and metadata from here.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -25,14 +24,13 @@ from assistant.sessions import (claim_session, ensure_open, session_for_staff, s
                                 start_session)
 from assistant.staff import authenticate
 from assistant import received
-from assistant.turns import add_observation, keep_answer, opening_text
+from assistant.turns import add_observation, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-log = logging.getLogger(__name__)
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -90,21 +88,11 @@ def create_session():
         get_db(), current_staff(), pupil_id, str(body.get("conversation", "")), encounter_id,
         adult_present=bool(body.get("adult_present", True)),
         adult_name=str(body.get("adult_name") or ""))
-    _prepare_speech(session)
+    from assistant.web.speech import prepare_opening_speech  # speech imports this module
+
+    prepare_opening_speech(session)
     return jsonify(session_id=session.id, conversation=session.conversation, code=code,
                    tablet_url=url_for("pages.tablet", _external=True) + "#code=" + code), 201
-
-
-def _prepare_speech(session: ConversationSession) -> None:
-    """Synthesise the session's opening in the background, so the first prompt plays at once."""
-    from assistant.web.speech import synthesiser
-
-    profile = profile_of(session.pupil)
-    try:
-        text = opening_text(get_db(), load_catalogue(), session)
-        synthesiser().warm([text], voice=profile.voice, rate=profile.speech_rate)
-    except Exception:  # speech is a help, never a reason not to start
-        log.warning("could not prepare the opening speech", exc_info=True)
 
 
 @bp.get("/sessions/<session_id>")
@@ -191,6 +179,15 @@ def chat_claim():
 @bp.get("/chat")
 def chat_info():
     return jsonify(session=_session_info(_tablet_session()))
+
+
+@bp.get("/chat/my-profile")
+def chat_my_profile():
+    """The pupil's own profile, mostly symbols: only this session's pupil, from their screen."""
+    from assistant.reports import render_pupil_html, review_summary
+
+    session = _tablet_session()
+    return render_pupil_html(review_summary(get_db(), session.pupil_id))
 
 
 @bp.post("/chat/start")

@@ -1,8 +1,8 @@
-"""The two pages: the staff start page and the tablet's conversation page (web_widget/)."""
+"""The front door (the staff area) and the tablet's conversation page (web_widget/)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, redirect, send_from_directory, url_for
 
 from assistant.settings import PROJECT_ROOT
 
@@ -12,7 +12,7 @@ WIDGET = PROJECT_ROOT / "web_widget"
 
 @bp.get("/")
 def start():
-    return send_from_directory(WIDGET, "start.html")
+    return redirect(url_for("staff.home"))
 
 
 @bp.get("/tablet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -10,11 +11,15 @@ from flask import Blueprint, Flask, Response, current_app, request
 from assistant.errors import InvalidInput
 from assistant.pupils import profile_of
 from assistant.speech_out import Synthesiser
+from assistant.turns import opening_text
 from assistant.web.api import _tablet_session
+from assistant.web.store import get_db
+from symbols.catalogue import load_catalogue
 
 bp = Blueprint("speech", __name__, url_prefix="/api")
 
 EXTENSION = "pupil_voice.speech"
+log = logging.getLogger(__name__)
 _creating = threading.Lock()
 
 
@@ -29,6 +34,16 @@ def synthesiser(app: Flask | None = None) -> Synthesiser:
                 found = Synthesiser(Path(app.config["INSTANCE_PATH"]) / "speech_cache")
                 app.extensions[EXTENSION] = found
     return found
+
+
+def prepare_opening_speech(session) -> None:
+    """Synthesise a new session's opening in the background, so the first prompt plays at once."""
+    profile = profile_of(session.pupil)
+    try:
+        text = opening_text(get_db(), load_catalogue(), session)
+        synthesiser().warm([text], voice=profile.voice, rate=profile.speech_rate)
+    except Exception:  # speech is a help, never a reason not to start
+        log.warning("could not prepare the opening speech", exc_info=True)
 
 
 @bp.post("/chat/speech")

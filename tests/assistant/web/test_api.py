@@ -156,7 +156,7 @@ def test_every_api_route_is_in_the_openapi_document(client, app):
 
 def test_pages_are_served(client):
     for path, text in [("/", b"Staff login"), ("/tablet", b"Say it again")]:
-        with client.get(path) as response:
+        with client.get(path, follow_redirects=True) as response:
             assert response.status_code == 200 and text in response.data
     assert client.get("/nowhere").status_code == 404
 

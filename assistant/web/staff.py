@@ -1,0 +1,484 @@
+"""The staff area: server-rendered pages for careers leads, SENCos, advocates and
+administrators. Routes parse the form, call one core function, and render or redirect."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
+from sqlalchemy import func, select
+
+from assistant import audit
+from assistant.encounters import ENCOUNTER_TYPES, create_encounter, list_encounters
+from assistant.erasure import erase_pupil as erase_record
+from assistant.erasure import export_pupil as export_record
+from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
+from assistant.history import concept_histories
+from assistant.models import (PROVENANCES, ROLES, ConversationSession, Encounter, Entry, Group,
+                              Staff)
+from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
+                               render_summary_pdf, review_summary)
+from assistant.reports.gatsby import BENCHMARKS, coverage, coverage_csv, coverage_svg
+from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, import_pupils, profile_of,
+                              pupil_for, update_profile, visible_pupils)
+from assistant.review import annotations_of, confirm, correct_provenance, discard, observe
+from assistant.sessions import session_for_staff, start_session
+from assistant.staff import authenticate, create_staff
+from assistant.unit_of_work import transaction
+from assistant.web.auth import current_staff, log_in, log_out
+from assistant.web.speech import prepare_opening_speech
+from assistant.web.store import get_db
+from symbols.catalogue import load_catalogue
+from symbols.sets import INSTANCE_SUBDIR, SymbolSets
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+PROVENANCE_LABELS = {"independent": "The pupil's own answer", "prompted": "After a prompt",
+                     "supported": "With physical support", "interpreted": "Interpreted by an adult",
+                     "adult_view": "The adult's view"}
+CONVERSATION_LABELS = {"interests": "All about me (interests)",
+                       "prepare": "Before an encounter (prepare)",
+                       "debrief": "After an encounter (debrief)",
+                       "aspirations": "When I leave school (aspirations)"}
+VIEW_LABELS = {"like": "likes it", "not_sure": "not sure", "dont_like": "does not like it",
+               "other": "mentioned it"}
+KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in their words",
+               "dont_know": "I don't know", "not_understood": "not understood",
+               "observation": "the adult's observation"}
+NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
+               "observation": "observation", "discard": "set aside"}
+ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate"}
+PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+MAX_PHOTO = 5 * 1024 * 1024
+
+
+def roles_required(*roles: str):
+    """Logged-in staff only; with roles given, only those roles (403 otherwise)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            staff = current_staff()
+            if staff is None:
+                return redirect(url_for("staff.login", next=request.path))
+            if roles and staff.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+login_required = roles_required()
+WHOLE_SCHOOL = ("admin", "careers_lead")
+
+
+@bp.context_processor
+def labels():
+    return {"staff": current_staff(), "provenance_labels": PROVENANCE_LABELS,
+            "conversation_labels": CONVERSATION_LABELS, "view_labels": VIEW_LABELS,
+            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS}
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    """On a page, a domain error is a message on the page it came from."""
+    get_db().rollback()
+    if error.status in (401, 403, 404):
+        return render_template("staff/message.html", message=error.message), error.status
+    flash(error.message, "error")
+    return redirect(request.referrer or url_for("staff.home"))
+
+
+# ---------------------------------------------------------------- login
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        try:
+            staff = authenticate(get_db(), email[:200], request.form.get("password", "")[:200])
+        except LoginFailed as failed:
+            flash(failed.message, "error")
+            return render_template("staff/login.html", email=email), 401
+        log_in(staff)
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/staff/") else url_for("staff.home"))
+    return render_template("staff/login.html", email=email)
+
+
+@bp.post("/logout")
+def logout():
+    log_out()
+    return redirect(url_for("staff.login"))
+
+
+# ---------------------------------------------------------------- home, pupils
+
+@bp.get("/")
+@login_required
+def home():
+    db = get_db()
+    pupils = {p.id for p in visible_pupils(db, current_staff())}
+    rows = db.execute(select(ConversationSession, func.count(Entry.id))
+                      .join(Entry, Entry.session_id == ConversationSession.id)
+                      .where(Entry.status == "draft", ConversationSession.pupil_id.in_(pupils or [-1]))
+                      .group_by(ConversationSession.id)
+                      .order_by(ConversationSession.created_at.desc()).limit(50)).all()
+    return render_template("staff/home.html",
+                           to_review=[{"session": s, "drafts": n} for s, n in rows])
+
+
+@bp.get("/pupils")
+@login_required
+def pupils():
+    return render_template("staff/pupils.html", pupils=visible_pupils(get_db(), current_staff()))
+
+
+@bp.post("/pupils/import")
+@roles_required(*WHOLE_SCHOOL)
+def import_csv():
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Choose a CSV file.")
+    try:
+        text = upload.read(5_000_001).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The file is not a UTF-8 CSV file.")
+    result = import_pupils(get_db(), text, current_staff())
+    flash(f"{result['created']} pupils added, {result['updated']} updated.", "ok")
+    return redirect(url_for("staff.pupils"))
+
+
+@bp.get("/pupils/<int:pupil_id>")
+@login_required
+def pupil(pupil_id: int):
+    db = get_db()
+    staff = current_staff()
+    record = pupil_for(db, staff, pupil_id)
+    with transaction(db):
+        audit.record(db, staff, "view", record.id, "pupil page")
+    sessions = db.execute(select(ConversationSession).where(ConversationSession.pupil_id == record.id)
+                          .order_by(ConversationSession.created_at.desc())).scalars().all()
+    return render_template("staff/pupil.html", pupil=record, sessions=sessions,
+                           histories=concept_histories(db, record.id),
+                           concepts=load_catalogue().concepts)
+
+
+@bp.route("/pupils/<int:pupil_id>/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile(pupil_id: int):
+    db = get_db()
+    record = pupil_for(db, current_staff(), pupil_id)
+    if request.method == "POST":
+        form = request.form
+        values = {key: form[key] for key in ("symbol_set", "cards_per_board", "voice", "speech_rate",
+                                             "selection", "scanning", "scan_interval_ms", "text_size",
+                                             "sharing_note") if key in form}
+        for key in ("auto_speak", "high_contrast", "reduced_motion", "words_shareable"):
+            values[key] = form.get(key) == "1"
+        values["input_modes"] = form.getlist("input_modes")
+        update_profile(db, current_staff(), record.id, values)
+        flash("Saved.", "ok")
+        return redirect(url_for("staff.pupil", pupil_id=record.id))
+    sets = SymbolSets(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR).names()
+    return render_template("staff/profile.html", pupil=record, profile=profile_of(record),
+                           symbol_sets=sets, input_modes=INPUT_MODE_CHOICES)
+
+
+@bp.get("/pupils/<int:pupil_id>/export")
+@roles_required("admin")
+def export_pupil(pupil_id: int):
+    data = export_record(get_db(), current_staff(), pupil_id)
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=pupil-{pupil_id}.json"})
+
+
+@bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
+@roles_required("admin")
+def erase_pupil(pupil_id: int):
+    db = get_db()
+    record = pupil_for(db, current_staff(), pupil_id)
+    if request.method == "POST":
+        if " ".join(request.form.get("confirm", "").split()).lower() != record.display_name.lower():
+            raise InvalidInput("Type the pupil's full name exactly to confirm.")
+        erase_record(db, current_staff(), record.id, current_app.config["TRACKER_STORE_URL"],
+                     Path(current_app.config["INSTANCE_PATH"]) / "speech_cache")
+        flash("The pupil's record has been erased.", "ok")
+        return redirect(url_for("staff.pupils"))
+    return render_template("staff/erase.html", pupil=record)
+
+
+# ---------------------------------------------------------------- sessions and review
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session():
+    db = get_db()
+    staff = current_staff()
+    if request.method == "POST":
+        form = request.form
+        encounter = form.get("encounter_id") or None
+        session, code = start_session(
+            db, staff, _int(form.get("pupil_id")), form.get("conversation", ""),
+            _int(encounter) if encounter else None, adult_present=True,
+            adult_name=form.get("adult_name", "")[:200])
+        with transaction(db):
+            audit.record(db, staff, "start_session", session.pupil_id, session.conversation)
+        prepare_opening_speech(session)
+        return render_template("staff/session_started.html", session=session, code=code,
+                               link=url_for("pages.tablet", _external=True) + "#code=" + code,
+                               tablet_page=url_for("pages.tablet", _external=True))
+    return render_template("staff/new_session.html", pupils=visible_pupils(db, staff),
+                           encounters=list_encounters(db), chosen=request.args.get("pupil_id", type=int))
+
+
+@bp.get("/sessions/<session_id>")
+@login_required
+def review_session(session_id: str):
+    db = get_db()
+    staff = current_staff()
+    session = session_for_staff(db, staff, session_id)
+    with transaction(db):
+        audit.record(db, staff, "view", session.pupil_id, "session review")
+    entries = db.execute(select(Entry).where(Entry.session_id == session.id)
+                         .order_by(Entry.created_at, Entry.id)).scalars().all()
+    notes = annotations_of(db, [e.id for e in entries])
+    catalogue = load_catalogue()
+    items = [{"entry": e, "notes": notes[e.id],
+              "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c]} for e in entries]
+    return render_template("staff/review.html", session=session, items=items)
+
+
+@bp.post("/entries/<entry_id>/<action>")
+@login_required
+def review_entry(entry_id: str, action: str):
+    db = get_db()
+    staff = current_staff()
+    form = request.form
+    if action == "confirm":
+        entry = confirm(db, staff, entry_id, form.get("note", ""))
+    elif action == "provenance":
+        entry = correct_provenance(db, staff, entry_id, form.get("provenance", ""), form.get("note", ""))
+    elif action == "observe":
+        observe(db, staff, entry_id, form.get("text", ""))
+        entry = db.get(Entry, entry_id)
+    elif action == "discard":
+        entry = discard(db, staff, entry_id, form.get("reason", ""))
+    else:
+        abort(404)
+    flash("Saved.", "ok")
+    return redirect(url_for("staff.review_session", session_id=entry.session_id) + f"#q-{entry.id}")
+
+
+# ---------------------------------------------------------------- encounters
+
+@bp.get("/encounters")
+@login_required
+def encounters():
+    return render_template("staff/encounters.html", encounters=list_encounters(get_db()),
+                           types=ENCOUNTER_TYPES, pupils=visible_pupils(get_db(), current_staff()))
+
+
+@bp.post("/encounters/new")
+@roles_required(*WHOLE_SCHOOL)
+def new_encounter():
+    db = get_db()
+    form = request.form
+    try:
+        on = date.fromisoformat(form.get("date", ""))
+    except ValueError:
+        raise InvalidInput("Give the date of the encounter.")
+    benchmarks = None
+    if form.get("gatsby", "").strip():
+        try:
+            benchmarks = [int(b) for b in form["gatsby"].replace(",", " ").split()]
+        except ValueError:
+            raise InvalidInput("Gatsby benchmarks are numbers from 1 to 8.")
+    photo = request.files.get("photo")
+    photo_bytes = photo.read(MAX_PHOTO + 1) if photo and photo.filename else b""
+    suffix = None
+    if photo_bytes:
+        if len(photo_bytes) > MAX_PHOTO:
+            raise InvalidInput("The photo is too big (5 MB at most).")
+        suffix = next((s for magic, s in PHOTO_TYPES.items() if photo_bytes.startswith(magic)), None)
+        if suffix is None:
+            raise InvalidInput("The photo must be a JPEG or PNG picture.")
+        if not form.get("photo_consent", "").strip():
+            raise InvalidInput("Say how consent was given for the photo.")
+    encounter = create_encounter(db, form.get("type", ""), form.get("title", ""), on,
+                                 form.get("place", "")[:200], form.get("provider", "")[:200],
+                                 form.get("notes", "")[:5000],
+                                 [_int(i) for i in form.getlist("pupil_ids")], benchmarks)
+    if suffix:
+        folder = Path(current_app.config["INSTANCE_PATH"]) / "photos"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"encounter-{encounter.id}{suffix}"
+        (folder / name).write_bytes(photo_bytes)
+        with transaction(db):
+            encounter.photo_filename = name
+            encounter.photo_consent = form.get("photo_consent", "")[:1000]
+    flash("Encounter saved.", "ok")
+    return redirect(url_for("staff.encounter", encounter_id=encounter.id))
+
+
+@bp.get("/encounters/<int:encounter_id>")
+@login_required
+def encounter(encounter_id: int):
+    record = get_db().get(Encounter, encounter_id)
+    if record is None:
+        abort(404)
+    staff = current_staff()
+    return render_template("staff/encounter.html", encounter=record, types=ENCOUNTER_TYPES,
+                           pupils=[p for p in record.pupils if can_see(staff, p)])
+
+
+@bp.get("/encounters/<int:encounter_id>/photo")
+@login_required
+def encounter_photo(encounter_id: int):
+    record = get_db().get(Encounter, encounter_id)
+    if record is None or not record.photo_filename:
+        abort(404)
+    path = Path(current_app.config["INSTANCE_PATH"]) / "photos" / record.photo_filename
+    if not path.is_file():
+        abort(404)
+    return send_file(path, max_age=3600)
+
+
+# ---------------------------------------------------------------- documents
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"The {name} date must look like 2026-03-31.")
+
+
+@bp.get("/pupils/<int:pupil_id>/summary")
+@login_required
+def summary(pupil_id: int):
+    """The EHCP review pupil-voice summary, as a page, a PDF or a Word document."""
+    db = get_db()
+    staff = current_staff()
+    record = pupil_for(db, staff, pupil_id)
+    kind = request.args.get("format", "html")
+    if kind not in ("html", "pdf", "docx"):
+        abort(404)
+    data = review_summary(db, record.id, _date_arg("from"), _date_arg("to"))
+    with transaction(db):
+        audit.record(db, staff, "view" if kind == "html" else "export", record.id, f"review summary ({kind})")
+    if kind == "html":
+        return render_summary_html(data)
+    name = f"pupil-voice-{record.id}.{kind}"
+    body, mime = (render_summary_pdf(data), "application/pdf") if kind == "pdf" else \
+        (render_summary_docx(data),
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/pupils/<int:pupil_id>/my-profile")
+@login_required
+def pupil_profile_page(pupil_id: int):
+    """The pupil-friendly version, mostly symbols, to print or show the pupil."""
+    db = get_db()
+    record = pupil_for(db, current_staff(), pupil_id)
+    with transaction(db):
+        audit.record(db, current_staff(), "view", record.id, "pupil-friendly profile")
+    return render_pupil_html(review_summary(db, record.id))
+
+
+# ---------------------------------------------------------------- Gatsby records
+
+def _coverage_for_staff():
+    """Coverage for the group and year asked for; advocates see only their own groups."""
+    staff = current_staff()
+    group = request.args.get("group") or None
+    year = (request.args.get("year") or "").strip()[:20] or None
+    if staff.role in WHOLE_SCHOOL:
+        names = list(get_db().execute(select(Group.name).order_by(Group.name)).scalars())
+    else:
+        names = sorted(g.name for g in staff.groups)
+        if group not in names:
+            group = names[0] if names else None
+        if group is None:
+            abort(403)
+    return coverage(get_db(), group=group, year=year), group, year, names
+
+
+@bp.get("/gatsby")
+@login_required
+def gatsby():
+    cover, group, year, names = _coverage_for_staff()
+    return render_template("staff/gatsby.html", cover=cover, chart=coverage_svg(cover),
+                           benchmarks=BENCHMARKS, group=group, year=year, group_names=names,
+                           whole_school=current_staff().role in WHOLE_SCHOOL)
+
+
+@bp.get("/gatsby.csv")
+@login_required
+def gatsby_csv():
+    cover, _group, _year, _names = _coverage_for_staff()
+    with transaction(get_db()):
+        audit.record(get_db(), current_staff(), "export", None, f"Gatsby CSV: {cover.title}")
+    return Response(coverage_csv(cover), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=gatsby.csv"})
+
+
+# ---------------------------------------------------------------- groups, accounts, audit
+
+@bp.route("/groups", methods=["GET", "POST"])
+@roles_required(*WHOLE_SCHOOL)
+def groups():
+    db = get_db()
+    if request.method == "POST":
+        create_group(db, request.form.get("name", ""), [_int(i) for i in request.form.getlist("staff_ids")])
+        flash("Group created.", "ok")
+        return redirect(url_for("staff.groups"))
+    people = db.execute(select(Staff).order_by(Staff.display_name)).scalars().all()
+    members: dict[int, list[str]] = {}
+    for person in people:
+        for group in person.groups:
+            members.setdefault(group.id, []).append(person.display_name)
+    return render_template("staff/groups.html", groups=db.execute(select(Group).order_by(Group.name)).scalars().all(),
+                           members=members, advocates=[p for p in people if p.role == "advocate"])
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@roles_required("admin")
+def accounts():
+    db = get_db()
+    if request.method == "POST":
+        form = request.form
+        if form.get("role") not in ROLES:
+            raise InvalidInput("Choose a role.")
+        create_staff(db, form.get("email", ""), form.get("display_name", ""), form["role"],
+                     form.get("password", ""), form.getlist("groups"))
+        flash("Account created.", "ok")
+        return redirect(url_for("staff.accounts"))
+    return render_template("staff/accounts.html",
+                           people=db.execute(select(Staff).order_by(Staff.display_name)).scalars().all(),
+                           groups=db.execute(select(Group).order_by(Group.name)).scalars().all())
+
+
+@bp.get("/audit")
+@roles_required("admin")
+def audit_log():
+    db = get_db()
+    names = {s.id: s.display_name for s in db.execute(select(Staff)).scalars()}
+    return render_template("staff/audit.html", events=audit.recent(db), names=names)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.")

@@ -1,0 +1,116 @@
+"""Who may reach what: every route of the app, walked with every role, a tablet and no login.
+
+Each endpoint has a rule below; a new route without a rule fails this test, so access is
+decided on purpose, never by accident."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.assistant.web.staff_client import csrf, staff_login
+
+# Who may reach an endpoint:
+#   public   anyone            tablet   a tablet's token (or anyone for claim)
+#   staff    any logged-in staff (advocates only for their own pupils)
+#   lead     careers lead and administrator        admin   administrator only
+RULES = {
+    "static": "public", "pages.start": "public", "pages.tablet": "public",
+    "symbols.picture": "public", "symbols.about": "public",
+    "api.openapi": "public", "api.login": "public", "api.logout": "public",
+    "api.chat_claim": "public",
+    "api.chat_info": "tablet", "api.chat_start": "tablet", "api.chat_message": "tablet",
+    "api.chat_repeat": "tablet", "api.chat_stop": "tablet", "api.chat_skip": "tablet",
+    "api.chat_observation": "tablet", "speech.chat_speech": "tablet",
+    "api.chat_my_profile": "tablet",
+    "api.pupils": "staff", "api.encounters": "staff", "api.create_session": "staff",
+    "api.show_session": "staff",
+    "staff.login": "public", "staff.logout": "public",
+    "staff.home": "staff", "staff.pupils": "staff", "staff.pupil": "staff",
+    "staff.edit_profile": "staff", "staff.new_session": "staff", "staff.review_session": "staff",
+    "staff.review_entry": "staff", "staff.encounters": "staff", "staff.encounter": "staff",
+    "staff.encounter_photo": "staff", "staff.gatsby": "staff", "staff.gatsby_csv": "staff",
+    "staff.summary": "staff", "staff.pupil_profile_page": "staff",
+    "staff.import_csv": "lead", "staff.new_encounter": "lead", "staff.groups": "lead",
+    "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
+    "staff.audit_log": "admin",
+}
+ROLES = ["anonymous", "tablet", "advocate", "lead", "admin"]
+ALLOWED = {
+    "public": set(ROLES), "tablet": {"tablet"}, "staff": {"advocate", "lead", "admin"},
+    "lead": {"lead", "admin"}, "admin": {"admin"},
+}
+LOGINS = {"advocate": "ta@school.test", "lead": "lead@school.test", "admin": "admin@school.test"}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(RULES) == set(), "routes without an access rule"
+    assert set(RULES) <= endpoints, "rules for routes that no longer exist"
+
+
+def _fill(rule, ids: dict) -> str:
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<int:{name}>", str(ids.get(name, 1))).replace(f"<{name}>", str(ids.get(name, "x")))
+    return re.sub(r"<[^>]+>", "x", path)
+
+
+def _refused(role: str, access: str, pupil_scoped: bool, response) -> bool:
+    """Did the app keep this caller out (rather than answer it)?"""
+    if response.status_code in (401, 403):
+        return True
+    if response.status_code == 302 and "/staff/login" in response.headers.get("Location", ""):
+        return True
+    if response.status_code == 404:
+        # An unknown tablet token, or a pupil outside the advocate's groups, is "not found".
+        return (access == "tablet" and role != "tablet") or (pupil_scoped and role == "advocate")
+    return False
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
+    from datetime import date
+
+    from assistant.encounters import create_encounter
+    from assistant.web.store import get_db
+
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers=tablet.headers, json={"text": "cooking"})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from assistant.models import Entry
+
+        entry_id = get_db().execute(select(Entry.id)).scalar_one()
+        encounter_id = create_encounter(get_db(), "careers_fair", "Fair", date(2026, 3, 3)).id
+    # The advocate works with Sam's group, not Leo's: every pupil page below is Leo's.
+    ids = {"pupil_id": app.people[3], "session_id": tablet.session_id, "entry_id": entry_id,
+           "encounter_id": encounter_id, "set_name": "openmoji", "symbol_id": "cooking",
+           "action": "confirm", "filename": "widget.css"}
+    headers = tablet.headers if role == "tablet" else {}
+    if role in LOGINS:
+        staff_login(client, LOGINS[role])
+    token = csrf(client, "/staff/login")
+    for rule in app.url_map.iter_rules():
+        access = RULES[rule.endpoint]
+        path = _fill(rule, ids)
+        pupil_scoped = "pupil_id" in rule.arguments
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if rule.endpoint in ("staff.logout", "api.logout", "api.login", "staff.login",
+                                 "api.chat_stop", "api.chat_claim"):
+                continue  # they change who is logged in or end the session: tested elsewhere
+            kwargs = {"headers": headers}
+            if method == "POST" and rule.endpoint.startswith("staff."):
+                kwargs["data"] = {"csrf_token": token}
+            elif method == "POST":
+                kwargs["json"] = {}
+            response = client.open(path, method=method, **kwargs)
+            refused = _refused(role, access, pupil_scoped, response)
+            response.close()
+            allowed = role in ALLOWED[access] and not (role == "advocate" and pupil_scoped)
+            if allowed:
+                assert not refused, f"{role} kept out of {method} {path} ({response.status_code})"
+            else:
+                assert refused, f"{role} reached {method} {path} ({response.status_code})"
