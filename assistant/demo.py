@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.encounters import create_encounter
-from assistant.models import Staff
+from assistant.models import ConversationSession, Entry, Staff
 from assistant.pupils import create_pupil
 from assistant.staff import create_staff
 
@@ -28,7 +28,43 @@ def load_demo_data(db: Session) -> bool:
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     aisha = create_pupil(db, "Aisha", "Khan", "Year 12", "Oak class", cards_per_board=6)
     create_pupil(db, "Leo", "Brown", "Year 10", "Willow class", cards_per_board=2)
-    create_encounter(db, "workplace_visit", "Greenfields Garden Centre visit", date(2026, 11, 20),
-                     place="Greenfields Garden Centre", provider="Greenfields Ltd",
-                     pupil_ids=[sam.id, aisha.id])
+    visit = create_encounter(db, "workplace_visit", "Greenfields Garden Centre visit",
+                             date(2026, 11, 20), place="Greenfields Garden Centre",
+                             provider="Greenfields Ltd", pupil_ids=[sam.id, aisha.id])
+    _demo_answers(db, sam.id, visit.id)
     return True
+
+
+def _demo_answers(db: Session, pupil_id: int, encounter_id: int) -> None:
+    """A few confirmed answers, so the summary and the next session's recall have something."""
+    session = ConversationSession(pupil_id=pupil_id, conversation="interests", status="finished",
+                                  adult_name="Mr Jones (TA)", created_at=datetime(2026, 10, 6, 10),
+                                  ended_at=datetime(2026, 10, 6, 10, 12))
+    debrief = ConversationSession(pupil_id=pupil_id, conversation="debrief", status="finished",
+                                  encounter_id=encounter_id, adult_name="Mr Jones (TA)",
+                                  created_at=datetime(2026, 11, 20, 14), ended_at=datetime(2026, 11, 20, 14, 9))
+    db.add_all([session, debrief])
+    db.flush()
+    answers = [
+        (session, "likes", "What do you like doing?", ["cooking"], "like", "like", "i like cookin with my nan", "typed", "independent"),
+        (session, "dislikes", "What don't you like doing?", ["noisy"], "dont_like", "dont_like", None, "touch", "independent"),
+        (session, "good_at", "What are you good at?", ["gardening"], "good_at", None, "growing tomatoes", "typed", "prompted"),
+        (session, "help_needed", "What do you find hard? What help do you need?", ["reading_help"], "need", None, None, "touch", "supported"),
+        (debrief, "feeling", "How did you feel at Greenfields Garden Centre visit?", ["happy"], "felt", None, None, "touch", "independent"),
+        (debrief, "liked", "What did you like at Greenfields Garden Centre visit?", ["gardening"], "liked", None, "the plants", "typed", "independent"),
+    ]
+    for sess, step, question, concepts, stance, rating, words, mode, provenance in answers:
+        db.add(Entry(pupil_id=pupil_id, session_id=sess.id, encounter_id=sess.encounter_id,
+                     moment=sess.conversation, step=step, question=question,
+                     answer_kind="concept", concept_ids=concepts, stance=stance, rating=rating,
+                     words=words, input_mode=mode, provenance=provenance,
+                     adult_name="Mr Jones (TA)", symbol_set="openmoji 17.0.0", status="confirmed",
+                     confirmed_by="pupil", checked_back=words is not None,
+                     created_at=sess.created_at, confirmed_at=sess.ended_at))
+    db.add(Entry(pupil_id=pupil_id, session_id=debrief.id, encounter_id=encounter_id, moment="debrief",
+                 step="again", question="What do you think about going to Greenfields Garden Centre visit again?",
+                 answer_kind="rating", concept_ids=[], stance="again", rating="like", words=None,
+                 input_mode="touch", provenance="independent", adult_name="Mr Jones (TA)",
+                 symbol_set="openmoji 17.0.0", status="confirmed", confirmed_by="pupil",
+                 created_at=debrief.created_at, confirmed_at=debrief.ended_at))
+    db.commit()

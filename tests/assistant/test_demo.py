@@ -1,0 +1,20 @@
+"""Demo data loads once into an empty database, and what it holds makes sense."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from assistant.demo import DEMO_LOGIN, load_demo_data
+from assistant.models import Entry, Pupil
+from assistant.reports import review_summary
+from assistant.staff import authenticate
+
+
+def test_demo_data_loads_once(sqlite_db):
+    assert load_demo_data(sqlite_db) is True
+    assert load_demo_data(sqlite_db) is False
+    assert authenticate(sqlite_db, *DEMO_LOGIN).role == "careers_lead"
+    assert sqlite_db.execute(select(func.count(Pupil.id))).scalar_one() == 3
+    assert sqlite_db.execute(select(func.count(Entry.id))).scalar_one() == 7
+    sam = sqlite_db.execute(select(Pupil).where(Pupil.given_name == "Sam")).scalar_one()
+    assert review_summary(sqlite_db, sam.id) is not None
