@@ -24,7 +24,7 @@ import gzip
 import importlib.util
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -126,8 +126,6 @@ EXTRA_FORMS = {
     ("support", "someone_with_me"): ["helper", "adult", "a member of staff", "staff with me", "my teacher with me", "someone there", "somebody with me", "support staff"],
     ("support", "step_by_step"): ["instructions", "show me", "show him", "show her", "one at a time", "steps"],
 }
-# Generic words that only count in the support sense: outside a need they are not tagged.
-SUPPORT_ONLY_WORDS = frozenset("time someone somebody adult staff rest space pictures visual talk talking speak sign pay pays change words letters signs get there".split())
 # A job word after "at/to the" in the plural or possessive names a place ("the doctors").
 PLACE_AFTER = ("at the", "to the", "in the", "from the")
 # Rating: evaluations of an unnamed it/that/one.
@@ -260,7 +258,7 @@ class Match:
     quality: int
     form: Form
     clause: int = 0
-    alternatives: list = field(default_factory=list)
+    place: bool = False
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -564,7 +562,7 @@ class ConceptMatcher:
         if m.type == "job" and toks[content[m.j - 1]].norm.endswith("s") and m.j - m.i == 1:
             before = " ".join(toks[k].norm for k in range(max(0, first - 2), first))
             if before in PLACE_AFTER:
-                m.form = Form(m.form.words, m.type, m.value, "@place")  # decided in clause rules
+                m.place = True  # "at the doctors": a place; dropped if a job is named too
         return True
 
     def _apply_clause_rules(self, chosen: list[Match], toks, content, words, clauses, ctx) -> list[Match]:
@@ -573,9 +571,9 @@ class ConceptMatcher:
         for c, info in enumerate(ctx["clauses"]):
             group = [m for m in chosen if m.clause == c]
             others = [m for m in chosen if m.clause != c]
-            jobs = [m for m in group if m.type == "job" and m.form.text != "@place"]
+            jobs = [m for m in group if m.type == "job" and not m.place]
             # A place named after a job ("at the doctors") is not a second job.
-            group = [m for m in group if not (m.form.text == "@place" and (jobs or [j for j in others if j.type == "job"]))]
+            group = [m for m in group if not (m.place and (jobs or [j for j in others if j.type == "job"]))]
             if info["need"]:
                 supports = {m.value for m in group if m.type == "support"}
                 absorbed = set().union(*(ABSORBED_BY_SUPPORT.get(s, set()) for s in supports)) if supports else set()

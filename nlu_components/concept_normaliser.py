@@ -9,7 +9,6 @@ vocabulary's ids (so no EntitySynonymMapper is needed). The logic lives in the m
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -23,8 +22,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.nlu.constants import TOKENS_NAMES
 
 from assistant.concept_matcher import ConceptMatcher, default_matcher
-
-logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
