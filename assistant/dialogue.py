@@ -58,6 +58,7 @@ class Context:
     adult_name: str = ""
     symbol_set: str = "openmoji"
     earlier: list[dict] = field(default_factory=list)  # confirmed entries of earlier sessions
+    place_photo: str | None = None  # where the tablet finds a photo of the encounter's place
 
 
 @dataclass
@@ -99,6 +100,9 @@ class Engine:
         intro = INTRODUCTIONS[self.ctx.conversation].format(name=self.ctx.pupil_name,
                                                              place=self.ctx.place)
         self._say(intro)
+        if self.ctx.place_photo:
+            self.messages[-1]["picture"] = {"url": self.ctx.place_photo,
+                                            "alt": f"A photo of {self.ctx.place}"}
         self._say("You can say stop at any time.")
         self.status = "active"
         self._prompt()

@@ -22,6 +22,7 @@ from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbol
 log = logging.getLogger(__name__)
 
 TURN_KINDS = ("start", "answer", "fallback", "repeat", "skip", "stop")
+PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter photo
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
@@ -79,6 +80,7 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         place=session.encounter.title if session.encounter else "the visit",
         adult_name=session.adult_name if session.adult_present else "",
         symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
+        place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
     )
 
 

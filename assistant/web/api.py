@@ -13,11 +13,11 @@ import unicodedata
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 
 from assistant.encounters import list_encounters
 from assistant.entries import entries_of_session, entry_as_dict
-from assistant.errors import InvalidInput
+from assistant.errors import InvalidInput, NotFound
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
 from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
@@ -188,6 +188,18 @@ def chat_my_profile():
 
     session = _tablet_session()
     return render_pupil_html(review_summary(get_db(), session.pupil_id))
+
+
+@bp.get("/chat/encounter-photo")
+def chat_encounter_photo():
+    """The photo of this session's encounter place, if the school added one with consent."""
+    session = _tablet_session()
+    encounter = session.encounter
+    path = Path(current_app.config["INSTANCE_PATH"]) / "photos" / (encounter.photo_filename or "") \
+        if encounter and encounter.photo_filename else None
+    if path is None or not path.is_file():
+        raise NotFound("No photo for this conversation.")
+    return send_file(path, max_age=3600)
 
 
 @bp.post("/chat/start")

@@ -22,7 +22,8 @@ from assistant.models import (PROVENANCES, ROLES, ConversationSession, Encounter
                               Staff)
 from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
                                render_summary_pdf, review_summary)
-from assistant.reports.gatsby import BENCHMARKS, coverage, coverage_csv, coverage_svg
+from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
+                                      pupil_benchmarks)
 from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, import_pupils, profile_of,
                               pupil_for, update_profile, visible_pupils)
 from assistant.review import annotations_of, confirm, correct_provenance, discard, observe
@@ -167,7 +168,8 @@ def pupil(pupil_id: int):
                           .order_by(ConversationSession.created_at.desc())).scalars().all()
     return render_template("staff/pupil.html", pupil=record, sessions=sessions,
                            histories=concept_histories(db, record.id),
-                           concepts=load_catalogue().concepts)
+                           concepts=load_catalogue().concepts,
+                           gatsby=pupil_benchmarks(db, record.id), benchmarks=BENCHMARKS)
 
 
 @bp.route("/pupils/<int:pupil_id>/profile", methods=["GET", "POST"])

@@ -272,3 +272,20 @@ def test_every_prompt_word_with_a_concept_card_carries_its_symbol(catalogue, con
             message["text"].replace(" ", "")
         for card in message["cards"]:
             assert card["symbol"]
+
+
+def test_a_photo_of_the_place_comes_with_the_introduction(catalogue):
+    c = Conversation(catalogue, conversation="debrief", place="the bakery",
+                     place_photo="/api/chat/encounter-photo")
+    intro = c.play("start")[0]
+    assert intro["picture"] == {"url": "/api/chat/encounter-photo", "alt": "A photo of the bakery"}
+    assert "picture" not in Conversation(catalogue).play("start")[0]
+
+
+def test_prepare_asks_before_the_encounter(catalogue):
+    c = Conversation(catalogue, conversation="prepare", place="the college")
+    messages = c.play("start")
+    assert messages[0]["text"] == "Hello Sam! Soon you are going to the college. Let's talk about it."
+    assert prompt(messages)["text"] == "How do you feel about going to the college?"
+    messages = c.say("express_feeling", "bit nervous", feeling="worried")
+    assert prompt(messages)["text"] == "You feel worried. Is that right?"

@@ -62,6 +62,7 @@ function showMessages(messages) {
   let prompt = null;
   for (const message of messages) {
     conversation.append(symbolisedText(message));
+    if (message.picture) conversation.append(photo(message.picture));
     if (message.prompt) prompt = message;
   }
   if (prompt) {
@@ -77,6 +78,18 @@ function showMessages(messages) {
   if (state.profile.auto_speak !== false && !state.paused) {
     speaker.say(messages.map((m) => m.text).join(" "));
   }
+}
+
+function photo(picture) {
+  const image = document.createElement("img");
+  image.className = "place-photo";
+  image.alt = picture.alt;
+  // An <img> cannot send the token header: fetch the photo and show it from memory.
+  fetch(picture.url, {headers: api.headers()})
+    .then((response) => (response.ok ? response.blob() : Promise.reject()))
+    .then((blob) => { image.src = URL.createObjectURL(blob); })
+    .catch(() => image.remove());
+  return image;
 }
 
 function symbolisedText(message) {

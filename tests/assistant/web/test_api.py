@@ -186,3 +186,30 @@ def test_the_adult_can_skip_and_add_an_observation(client, tablet, fake_rasa):
     assert entry["answer_kind"] == "observation" and entry["provenance"] == "adult_view"
     assert entry["words"] == "He smiled at the <b>animals</b> card" and entry["step"] == "dislikes"
     assert client.post("/api/chat/observation", headers=tablet.headers, json={"text": ""}).status_code == 400
+
+
+def test_the_tablet_sees_only_its_own_encounter_photo(client, app, fake_rasa, tmp_path):
+    from datetime import date
+
+    from assistant.encounters import create_encounter
+    from assistant.web.store import get_db
+
+    with app.app_context():
+        visit = create_encounter(get_db(), "workplace_visit", "Bakery", date(2026, 5, 1))
+        visit.photo_filename = "encounter-photo.png"
+        get_db().commit()
+        visit_id = visit.id
+    photos = tmp_path / "instance" / "photos"
+    photos.mkdir(parents=True)
+    (photos / "encounter-photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 16)
+    login(client)
+    created = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "debrief",
+                                                 "encounter_id": visit_id}).json
+    plain = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"}).json
+    token = client.post("/api/chat/claim", json={"code": created["code"]}).json["tablet_token"]
+    other = client.post("/api/chat/claim", json={"code": plain["code"]}).json["tablet_token"]
+    with client.get("/api/chat/encounter-photo", headers={"Authorization": f"Bearer {token}"}) as photo:
+        assert photo.status_code == 200 and photo.data.startswith(b"\x89PNG")
+    intro = client.post("/api/chat/start", headers={"Authorization": f"Bearer {token}"}).json["messages"][0]
+    assert intro["picture"]["url"] == "/api/chat/encounter-photo"
+    assert client.get("/api/chat/encounter-photo", headers={"Authorization": f"Bearer {other}"}).status_code == 404
