@@ -1,5 +1,51 @@
-"""Routes for spoken answers (being built)."""
+"""Routes for spoken answers: the tablet posts a recording and the cards on screen; the reply
+proposes one card to confirm with a tap (or none). Nothing is stored: the recording lives
+in memory until recognition ends, and only a confirmed card becomes an answer (as a card
+with input_mode "speech", through /api/chat/message)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify, request
+
+from assistant.errors import InvalidInput
+from assistant.sessions import ensure_open
+from assistant.speech import board_of_cards, listen
+from assistant.speech.audio import MAX_BYTES
+from symbols.catalogue import load_catalogue
 
 bp = Blueprint("listen", __name__, url_prefix="/api")
+
+CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
+SPECIAL = ("yes", "no", "dont_know", "skip")
+MAX_CARDS = 16
+NOTHING = "Tell me again, or touch the picture."
+
+
+def _cards() -> list[str]:
+    ids = [c for c in request.args.get("cards", "").split(",") if c]
+    if not ids or len(ids) > MAX_CARDS or len(set(ids)) != len(ids):
+        raise InvalidInput(f"Say which cards are on screen (1 to {MAX_CARDS}, each once).")
+    catalogue = load_catalogue()
+    for card in ids:
+        if not CARD_ID.match(card) or (card not in SPECIAL and catalogue.get(card) is None):
+            raise InvalidInput("Unknown card.")
+    return ids
+
+
+@bp.post("/chat/listen")
+def chat_listen():
+    """A spoken answer: which card on screen it names (a proposal to confirm), or none."""
+    from assistant.web.api import _tablet_session
+
+    session = _tablet_session()
+    ensure_open(session)
+    board = board_of_cards(load_catalogue(), _cards())
+    request.max_content_length = MAX_BYTES
+    proposal = listen(request.get_data(cache=False), board)
+    if proposal.choice is None:
+        return jsonify(proposal=None, prompt=NOTHING)
+    return jsonify(proposal={"card": proposal.choice, "label": proposal.label,
+                             "confidence": proposal.confidence, "engine": proposal.engine},
+                   prompt=f"Did you say {proposal.label.lower()}?")
