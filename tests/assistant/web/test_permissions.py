@@ -24,6 +24,7 @@ RULES = {
     "api.chat_repeat": "tablet", "api.chat_stop": "tablet", "api.chat_skip": "tablet",
     "api.chat_observation": "tablet", "speech.chat_speech": "tablet",
     "api.chat_my_profile": "tablet", "api.chat_encounter_photo": "tablet",
+    "listen.chat_listen": "tablet",
     "api.pupils": "staff", "api.encounters": "staff", "api.create_session": "staff",
     "api.show_session": "staff",
     "staff.login": "public", "staff.logout": "public",
