@@ -34,6 +34,11 @@ def _data_uri(path: Path, mtime: int) -> str:
 
 
 @functools.lru_cache(maxsize=512)
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@functools.lru_cache(maxsize=512)
 def _png(path: Path, mtime: int, pixels: int) -> bytes | None:
     suffix = path.suffix.lower()
     if suffix == ".png":
@@ -60,8 +65,11 @@ def _png(path: Path, mtime: int, pixels: int) -> bytes | None:
 class SymbolImages:
     """The pictures of one symbol set (the pupil's), falling back to the default set."""
 
-    def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None):
+    def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None,
+                 raster: bool = False):
         self.symbol_set = symbol_set
+        # PDFs take PNG: WeasyPrint redraws an SVG at every place it appears, slow in long documents.
+        self.raster = raster
         self.sets = sets or SymbolSets(instance_path() / INSTANCE_SUBDIR)
         self.used: set[str] = set()
 
@@ -76,7 +84,13 @@ class SymbolImages:
     def data_uri(self, concept: Concept) -> str | None:
         """The picture as a data: URI (HTML pages and PDFs carry their pictures)."""
         path = self.path(concept)
-        return _data_uri(path, path.stat().st_mtime_ns) if path else None
+        if path is None:
+            return None
+        if self.raster and path.suffix.lower() == ".svg":
+            png = _png(path, path.stat().st_mtime_ns, PNG_PIXELS)
+            if png:
+                return _png_uri(png)
+        return _data_uri(path, path.stat().st_mtime_ns)
 
     def png(self, concept: Concept, pixels: int = PNG_PIXELS) -> bytes | None:
         """The picture as PNG bytes, or None when it cannot be made."""

@@ -19,9 +19,11 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The staff summary as a printable A4 PDF."""
+    images = images or SymbolImages(summary.symbol_set, raster=True)
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 
 
 def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
+    images = images or SymbolImages(summary.symbol_set, raster=True)
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))

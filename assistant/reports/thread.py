@@ -22,6 +22,9 @@ STORY_ROWS = (
     ("A job like that?", None, "do_job"),
 )
 
+# The most recent encounters shown per aspiration (the rest are counted, not listed).
+STEPS_SHOWN = 5
+
 # Interests that show an encounter touched an aspiration (besides the aspiration itself).
 RELATED = {
     "vet": ("animals",), "zookeeper": ("animals",), "animal_carer": ("animals",),
@@ -97,6 +100,7 @@ class ThreadLink:
     aspiration: Point
     concept: Concept
     steps: list[ThreadStep]
+    earlier: int = 0          # linked encounters older than the ones in `steps`
 
     @property
     def next_step(self) -> str:
@@ -163,5 +167,6 @@ def golden_thread(aspirations: list[Point], stories: list[EncounterStory],
                     job = story.row("A job like that?")
                     steps.append(ThreadStep(story, felt.after if felt else [],
                                             again.after if again else [], job.after if job else []))
-            links.append(ThreadLink(point, concept, steps))
+            links.append(ThreadLink(point, concept, steps[-STEPS_SHOWN:],
+                                    max(0, len(steps) - STEPS_SHOWN)))
     return links
