@@ -18,6 +18,12 @@ def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, 
                       detail=detail[:500]))
 
 
+def log(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "") -> None:
+    """Record an event on its own (a view or an export, which changes nothing else)."""
+    record(db, staff, action, pupil_id, detail)
+    db.commit()
+
+
 def recent(db: Session, limit: int = 500) -> list[AuditEvent]:
     """The latest audit events, newest first."""
     return list(db.execute(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -202,18 +202,27 @@ def chat_encounter_photo():
     return send_file(path, max_age=3600)
 
 
-@bp.post("/chat/start")
-def chat_start():
+def _open_session() -> ConversationSession:
+    """The tablet's session, if it is still open (SessionClosed otherwise)."""
     session = _tablet_session()
     ensure_open(session)
-    return _converse(session, "/start_conversation", "touch", "independent")
+    return session
+
+
+def _command(payload: str):
+    """A command to the conversation (start, repeat, skip, stop): no answer to record."""
+    return _converse(_open_session(), payload, "touch", "independent")
+
+
+@bp.post("/chat/start")
+def chat_start():
+    return _command("/start_conversation")
 
 
 @bp.post("/chat/message")
 def chat_message():
     """An answer: typed or spoken words, or a card. With a client_id, exactly once."""
-    session = _tablet_session()
-    ensure_open(session)
+    session = _open_session()
     body = _body()
     if ("text" in body) == ("card" in body):
         raise InvalidInput("Send either text or a card.")
@@ -244,16 +253,13 @@ def chat_message():
 @bp.post("/chat/skip")
 def chat_skip():
     """The adult skips the current question (nothing is recorded for it)."""
-    session = _tablet_session()
-    ensure_open(session)
-    return _converse(session, "/skip_question", "touch", "independent")
+    return _command("/skip_question")
 
 
 @bp.post("/chat/observation")
 def chat_observation():
     """The adult's observation, in the adult's own words: kept as the adult's view."""
-    session = _tablet_session()
-    ensure_open(session)
+    session = _open_session()
     text = _clean_text(_body().get("text"))
     entry = add_observation(get_db(), session, text)
     return jsonify(observation={"id": entry.id, "provenance": entry.provenance}), 201
@@ -261,16 +267,12 @@ def chat_observation():
 
 @bp.post("/chat/repeat")
 def chat_repeat():
-    session = _tablet_session()
-    ensure_open(session)
-    return _converse(session, "/repeat", "touch", "independent")
+    return _command("/repeat")
 
 
 @bp.post("/chat/stop")
 def chat_stop():
-    session = _tablet_session()
-    ensure_open(session)
-    return _converse(session, "/stop", "touch", "independent")
+    return _command("/stop")
 
 
 # ---------------------------------------------------------------- the description

@@ -162,8 +162,7 @@ def pupil(pupil_id: int):
     db = get_db()
     staff = current_staff()
     record = pupil_for(db, staff, pupil_id)
-    with transaction(db):
-        audit.record(db, staff, "view", record.id, "pupil page")
+    audit.log(db, staff, "view", record.id, "pupil page")
     sessions = db.execute(select(ConversationSession).where(ConversationSession.pupil_id == record.id)
                           .order_by(ConversationSession.created_at.desc())).scalars().all()
     return render_template("staff/pupil.html", pupil=record, sessions=sessions,
@@ -231,8 +230,7 @@ def new_session():
             db, staff, _int(form.get("pupil_id")), form.get("conversation", ""),
             _int(encounter) if encounter else None, adult_present=True,
             adult_name=form.get("adult_name", "")[:200])
-        with transaction(db):
-            audit.record(db, staff, "start_session", session.pupil_id, session.conversation)
+        audit.log(db, staff, "start_session", session.pupil_id, session.conversation)
         prepare_opening_speech(session)
         return render_template("staff/session_started.html", session=session, code=code,
                                link=url_for("pages.tablet", _external=True) + "#code=" + code,
@@ -247,8 +245,7 @@ def review_session(session_id: str):
     db = get_db()
     staff = current_staff()
     session = session_for_staff(db, staff, session_id)
-    with transaction(db):
-        audit.record(db, staff, "view", session.pupil_id, "session review")
+    audit.log(db, staff, "view", session.pupil_id, "session review")
     entries = db.execute(select(Entry).where(Entry.session_id == session.id)
                          .order_by(Entry.created_at, Entry.id)).scalars().all()
     notes = annotations_of(db, [e.id for e in entries])
@@ -376,8 +373,7 @@ def summary(pupil_id: int):
     if kind not in ("html", "pdf", "docx"):
         abort(404)
     data = review_summary(db, record.id, _date_arg("from"), _date_arg("to"))
-    with transaction(db):
-        audit.record(db, staff, "view" if kind == "html" else "export", record.id, f"review summary ({kind})")
+    audit.log(db, staff, "view" if kind == "html" else "export", record.id, f"review summary ({kind})")
     if kind == "html":
         return render_summary_html(data)
     name = f"pupil-voice-{record.id}.{kind}"
@@ -393,8 +389,7 @@ def pupil_profile_page(pupil_id: int):
     """The pupil-friendly version, mostly symbols, to print or show the pupil."""
     db = get_db()
     record = pupil_for(db, current_staff(), pupil_id)
-    with transaction(db):
-        audit.record(db, current_staff(), "view", record.id, "pupil-friendly profile")
+    audit.log(db, current_staff(), "view", record.id, "pupil-friendly profile")
     return render_pupil_html(review_summary(db, record.id))
 
 
@@ -429,8 +424,7 @@ def gatsby():
 @login_required
 def gatsby_csv():
     cover, _group, _year, _names = _coverage_for_staff()
-    with transaction(get_db()):
-        audit.record(get_db(), current_staff(), "export", None, f"Gatsby CSV: {cover.title}")
+    audit.log(get_db(), current_staff(), "export", None, f"Gatsby CSV: {cover.title}")
     return Response(coverage_csv(cover), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=gatsby.csv"})
 
