@@ -34,6 +34,7 @@ def turn_from(tracker: Tracker) -> Turn:
         text=None if text.startswith("/") else text,  # a payload (card) carries no words
         input_mode=metadata.get("input_mode") or ("touch" if text.startswith("/") else "typed"),
         provenance=metadata.get("provenance") or "independent",
+        speech_confidence=metadata.get("speech_confidence"),
     )
 
 

@@ -44,6 +44,7 @@ class Turn:
     text: str | None = None          # verbatim words; None for a card
     input_mode: str = "typed"
     provenance: str = "independent"
+    speech_confidence: float | None = None  # a spoken answer's recogniser confidence
 
 
 @dataclass
@@ -504,6 +505,7 @@ class Engine:
             "stance": stance, "rating": rating,
             "words": turn.text.strip() if turn.text else None,
             "input_mode": turn.input_mode, "provenance": turn.provenance,
+            "speech_confidence": turn.speech_confidence,
             "adult_name": self.ctx.adult_name, "symbol_set": self.ctx.symbol_set,
             "recalls_entry_id": self._recall_item()["entry_id"] if step.id == "recall" else None,
         }

@@ -36,7 +36,8 @@ def entry_as_dict(entry: Entry, catalogue: Catalogue) -> dict:
         "concepts": [{"id": c.id, "type": c.type, "label": c.label, "symbol": c.symbol}
                      for c in concepts if c],
         "stance": entry.stance, "rating": entry.rating, "words": entry.words,
-        "input_mode": entry.input_mode, "provenance": entry.provenance,
+        "input_mode": entry.input_mode, "speech_confidence": entry.speech_confidence,
+        "provenance": entry.provenance,
         "adult_name": entry.adult_name, "symbol_set": entry.symbol_set,
         "status": entry.status, "status_reason": entry.status_reason,
         "checked_back": entry.checked_back, "confirmed_by": entry.confirmed_by,

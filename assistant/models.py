@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String,
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String,
                         Table, Text, UniqueConstraint)
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -189,6 +189,8 @@ class Entry(Base):
     rating = Column(String(20), nullable=True)
     words = Column(Text, nullable=True)
     input_mode = Column(String(20), nullable=False)
+    # For a spoken answer: how sure the recogniser was (0-1) of the card the pupil confirmed.
+    speech_confidence = Column(Float, nullable=True)
     provenance = Column(String(20), nullable=False)
     adult_name = Column(String(200), nullable=False, default="")
     symbol_set = Column(String(50), nullable=True)

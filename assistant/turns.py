@@ -67,6 +67,9 @@ def _check_turn(turn: Turn) -> None:
         raise InvalidInput(f"Unknown provenance {turn.provenance!r}.")
     if turn.input_mode not in INPUT_MODES:
         raise InvalidInput(f"Unknown input mode {turn.input_mode!r}.")
+    if turn.speech_confidence is not None and (turn.input_mode != "speech" or not
+                                                0 <= turn.speech_confidence <= 1):
+        raise InvalidInput("A speech confidence goes with a spoken answer, from 0 to 1.")
 
 
 def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:

@@ -7,6 +7,7 @@ tablet, and Rasa gets its sender id and metadata from here.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -148,9 +149,12 @@ def _card_message(card: object) -> str:
 
 
 def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
-              words: str | None = None, card: str | None = None):
+              words: str | None = None, card: str | None = None,
+              speech_confidence: float | None = None):
     client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
     metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
+    if speech_confidence is not None:
+        metadata["speech_confidence"] = speech_confidence
     try:
         messages = client.send(session.rasa_sender_id, message, metadata)
     except AssistantUnavailable:
@@ -238,14 +242,20 @@ def chat_message():
         input_mode = body.get("input_mode", "touch")
     if input_mode not in INPUT_MODES:
         raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
+    confidence = body.get("speech_confidence")
+    if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
+                                   or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
+        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
+    converse = functools.partial(_converse, session, message, input_mode, provenance, words=words,
+                                 card=card, speech_confidence=confidence)
     if "client_id" not in body:
-        return _converse(session, message, input_mode, provenance, words=words, card=card)
+        return converse()
     first, request_row = received.claim(get_db(), session.id, body["client_id"])
     if not first:
         if request_row.reply is None:
             return jsonify(error="That answer is still being sent."), 409
         return jsonify(request_row.reply["body"]), request_row.reply["status"]
-    response, status = _converse(session, message, input_mode, provenance, words=words, card=card)
+    response, status = converse()
     received.remember(get_db(), request_row, status, response.get_json())
     return response, status
 

@@ -13,7 +13,7 @@ import tempfile
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.e2e.test_tablet_browser import CHROMIUM_FLAGS, TABLET, pupil_with
+from tests.e2e.test_tablet_browser import CHROMIUM_FLAGS, TABLET, entries_of, pupil_with, wait_for_prompt
 
 pytestmark = [pytest.mark.slow, pytest.mark.speech]
 
@@ -40,27 +40,21 @@ def speaking_browser(answer_wav):
         context.close()
 
 
-def test_a_spoken_answer_highlights_its_card(speaking_browser, stack):
+def test_a_spoken_answer_is_proposed_then_confirmed_with_a_tap(speaking_browser, stack):
     page = speaking_browser.new_page()
-    created = stack.new_session(pupil_with(stack, "Speaker"), "interests")
+    pupil = pupil_with(stack, "Speaker", input_modes=["touch", "speech"], listen_seconds=3)
+    created = stack.new_session(pupil, "interests")
     page.goto(created["tablet_url"])
-    expect(page.locator('#board .card[data-concept="cooking"]')).to_be_visible(timeout=30_000)
-    mic = page.locator("#mic")
-    if mic.count():  # the tablet's own mic button (once tablet.js wires microphone.js)
-        mic.click()
-    else:  # until then: the module itself, with the tablet's token, highlighting as tablet.js will
-        page.evaluate("""async () => {
-            const {Microphone} = await import('/widget/js/microphone.js');
-            const token = sessionStorage.getItem('pupil-voice-token');
-            const cards = [...document.querySelectorAll('#board .card')].map((c) => c.dataset.concept);
-            const mic = new Microphone({headers: {Authorization: `Bearer ${token}`}, listenSeconds: 3});
-            const reply = await mic.listen(cards);
-            window.__heard = reply;
-            if (reply && reply.proposal) {
-              document.querySelector(`#board .card[data-concept="${reply.proposal.card}"]`)
-                .setAttribute('aria-pressed', 'true');
-            }
-        }""")
-    expect(page.locator('#board .card[data-concept="cooking"]')).to_have_attribute(
-        "aria-pressed", "true", timeout=30_000)
+    cooking = page.locator('#board .card[data-concept="cooking"]')
+    expect(cooking).to_be_visible(timeout=30_000)
+    page.click("#mic")
+    expect(page.locator("#listening")).to_contain_text("Listening", timeout=10_000)
+    expect(cooking).to_have_attribute("aria-pressed", "true", timeout=30_000)
+    expect(page.locator("#hint")).to_contain_text("Did you say cooking?")
+    assert entries_of(stack, created["session_id"]) == []  # nothing spoken is stored unconfirmed
+    cooking.click()  # the pupil confirms with one tap
+    wait_for_prompt(page, "What don't you like doing?")
+    (entry,) = entries_of(stack, created["session_id"])
+    assert entry.concept_ids == ["cooking"] and entry.input_mode == "speech"
+    assert 0 < entry.speech_confidence <= 1
     page.close()

@@ -255,7 +255,7 @@ def test_an_answer_chosen_offline_is_sent_once_when_the_connection_returns(page,
     shot(page, "offline-answer-saved")
     assert "#code" not in page.url  # the one-time code left the address bar
     assert page.evaluate("JSON.parse(localStorage['pupil-voice-outbox-'"
-                         " + sessionStorage['pupil-voice-token'].slice(0, 12)).length") == 1
+                         " + sessionStorage['pupil-voice-token'].slice(0, 12)]).length") == 1
     page.context.set_offline(False)
     wait_for_prompt(page, steps_for("interests")[1].question)
     # The reply to the next answer is lost on the way back: the tablet sends it again, and

@@ -6,6 +6,7 @@
 
 import {Api} from "./api.js";
 import {CardBoard} from "./board.js";
+import {Microphone} from "./microphone.js";
 import {Scanner} from "./scanner.js";
 import {Speaker} from "./speech.js";
 
@@ -14,6 +15,9 @@ const TOKEN_KEY = "pupil-voice-token";
 const state = {profile: {}, paused: false, modelling: false, finished: false, provenance: "independent"};
 let api = null;
 let speaker = null;
+let microphone = null;
+// A card the recogniser proposed: the pupil confirms it with a tap (input mode speech).
+let proposal = null;
 
 const handlers = {
   onMessages: showMessages,
@@ -122,9 +126,41 @@ function chooseCard(concept, inputMode) {
     $("hint").textContent = "Modelling: nothing is recorded.";
     return;
   }
+  const body = {card: concept, input_mode: inputMode, provenance: state.provenance};
+  if (proposal && proposal.card === concept) {
+    body.input_mode = "speech";
+    body.speech_confidence = proposal.confidence;
+  }
+  proposal = null;
   board.clear();
   scanner.stopTimer();
-  api.answer({card: concept, input_mode: inputMode, provenance: state.provenance});
+  api.answer(body);
+}
+
+// ----- spoken answers: recognition only proposes a card; a tap confirms it.
+function showProposal({proposal: heard, prompt}) {
+  proposal = heard;
+  document.querySelectorAll("#board .card").forEach((card) => {
+    card.setAttribute("aria-pressed", String(!!heard && card.dataset.concept === heard.card));
+  });
+  $("hint").textContent = heard ? `${prompt} Touch it to say yes.` : prompt;
+  say(prompt);
+}
+
+function setUpMicrophone(profile) {
+  const wanted = profile.show_mic && (profile.input_modes || []).includes("speech") && Microphone.supported();
+  $("mic").hidden = !wanted;
+  if (!wanted) return;
+  microphone = new Microphone({
+    headers: () => api.headers(),
+    listenSeconds: profile.listen_seconds || 6,
+    onListening: (on) => {
+      $("mic").setAttribute("aria-pressed", String(on));
+      $("listening").textContent = on ? "Listening…" : "";
+    },
+    onResult: showProposal,
+    onError: (message) => { $("hint").textContent = message; },
+  });
 }
 
 function finish() {
@@ -161,10 +197,16 @@ function applyProfile(profile) {
   scanner.mode = profile.scanning || "off";
   scanner.intervalMs = Math.max(500, profile.scan_interval_ms || 2000);
   $("typed").hidden = !(profile.input_modes || []).includes("typed");
+  setUpMicrophone(profile);
   document.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = symbolUrl(img.dataset.symbol); });
 }
 
 // ----- controls
+$("mic").addEventListener("click", () => {
+  if (!microphone || state.finished || state.paused) return;
+  if (microphone.listening) { microphone.stop(); return; }
+  microphone.listen([...document.querySelectorAll("#board .card")].map((card) => card.dataset.concept));
+});
 $("repeat").addEventListener("click", () => { if (api && !state.paused) api.command("/api/chat/repeat"); });
 $("stop").addEventListener("click", () => { if (api) api.command("/api/chat/stop"); });
 $("break").addEventListener("click", () => setPaused(true));

@@ -213,3 +213,18 @@ def test_the_tablet_sees_only_its_own_encounter_photo(client, app, fake_rasa, tm
     intro = client.post("/api/chat/start", headers={"Authorization": f"Bearer {token}"}).json["messages"][0]
     assert intro["picture"]["url"] == "/api/chat/encounter-photo"
     assert client.get("/api/chat/encounter-photo", headers={"Authorization": f"Bearer {other}"}).status_code == 404
+
+
+def test_a_spoken_answer_keeps_the_recognisers_confidence(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    bad = client.post("/api/chat/message", headers=tablet.headers,
+                      json={"card": "music", "input_mode": "touch", "speech_confidence": 0.8})
+    assert bad.status_code == 400
+    for wrong in (1.5, "high", True):
+        assert client.post("/api/chat/message", headers=tablet.headers, json={
+            "card": "music", "input_mode": "speech", "speech_confidence": wrong}).status_code == 400
+    ok = client.post("/api/chat/message", headers=tablet.headers,
+                     json={"card": "music", "input_mode": "speech", "speech_confidence": 0.87})
+    assert ok.status_code == 200
+    (entry,) = entries(client, tablet.session_id)
+    assert entry["input_mode"] == "speech" and entry["speech_confidence"] == 0.87
