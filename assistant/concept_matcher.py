@@ -73,15 +73,18 @@ LIVING_CUES = ("live", "lives", "living", "move", "moving", "moves", "flat", "ho
 PREDICATE_CUES = frozenset(
     "is was were am im be been being its it feel feels felt feeling looked looks seemed seems "
     "made makes make got get gets getting bit so very really quite proper well too dead pretty "
-    "sooo soo rly realy vv v abit kinda kind sort totally super extremely thats that".split())
-INTENSIFIERS = frozenset("really realy rly very so quite proper well pretty super dead v vv sooo soo too".split())
+    "sooo soo rly realy vv v abit kinda kind sort totally super extremely thats that bare mega hella "
+    "right reet felt proper".split())
+INTENSIFIERS = frozenset("really realy rly very so quite proper well pretty super dead v vv sooo soo too bare mega "
+                         "hella extra right reet".split())
 # Feeling words that are also ordinary adjectives ("good at", "a nice teacher"): tagged
 # only when predicated ("it was good", "she felt fine") or said on their own.
 AMBIGUOUS_FEELINGS = frozenset(
     "good great nice lovely fine ok okay alright cool class mint ace wicked sound fab "
     "mad cross down low weird strange safe shy long dull proud pleased content settled "
     "brilliant amazing fantastic awesome excellent fabulous brill epic "
-    "comfortable".split())
+    "comfortable bad decent funny magic boss canny champion lush sick lit fire insane wow brave "
+    "confident dry pants grand positive full".split())
 NEGATIONS = frozenset("not nt no never dont didnt doesnt isnt wasnt werent arent cant couldnt wont".split())
 # After these an ambiguous feeling word is a skill or a relation, not a feeling.
 NOT_FEELING_AFTER = frozenset("at with for".split())
@@ -141,6 +144,16 @@ RATING_FIXED = {
     "sorta": "not_sure", "maybe": "not_sure", "not bad": "not_sure", "its ok": "not_sure",
     "its okay": "not_sure", "its alright": "not_sure", "thats ok": "not_sure", "its fine": "not_sure",
     "some of it": "not_sure", "bits of it": "not_sure", "a bit": "not_sure",
+    # Scores and stock phrases for an unnamed it/that/one (convention 5).
+    "50 50": "not_sure", "5050": "not_sure", "fifty fifty": "not_sure", "5 out of 10": "not_sure",
+    "five out of ten": "not_sure", "not fussed": "not_sure", "not bothered": "not_sure",
+    "could be better": "not_sure", "ok i guess": "not_sure", "alright i guess": "not_sure",
+    "its alright i suppose": "not_sure", "it was ok": "not_sure", "it was alright": "not_sure",
+    "10 out of 10": "like", "ten out of ten": "like", "1010": "like", "100 percent": "like",
+    "my fav": "like", "my fave": "like", "top one": "like", "the one for me": "like",
+    "0 out of 10": "dont_like", "zero out of ten": "dont_like", "1 out of 10": "dont_like",
+    "not keen": "dont_like", "not really for me": "dont_like", "not really my thing": "dont_like",
+    "not my kind of thing": "dont_like", "a no from me": "dont_like", "not my vibe": "dont_like",
 }
 # Intents whose answers name no feeling, need or rating ("good morning" is not happy,
 # "help, say it again" is no support); concepts of other types are kept, in case the
@@ -222,6 +235,54 @@ def load_common_words(max_rank_logprob: float = -13.0) -> frozenset:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         probs = json.load(fh)
     return frozenset(w for w, p in probs.items() if p >= max_rank_logprob and w.isalpha())
+
+
+# Short answers, greetings and text-speak that the English word lists lack or rank as rare:
+# a message made only of these is an answer, not gibberish (see ConceptMatcher.is_gibberish).
+SLANG_WORDS = frozenset("""
+    yes yeah yeh yea yep yup ya yah yh ye aye ay ja oui si mhm mhmm mmhmm mmm uhuh uh huh ok okay okey oki okie
+    okies kk k kl alrite alright aight ight ite sound safe bet deffo defo def totes sure shure yass yas yasss
+    no nah naw nae na nope nop noo naa nay nein nada nowt nothin nuffin nothing never
+    idk dunno dno duno donno dunnno iuno ion dk idc idek nvm hmm hmmm umm um erm errr er uh eh huh wot wat wha
+    hi hiya heya hey hiy hai hii hallo hullo ello allo oi oy yo sup wassup wasup wagwan wagwaan waguan howdy
+    alreet alrite areet ey up eyup ayup now then hows mornin morning evenin afternoon gm gn nite nighty
+    bye byee bye-bye tata tara tarra ta taa ttyl ttfn cya cyaa seeya laters l8r l8ters latez peace gtg g2g brb
+    cheers thanks thx ty tyvm thankyou thanku ta luv pls plz plez please soz sozza sorry pardon
+    innit init bruv bro bredrin fam mate mush cuz blud lad lass hun babe bestie pal marra kidda our
+    lol lmao lmfao rofl omg omd wtf ffs ngl tbh fr frfr deadass lowkey highkey bare peak long mint lush
+    cba cant dont wont didnt doesnt isnt wasnt werent arent couldnt wouldnt shouldnt aint im ive id youre
+    thats whats theres hes shes theyre lets its ill dis dat dem wiv wid ur u r y n c b k x
+    stop done finish finished quit enough end
+    """.split())
+# Valid Roman numerals ("xxv") are in the lemma tables but are no answer.
+ROMAN_RE = re.compile(r"^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+@functools.lru_cache(maxsize=1)
+def load_known_words() -> frozenset:
+    """English words: spacy-lookups-data's lemma table (forms and lemmas) and the common words.
+
+    Rare "words" of the frequency list ("qqq", "asdf") are left out on purpose.
+    """
+    words = set(load_common_words())
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_lemma_lookup.json.gz"
+        if path.is_file():
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                table = json.load(fh)
+            for form, lemma in table.items():
+                for w in (form, lemma):
+                    w = norm_word(w)
+                    if w.isalpha() and not (len(w) > 1 and ROMAN_RE.match(w) and w not in words):
+                        words.add(w)
+    return frozenset(words)
+
+
+def squeeze(word: str) -> set[str]:
+    """Spellings of a word with stretched letters undone ("yesss" -> "yes", "nooo" -> "no", "hiii" -> "hi")."""
+    return {word, re.sub(r"(.)\1{2,}", r"\1", word), re.sub(r"(.)\1{2,}", r"\1\1", word),
+            re.sub(r"(.)\1+", r"\1", word)}
 
 
 # --------------------------------------------------------------------------- data types
@@ -414,6 +475,37 @@ class ConceptMatcher:
             return toks[k].orig == "TA" or (k > 0 and toks[k - 1].norm in {"my", "a", "the", "his", "her", "their"})
         return True
 
+    # ----------------------------------------------------------------- gibberish
+
+    def is_known_word(self, word: str) -> bool:
+        """An English word, a catalogue word (also misspelt), a number or a known short answer."""
+        w = norm_word(word)
+        w = re.sub(r"[^a-z0-9]", "", w)
+        if not w or any(ch.isdigit() for ch in w):
+            return True  # numbers, "ps5", "10/10", "gr8": not keyboard mashing
+        known = load_known_words()
+        for v in squeeze(w):
+            if len(v) == 1:
+                if v in SLANG_WORDS or v in "ia" and v == w:
+                    return True
+                continue  # "q", "qqq", "hhhh": single letters say nothing
+            if v in known or v in SLANG_WORDS or v in self.by_first or v in self.vocab_by_stem.get(stem(v), ()):
+                return True
+        return bool(self._word_candidates(Tok(w, w, 0, len(w), w)))
+
+    def is_gibberish(self, tokens: Iterable, text: str | None = None) -> bool:
+        """True when the message has letters but no token is a word anyone would type as an answer.
+
+        Keyboard mashing ("asdfgh", "qqq xxv") must not be taken for "stop" or "yes".
+        Messages without letters (emoji, "?") are left to the classifier.
+        """
+        toks = self.prepare(tokens, text)
+        words = [t for t in toks if re.search(r"[a-z]", t.norm)]
+        if not words:
+            return False
+        return not any(self.is_known_word(t.norm) or (t.lemma and t.lemma != t.norm and self.is_known_word(t.lemma))
+                       for t in toks)
+
     # ----------------------------------------------------------------- public API
 
     def match_text(self, text: str, intent: str | None = None) -> list[dict]:
@@ -548,6 +640,8 @@ class ConceptMatcher:
                 m.value = "sad"   # "not happy"
             if m.value == "calm" and prev and (prev[-1] in {"its", "thats"} or prev[-2:] == ["it", "is"]):
                 return False  # "it's ok" rates an unnamed it (convention 5)
+            if m.j - m.i == 1 and toks[first].norm in INTENSIFIERS and nxt and nxt not in CLAUSE_BREAKS:
+                return False  # "well nervous", "proper buzzing": "well" (lemma "good") only intensifies
             if len(w) == 1 and w[0] in AMBIGUOUS_FEELINGS:
                 alone = len(content) <= 2
                 core = list(prev)

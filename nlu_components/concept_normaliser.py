@@ -5,6 +5,11 @@ classifier's intent, asks assistant.concept_matcher.ConceptMatcher for the conce
 mentioned, and replaces DIET's entities with them: DIET tags stray tokens and cannot
 map a misspelling it never saw to a canonical id, while the matcher returns exactly the
 vocabulary's ids (so no EntitySynonymMapper is needed). The logic lives in the matcher.
+
+It also guards against keyboard mashing: when no token of the message is an English
+word, a catalogue word or a known short answer ("asdfgh", "qqq xxv"), the intent is set
+to nlu_fallback (entities, if any, are kept), so that nonsense never ends a session as
+"stop" or answers "yes".
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY,
+                                       PREDICTED_CONFIDENCE_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.nlu.constants import TOKENS_NAMES
@@ -30,8 +37,9 @@ class ConceptNormaliser(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """keep_unmatched_diet: also keep DIET entities the matcher has no concept for."""
-        return {"keep_unmatched_diet": False}
+        """keep_unmatched_diet: also keep DIET entities the matcher has no concept for.
+        gibberish_fallback: set the intent to nlu_fallback when no token is a known word."""
+        return {"keep_unmatched_diet": False, "gibberish_fallback": True}
 
     def __init__(self, config: Dict[Text, Any], matcher: Optional[ConceptMatcher] = None) -> None:
         self.config = config
@@ -69,6 +77,12 @@ class ConceptNormaliser(GraphComponent, EntityExtractorMixin):
                  for t in tokens]
         if not plain:
             plain = ConceptMatcher.tokenize(text)
+        if self.config.get("gibberish_fallback", True) and self.matcher.is_gibberish(plain, text=text):
+            fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or [])
+                       if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
         intent = (message.get(INTENT) or {}).get("name")
         found = self.matcher.find(plain, text=text, intent=intent)
         entities = self.add_extractor_name([

@@ -76,7 +76,8 @@ SHORT = {
                "she smiled and nodded", "he touched the tick", "she chose the green card",
                "he looked at the yes symbol", "she tapped the tick", "he picked yes",
                "they nodded", "she is nodding", "he did the sign for yes", "yeah go on",
-               "yes yes", "indeed", "yup yup", "ya i do", "mmhmm", "she said yeah", "he vocalised yes"],
+               "yes yes", "indeed", "yup yup", "ya i do", "mmhmm", "she said yeah", "he vocalised yes",
+               "aye", "aye go on", "yeah man", "yes mate", "deffo", "defo", "for sure", "100 percent", "course", "yeah course", "course i do", "yeah innit", "bet", "safe", "sound", "yes bruv", "yeah bro", "yeah yeah", "obviously", "yessir", "yes please miss", "yeah alright", "go for it", "why not", "yeah sure", "ok sure", "yes thats right", "spot on", "yep thats me", "he put his thumb up", "she pressed yes", "he pressed the yes button", "she smiled and pointed at yes", "she clapped", "he reached for it", "she reached for the card", "he eye pointed to yes", "she looked at yes", "she signed yes in makaton", "he nodded his head", "she nodded yes", "they gave a thumbs up", "he hit the yes switch", "she said yes with her talker", "he used his talker to say yes", "👍", "yes 👍", "aye it is", "yes i do miss", "oh yeah", "yeah probably", "mhm yeah", "yep deffo", "yes yes yes", "she gave me a thumbs up", "he nodded and smiled", "she said aye"],
     "deny": ["no", "nope", "nah", "not really", "no thanks", "no way", "never", "not at all",
              "i dont", "definitely not", "no i dont", "naw", "nah mate", "no not really", "noo",
              "nooo", "no i didnt", "i didnt", "no miss", "no sir", "nah not really", "not me",
@@ -89,7 +90,8 @@ SHORT = {
              "he turned his head away", "she moved her hand away", "he said nah", "she refused",
              "she looked away and frowned", "he crossed his arms", "no no", "no way jose",
              "not likely", "i wouldnt", "no i didnt like that", "never ever", "nah i am alright",
-             "i dont want to", "no i dont want to", "hes saying no", "not today", "nah not for me"],
+             "i dont want to", "no i dont want to", "hes saying no", "not today", "nah not for me",
+               "nah bruv", "nah man", "no mate", "naa", "nay", "not a chance", "no chance", "no ta love", "no thank you", "no thanks miss", "nah youre alright", "im alright thanks", "no i never", "i never", "nuh uh", "uh uh", "nah fam", "no bro", "nope not at all", "he pushed it away", "she pushed the card away", "he pushed the symbol away", "she looked away", "he looked away", "she turned her head away", "he put his hand up to say no", "he hit the no switch", "she pressed no", "he pressed the no button", "he frowned", "she scowled", "he moved away from it", "she dropped the card", "he said no with his talker", "she put her thumb down", "he gave a thumbs down", "they pushed it away", "👎", "nah 👎", "no no no", "na mate", "nope never", "nah never", "not at all miss", "he shook his head and pushed it away", "no he didnt", "she doesnt want to", "nah i didnt", "no i dont miss", "naw man", "no she wouldnt"],
     "dont_know": ["i dont know", "dunno", "idk", "not sure", "no idea", "i cant remember", "i forgot",
                   "dont remember", "hmm", "unsure", "i dont know what to say", "he doesnt know",
                   "she doesnt know", "dont know", "i dunno", "im not sure", "i have no idea",
@@ -101,7 +103,8 @@ SHORT = {
                   "im unsure", "who knows", "my mind is blank", "pass", "im stuck", "i cant decide",
                   "i dont know what i want", "no idea sorry", "dunno sorry", "i really dont know",
                   "hes unsure", "she doesnt know what to say", "i dont know yet", "not sure yet",
-                  "ask me later", "i have not decided", "he doesnt know yet", "i need more time to think"],
+                  "ask me later", "i have not decided", "he doesnt know yet", "i need more time to think",
+               "no clue", "not a clue", "aint got a clue", "i aint sure", "dunno mate", "dunno innit", "search me", "beats me", "no idea mate", "ask someone else", "i dunno really", "i cant think", "cant think of anything", "nothing comes to mind", "mind gone blank", "maybe i dont know", "i dont know miss", "dunno miss", "he looked unsure", "she looked confused", "he didnt answer", "she didnt respond", "no response", "he did not respond", "they shrugged", "he pointed to dont know", "she chose the question mark", "he pressed the dont know button", "shrug", "🤷", "idunno", "ion know", "i dont kno", "dont kno", "i dont no", "dont no", "i do not know", "hmm dunno", "err i dunno", "not sure miss", "i aint got a clue", "no idea tbh", "god knows", "he is not sure what to say", "she couldnt decide", "he cant choose"],
     "greet": ["hi", "hello", "hiya", "hey", "morning", "good morning", "evening", "good evening",
               "hi there", "howdy", "sup", "wassup", "hey there", "hello miss", "hi sir", "heya",
               "hi its me", "helo", "hii", "hiii", "heyy", "hello there", "hi everyone", "hiya miss",
@@ -110,7 +113,8 @@ SHORT = {
               "hello friend", "hi robot", "greetings", "hiya there", "hey you", "alright mate",
               "wagwan", "hi hi", "hello hello", "morning all", "hey miss", "hiya sir", "hello again",
               "he waved hello", "she said hi", "he is waving", "good morning miss", "hey whats up",
-              "hi friend", "howdy partner", "hullo"],
+              "hi friend", "howdy partner", "hullo",
+               "alright", "alreet", "areet", "ey up", "eyup", "ay up", "hiya love", "hiya pet", "how do", "now then", "wotcha", "watcha", "yo", "yo yo", "oi", "sup bro", "wassup fam", "whats good", "hows it going", "hey up", "good afternoon", "afternoon", "mornin", "hi again", "hiya everyone", "yo whats up", "hi 👋", "👋", "she waved", "he waved at the screen", "he said hello with his talker", "she signed hello", "he did the hello sign", "hello computer", "heyyy", "hey hey hey", "hi there miss", "alright miss", "alright sir", "how are you", "you alright", "u ok", "ya alright", "wagwan fam", "hola", "bonjour", "good morning everyone", "morning sir", "hiya mate", "hey mate", "alright bruv", "hello there robot"],
     "goodbye": ["bye", "goodbye", "see you", "see ya", "cya", "bye bye", "ta ra", "tara", "laters",
                 "see you later", "see you soon", "gotta go", "i have to go now", "night", "good night",
                 "catch you later", "bye miss", "ttyl", "ok bye", "byee", "byeee", "see ya later",
@@ -121,7 +125,8 @@ SHORT = {
                 "have a nice weekend", "all the best", "so long", "farewell", "bye everyone",
                 "peace out", "im leaving now", "time to go", "night all", "bye bye miss",
                 "she said bye", "he waved goodbye", "later gator", "see you after", "catch ya",
-                "have a good one", "bye for now then miss"],
+                "have a good one", "bye for now then miss",
+               "ta ra love", "tarra", "ta-ra", "cheerio", "cheers bye", "see ya mate", "laters mate", "catch ya later", "see you next week", "bye bye now", "off i go", "gotta go now", "i gotta go", "got to go", "g2g", "gtg", "peace", "later bro", "bye 👋", "he waved bye bye", "she signed goodbye", "he did the goodbye sign", "she said bye with her talker", "nighty night", "sleep well", "take care", "take care bye", "see ya soon", "until next time", "bye for now", "toodles", "thanks see you", "thank you bye", "cya later", "cya soon", "bye miss see you tomorrow", "im going now bye", "see you monday", "see you after dinner", "ta ra miss", "bye bye robot", "ok see ya", "right im off", "cheers miss bye", "see u", "cu", "bye x"],
     "stop": ["stop", "i want to stop", "finished", "im done", "no more", "thats enough", "enough",
              "i dont want to do this anymore", "can i go now", "end", "quit", "im finished",
              "stop please", "can we stop", "i want to go back to class", "he wants to stop",
@@ -138,7 +143,8 @@ SHORT = {
              "i dont want to do any more", "that is all for today", "pause it", "can we pause",
              "i want to go back to my class", "i want to go home", "no more questions please",
              "he is done", "shes finished", "we will stop there", "lets finish", "stop stop",
-             "i quit", "shut it down", "close it", "time to stop"],
+             "i quit", "shut it down", "close it", "time to stop",
+               "done now", "finished now", "thats me done", "im finished miss", "no more please miss", "can i go back", "i want to leave", "let me go", "leave me alone", "go away", "stop asking", "stop asking me", "enough questions", "im not doing this", "im not doing this anymore", "i dont want to answer", "i dont want to answer any more", "i want to play now", "can i go and play", "end session", "finish the session", "exit", "log off", "log out", "shut down", "game over", "thats enough for me", "i cant do any more", "too many questions", "she pushed the ipad away", "he closed the ipad", "she pressed stop", "he pressed the stop button", "he signed finished", "she did the finished sign", "he signed stop", "she walked away", "he left the room", "he got up and left", "he is refusing to answer", "she wants to go back to class now", "hes had enough", "she is too upset to carry on", "we will have to stop", "we are stopping now", "time up", "times up", "finito", "shut up", "be quiet", "stop talking", "zip it", "no more of this", "im done with this", "not answering any more", "can we finish now", "i want it to stop", "turn it off please", "stop the questions"],
     "repeat": ["say it again", "what", "pardon", "i didnt hear", "again please", "can you repeat that",
                "what did you say", "huh", "sorry what", "say that again", "repeat", "one more time",
                "i didnt get that", "eh", "what was the question", "can you say it slower", "didnt catch that",
@@ -153,7 +159,8 @@ SHORT = {
                "what was the question again", "can you ask me that again", "what was that again",
                "say what", "you what", "huh what", "sorry miss what", "i didnt hear the question",
                "again again", "can you say it louder", "play that again", "what did you ask",
-               "he didnt understand the question", "she wants to hear it again", "repeat it"],
+               "he didnt understand the question", "she wants to hear it again", "repeat it",
+               "come again", "you what mate", "eh what", "say again please", "sorry say again", "wot u say", "wat did u say", "i didnt get you", "didnt hear u", "cant hear", "i cant hear", "i cant hear you", "too quiet", "louder", "speak louder", "what u on about", "what do u mean", "i dont understand", "dont understand", "what does that mean", "what you mean", "can you explain", "explain please", "say it simpler", "in easy words please", "huh?", "eh?", "what?", "?", "??", "pardon miss", "sorry miss i didnt hear", "can you read it again", "read it again", "read it out again", "again pls", "one more time pls", "rewind", "repeat that", "repeat the last bit", "start again", "go back", "what was the last question", "he wants it read again", "she asked for it again", "he signed again", "she pointed to the repeat button", "he pressed repeat", "what did u say", "hey what", "sorry what was that", "can u say it again", "say it again slower", "i missed that", "i wasnt listening sorry"],
 }
 
 LIKE = [
@@ -183,6 +190,8 @@ LIKE = [
     "it was {feeling}", "that was {feeling}", "the trip was {feeling}", "the visit was {feeling}",
     "the {place} was {feeling}", "the {place} was really {feeling}", "i liked the {place}", "i loved the {place}",
     "the {place} was the best", "i want to go back to the {place}", "the {place} was {feeling} i liked it",
+    # more frames: slang, adult reports, fragments
+    "{interest} is class", "{interest} is mint", "{interest} is well good", "love {interest}", "luv {interest}", "im a big fan of {interest}", "i like {interest} loads", "i like {interest} the most", "i like {interest} more than {interest2}", "he loves his {interest}", "she is obsessed with {interest}", "he is always talking about {interest}", "she spends all her time on {interest}", "he lights up when we do {interest}", "she really enjoyed the {interest}", "he enjoyed the {place}", "i could do {interest} all day", "i do {interest} every day", "me and my dad do {interest}", "i like watching {interest}", "{interest} is sick", "{interest} is ace", "i really really like {interest}", "i fancy doing {interest}", "i wanna do {interest} again", "can i go back to the {place}", "id go again", "i would go back", "{interest} is the best thing ever", "i liked the {interest} at the {place}", "he smiled when he saw the {interest}", "she enjoys {interest} at home", "they love {interest}", "he really likes {interest} and {interest2}", "i like {interest} innit", "{interest} is my thing", "i love going to {interest}", "we went to the {place} and it was {feeling}",
 ]
 DISLIKE = [
     "i dont like {interest}", "i hate {interest}", "{interest} is boring", "{interest} was rubbish",
@@ -211,6 +220,8 @@ DISLIKE = [
     "it was boring", "that was boring", "it was horrible", "i did not like it at all", "i didnt rate it",
     "the {place} was boring", "the {place} was too {sensory}", "i didnt like the {place}", "the {place} was rubbish",
     "i hated the {place}", "the {place} was {sensory} and boring",
+    # more frames: slang, adult reports, fragments
+    "{interest} is pants", "{interest} is naff", "{interest} is dead boring", "{interest} sucks", "i aint into {interest}", "im not into {interest}", "i cant be doing with {interest}", "{interest} does my head in", "{interest} is not my thing", "he doesnt like {interest}", "she hates {interest}", "he wont do {interest}", "she refuses to do {interest}", "he pushed the {interest} card away", "i dont like {interest} at all", "i dont wanna do {interest}", "i wouldnt go back", "i dont want to go there again", "it was well {sensory}", "too {sensory} in there", "i hate it when its {sensory}", "{interest} is annoying", "he hated the {place}", "she didnt like the {place} it was {sensory}", "they dont like {interest}", "i hate {interest} it does my head in", "the {place} was {sensory} and {sensory2}", "the {interest} was long and boring", "he didnt enjoy the {interest}",
 ]
 GOOD_AT = [
     "im good at {interest}", "i am good at {interest}", "i can do {interest} well", "im great at {interest}",
@@ -227,6 +238,8 @@ GOOD_AT = [
     "im a good {agent}", "she is a brilliant {agent}", "he is a fast {agent}", "i am a really good {agent}",
     "he is the best {agent} in the class", "im a great {agent}", "she is an amazing {agent}",
     "i can do {interest} without help", "i have got really good at {interest}", "i know loads about {interest}",
+    # more frames: slang, adult reports, fragments
+    "im sick at {interest}", "im mint at {interest}", "im alright at {interest}", "he is good at {interest}", "she is brilliant at {interest}", "im a natural at {interest}", "im well good at {interest}", "i know everything about {interest}", "people say im good at {interest}", "staff say he is good at {interest}", "she has a talent for {interest}", "he is a whizz at {interest}", "he is really good with {interest}", "she can do {interest} by herself", "they are good at {interest}", "i smash it at {interest}",
 ]
 NEED = [
     "i need help with {interest}", "i find {interest} hard", "{interest} is hard for me", "i struggle with {interest}",
@@ -245,6 +258,8 @@ NEED = [
     "i need help with {interest} and {interest2}",
     "i need {support} but i like {interest}", "i need help with {interest} but im good at {interest2}",
     "i find {interest} hard but i like it", "i need {support} because it is {sensory}",
+    # more frames: slang, adult reports, fragments
+    "i need {support} at work", "he needs {support}", "she needs a {support}", "he uses {support}", "she has {support} in class", "she works best with {support}", "{support} works for him", "give me {support}", "i cant manage without {support}", "he cant cope without {support}", "{interest} is too hard", "i cant do {interest} without help", "i need help to do {interest}", "he struggles with {interest}", "she finds {interest} difficult", "help with {interest} please", "{support} please", "{support} would help", "he needs help with {interest}", "she needs {support} and {support2}", "they need {support}", "i need {support} when it is {sensory}", "he has to have {support} at college",
 ]
 FEELING = [
     "i felt {feeling}", "i was {feeling}", "it made me {feeling}", "i feel {feeling}", "im {feeling}",
@@ -270,6 +285,8 @@ FEELING = [
     "i was {feeling} when the lights went out", "i got {feeling} when we went in", "i was {feeling} when the man shouted",
     "i felt {feeling} with how it went", "i was {feeling} with myself", "i felt {feeling} but i liked it",
     "i was {feeling} but i still like {interest}", "i felt {feeling} but i want to go again",
+    # more frames: slang, adult reports, fragments
+    "proper {feeling}", "a bit {feeling}", "{feeling} tbh", "felt {feeling}", "was {feeling}", "he seemed {feeling}", "she looked {feeling}", "he looked {feeling} after", "she was {feeling} all the way home", "he came back {feeling}", "i felt {feeling} there", "i feel {feeling} about it", "i was {feeling} innit", "he was that {feeling}", "im {feeling} about going back", "i was {feeling} going in", "it made me {feeling} cos it was {sensory}", "she got {feeling} and had to leave", "he felt {feeling} when it got {sensory}", "they were {feeling}", "she said she felt {feeling}", "he was {feeling} at the {place}", "i was {feeling} in the {interest}",
 ]
 ASPIRATION = [
     "i want to be a {job}", "when i leave school i want to be a {job}", "my dream job is {job}",
@@ -297,6 +314,8 @@ ASPIRATION = [
     "i want a job with a job coach", "when i leave school i want a job", "he wants to get a job in a factory",
     "i want to be famous", "i want to be rich", "i want to be a astronaut", "i want to work in a factory",
     "i want to be a lawyer", "i want to be a soldier", "my dream job is working in a bank",
+    # more frames: slang, adult reports, fragments
+    "when i finish school i want to be a {job}", "after college i want to be a {job}", "i want to be a {job} when i leave", "he wants to be a {job}", "she would like to work as a {job}", "he wants to go to {pathway}", "she wants to live {living}", "i wanna go {pathway}", "im going to {pathway}", "next year i want to go to {pathway}", "i want to get a job as a {job}", "one day i want to be a {job}", "my plan is to be a {job}", "i fancy being a {job}", "i would love to work as a {job}", "id like to move out and live {living}", "i want to have my own flat", "he wants to get a job", "she wants a paid job", "i want to earn my own money", "he wants to work with {interest}", "she wants to be a {job} when she is older", "they want to go to {pathway}", "i want to do an apprenticeship to be a {job}",
 ]
 # Places of careers encounters (evaluated as a whole, convention 4).
 PLACES = ["workplace", "visit", "trip", "tour", "talk", "workshop", "factory", "careers fair", "open day",
@@ -409,6 +428,10 @@ class Builder:
             "support": fillers(cat, "support"),
         }
         self.fill["subject"] = [f for f in self.fill["interest"] if f[1] not in ("shops", "cafe")]
+        # Entity text -> value already written: Rasa reads annotated texts as synonyms and
+        # warns when one text maps to two values (convention-driven relabels such as
+        # "reading" -> reading_help in a need), so a later clash is written unannotated.
+        self.synonyms: dict[str, str] = {}
         # Feelings that read after "X is/was": evaluative words (convention 4).
         self.evaluative = [(w, v) for w, v in self.fill["feeling"] if v in ("happy", "excited", "bored", "calm")
                            and " " not in w and w not in ("smiled", "laughed", "smiling", "laughing", "cheerful", "delighted", "joyful", "chuffed", "glad", "relaxed", "settled", "comfortable", "content", "safe", "calm", "happy", "excited", "bored", "chill", "boredom", "hyped", "pumped", "thrilled")]
@@ -526,6 +549,17 @@ class Builder:
             out[0] = (out[0][0][:1].upper() + out[0][0][1:], out[0][1]) if out[0][0] else out[0]
         return out
 
+    def consistent(self, segs: list) -> list:
+        """Drop an annotation whose text was already annotated with another value."""
+        out = []
+        for text, lab in segs:
+            if lab is not None and text.strip():
+                key = text.strip().lower()
+                if self.synonyms.setdefault(key, lab[1]) != lab[1]:
+                    lab = None
+            out.append((text, lab))
+        return out
+
     @staticmethod
     def render(segs: list) -> str:
         parts = []
@@ -559,7 +593,7 @@ def generate(seed: int = 7, per_template: int = 3) -> dict[str, dict[str, list[s
     for intent, phrases in SHORT.items():
         for p in phrases:
             add("short_answers", intent, p)
-            for _ in range(1):
+            if not p.startswith(("he ", "she ", "they ")):  # adults' reports: one spelling is enough
                 add("short_answers", intent, b.render(b.style([(p, None)], third=False)))
     for topic, (intent, templates) in TOPICS.items():
         for tpl in templates:
@@ -569,7 +603,7 @@ def generate(seed: int = 7, per_template: int = 3) -> dict[str, dict[str, list[s
             for k in range(n + 1):
                 segs = b.example(tpl, intent)
                 third = b.rng.random() < 0.3 and not tpl.startswith(("{", "be ", "work ", "live ", "just", "a "))
-                add(topic, intent, b.render(b.style(segs, third) if k else segs))
+                add(topic, intent, b.render(b.consistent(b.style(segs, third) if k else segs)))
     return data
 
 

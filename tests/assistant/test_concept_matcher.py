@@ -207,3 +207,49 @@ def test_values_are_vocabulary_ids(matcher):
     for text in ["i like cookin and footy", "i need a quiet room", "i felt nervous and tired"]:
         for e in matcher.match_text(text, "express_need_help"):
             assert e["value"] in ids
+
+
+# --------------------------------------------------------------------------- broader lexicon
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("i love netball", "express_like", {("interest", "sport")}),
+    ("he likes warhammer", "express_like", {("interest", "crafts")}),
+    ("she loves mr tumble", "express_like", {("interest", "films_tv")}),
+    ("i play on my nintendo switch", "express_like", {("interest", "video_games")}),
+    ("i was gutted", "express_feeling", {("feeling", "sad")}),
+    ("i was bricking it", "express_feeling", {("feeling", "worried")}),
+    ("he was proper knackered", "express_feeling", {("feeling", "tired")}),
+    ("it was baltic in there", "express_dislike", {("sensory", "cold")}),
+    ("the canteen was minging", "express_dislike", {("interest", "cafe"), ("sensory", "smelly")}),
+    ("i want to be a tiktoker", "express_aspiration", {("job", "youtuber")}),
+    ("he wants to be a chief", "express_aspiration", {("job", "chef")}),
+    ("i want to live on my todd", "express_aspiration", {("living", "on_my_own")}),
+    ("she needs a scribe", "express_need_help", {("support", "writing_help")}),
+    ("he needs sensory breaks", "express_need_help", {("support", "breaks")}),
+    ("i need travel training", "express_need_help", {("support", "travel_help")}),
+    ("she needs her now and next board", "express_need_help", {("support", "visual_timetable")}),
+    ("it was 50 50", None, {("rating", "not_sure")}),
+])
+def test_broad_lexicon(matcher, text, intent, expected):
+    assert pairs(matcher, text, intent) == expected
+
+
+def test_gestures_and_common_verbs_name_no_concept(matcher):
+    # "shook his head" is a no, not fear; "tapped the tick" is no dance; "plays" is no drama.
+    assert pairs(matcher, "he shook his head", "deny") == set()
+    assert pairs(matcher, "she tapped the tick", "affirm") == set()
+    assert pairs(matcher, "he plays football", "express_like") == {("interest", "football")}
+
+
+# --------------------------------------------------------------------------- gibberish
+
+@pytest.mark.parametrize("text", ["asdfgh", "zzkq", "qqq xxv", "sdfsdf jkjk", "qwerty", "bfjdksl"])
+def test_keyboard_mashing_is_gibberish(matcher, text):
+    assert matcher.is_gibberish(matcher.tokenize(text), text)
+
+
+@pytest.mark.parametrize("text", ["yesss", "nah", "hiya", "wagwan", "idk", "ta ra", "k", "mhm", "byeee",
+                                  "i lik cookin", "footie", "nervus", "gr8", "10/10", "\U0001F44D", "?",
+                                  "he nodded", "lol"])
+def test_answers_and_slang_are_not_gibberish(matcher, text):
+    assert not matcher.is_gibberish(matcher.tokenize(text), text)
