@@ -56,22 +56,24 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def db(db_url):
-    engine = make_engine(db_url)
+def _session_on(url):
+    engine = make_engine(url)
     session = make_session_factory(engine)()
     yield session
     session.close()
     engine.dispose()
+
+
+@pytest.fixture
+def db(db_url):
+    """A session on the migrated database (SQLite, then PostgreSQL)."""
+    yield from _session_on(db_url)
 
 
 @pytest.fixture
 def sqlite_db(sqlite_url):
-    engine = make_engine(sqlite_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    """A session on a migrated SQLite database only."""
+    yield from _session_on(sqlite_url)
 
 
 def make_people(db):

@@ -108,7 +108,7 @@ def show_session(session_id: str):
 
 # ---------------------------------------------------------------- the tablet
 
-def _tablet_session() -> ConversationSession:
+def tablet_session() -> ConversationSession:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.startswith("Bearer ") else ""
     return session_for_token(get_db(), token)
@@ -182,7 +182,7 @@ def chat_claim():
 
 @bp.get("/chat")
 def chat_info():
-    return jsonify(session=_session_info(_tablet_session()))
+    return jsonify(session=_session_info(tablet_session()))
 
 
 @bp.get("/chat/my-profile")
@@ -190,14 +190,14 @@ def chat_my_profile():
     """The pupil's own profile, mostly symbols: only this session's pupil, from their screen."""
     from assistant.reports import render_pupil_html, review_summary
 
-    session = _tablet_session()
+    session = tablet_session()
     return render_pupil_html(review_summary(get_db(), session.pupil_id))
 
 
 @bp.get("/chat/encounter-photo")
 def chat_encounter_photo():
     """The photo of this session's encounter place, if the school added one with consent."""
-    session = _tablet_session()
+    session = tablet_session()
     encounter = session.encounter
     path = Path(current_app.config["INSTANCE_PATH"]) / "photos" / (encounter.photo_filename or "") \
         if encounter and encounter.photo_filename else None
@@ -208,7 +208,7 @@ def chat_encounter_photo():
 
 def _open_session() -> ConversationSession:
     """The tablet's session, if it is still open (SessionClosed otherwise)."""
-    session = _tablet_session()
+    session = tablet_session()
     ensure_open(session)
     return session
 

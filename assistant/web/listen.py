@@ -37,9 +37,9 @@ def _cards() -> list[str]:
 @bp.post("/chat/listen")
 def chat_listen():
     """A spoken answer: which card on screen it names (a proposal to confirm), or none."""
-    from assistant.web.api import _tablet_session
+    from assistant.web.api import tablet_session
 
-    session = _tablet_session()
+    session = tablet_session()
     ensure_open(session)
     board = board_of_cards(load_catalogue(), _cards())
     request.max_content_length = MAX_BYTES

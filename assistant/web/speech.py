@@ -12,7 +12,7 @@ from assistant.errors import InvalidInput
 from assistant.pupils import profile_of
 from assistant.speech_out import Synthesiser
 from assistant.turns import opening_text
-from assistant.web.api import _tablet_session
+from assistant.web.api import tablet_session
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
@@ -48,7 +48,7 @@ def prepare_opening_speech(session) -> None:
 
 @bp.post("/chat/speech")
 def chat_speech():
-    session = _tablet_session()
+    session = tablet_session()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidInput("Send a JSON object with the text to speak.")
