@@ -75,7 +75,7 @@ class _Writer:
         s = self.s
         self.doc.add_heading(_t(f"Pupil voice for the EHCP review: {s.pupil.display_name}"), 0)
         where = ", ".join(x for x in (s.pupil.year_group or "", s.pupil.group.name if s.pupil.group else "") if x)
-        self.doc.add_paragraph(_t(f"{where + '. ' if where else ''}Answers from {period_text(s.start, s.end)}. "
+        self.doc.add_paragraph(_t(f"{where + '. ' if where else ''}Answers {period_text(s.start, s.end)}. "
                                f"Made on {day_month_year(s.made_at)}."))
         if s.include_drafts:
             self.doc.add_paragraph("This summary includes answers not yet confirmed by the pupil.")
@@ -185,7 +185,7 @@ class _Writer:
             cells[0].text = f"{n}. {name}"
             parts = [_t(f"{e.title} ({day_month_year(e.date)})") for e in bench.by_benchmark[n]]
             if n == 3 and bench.has_record:
-                parts.insert(0, f"The pupil's own career profile ({bench.entries} answers)")
+                parts.insert(0, f"The pupil's own career profile ({bench.entries} answer{'' if bench.entries == 1 else 's'})")
             cells[1].text = "; ".join(parts) or "None yet"
 
     def adults(self) -> None:

@@ -104,9 +104,9 @@ def day_month_year(when: date | datetime) -> str:
 def period_text(start: date | None, end: date | None) -> str:
     """The period a report covers, in words."""
     if start and end:
-        return f"{day_month_year(start)} to {day_month_year(end)}"
+        return f"from {day_month_year(start)} to {day_month_year(end)}"
     if start:
-        return f"from {day_month_year(start)}"
+        return f"from {day_month_year(start)} on"
     if end:
         return f"up to {day_month_year(end)}"
-    return "all answers so far"
+    return "from every session so far"
