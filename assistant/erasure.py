@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.models import (Annotation, AuditEvent, ChatRequest, ConversationSession, Encounter,
-                              Entry, Pupil, Staff, encounter_pupils)
+                              Entry, Staff, encounter_pupils)
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
 

@@ -18,8 +18,7 @@ from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import concept_histories
-from assistant.models import (PROVENANCES, ROLES, ConversationSession, Encounter, Entry, Group,
-                              Staff)
+from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff
 from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
                                render_summary_pdf, review_summary)
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
-from assistant.models import Entry, Pupil
+from assistant.models import Entry
 from assistant.pupils import create_pupil
 from assistant.questions import steps_for
 
