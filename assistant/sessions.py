@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
 from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, utcnow
 from assistant.pupils import pupil_for
@@ -59,6 +60,7 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
             tablet_token_expires=utcnow() + timedelta(minutes=CODE_MINUTES),
         )
         db.add(session)
+        audit.record(db, staff, "start_session", pupil.id, conversation)
     return session, code
 
 

@@ -229,7 +229,6 @@ def new_session():
             db, staff, _int(form.get("pupil_id")), form.get("conversation", ""),
             _int(encounter) if encounter else None, adult_present=True,
             adult_name=form.get("adult_name", "")[:200])
-        audit.log(db, staff, "start_session", session.pupil_id, session.conversation)
         prepare_opening_speech(session)
         return render_template("staff/session_started.html", session=session, code=code,
                                link=url_for("pages.tablet", _external=True) + "#code=" + code,

@@ -86,3 +86,14 @@ def test_gatsby_benchmarks_come_from_the_encounter_type(db, people):
 def test_encounter_types_match_the_shared_vocabulary(vocabulary):
     assert {k: (v["label"], tuple(v["gatsby"])) for k, v in vocabulary["encounters"].items()} \
         == ENCOUNTER_TYPES
+
+
+def test_starting_a_session_is_audited_however_it_is_started(db, people):
+    from sqlalchemy import select
+
+    from assistant.models import AuditEvent
+
+    lead, _advocate, sam, _leo = people
+    start_session(db, lead, sam.id, "aspirations")
+    event = db.execute(select(AuditEvent).where(AuditEvent.action == "start_session")).scalar_one()
+    assert (event.staff_id, event.pupil_id, event.detail) == (lead.id, sam.id, "aspirations")
