@@ -1,4 +1,6 @@
-"""Custom actions: one per behaviour, each a thin call into the conversation engine."""
+"""Custom actions, each a thin call into the conversation engine. Every message the pupil
+sends goes to one action, so its meaning is decided in one place, with the question in hand
+(assistant.dialogue); only the session's start and the adult's skip have their own."""
 
 from __future__ import annotations
 
@@ -28,24 +30,6 @@ class ActionTakeAnswer(Action):
         return play(dispatcher, tracker, "answer")
 
 
-class ActionHandleFallback(Action):
-    def name(self) -> str:
-        return "action_handle_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
-        return play(dispatcher, tracker, "fallback")
-
-
-class ActionRepeatPrompt(Action):
-    def name(self) -> str:
-        return "action_repeat_prompt"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
-        return play(dispatcher, tracker, "repeat")
-
-
 class ActionSkipQuestion(Action):
     def name(self) -> str:
         return "action_skip_question"
@@ -53,12 +37,3 @@ class ActionSkipQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list:
         return play(dispatcher, tracker, "skip")
-
-
-class ActionStopSession(Action):
-    def name(self) -> str:
-        return "action_stop_session"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
-        return play(dispatcher, tracker, "stop")

@@ -19,22 +19,35 @@ TROUBLE = {
     "text": "Sorry, something went wrong. Please ask your helper.",
     "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False, "error": True,
 }
+# Sent instead of a reply when the answer was for a prompt no longer on screen: the web
+# app answers 409 and the tablet shows the current prompt. Never shown to the pupil.
+STALE = {"text": "", "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False,
+         "stale": True}
 
 
 def turn_from(tracker: Tracker) -> Turn:
-    """The latest user message as a Turn: intent, canonical entities, the words, provenance."""
+    """The latest user message as a Turn, with the whole parse: the intent and how sure the
+    classifier was, the entities with their spans, the words, and the web app's metadata
+    (input mode, provenance, the prompt answered)."""
     message = tracker.latest_message or {}
     text = message.get("text") or ""
     metadata = message.get("metadata") or {}
-    entities = [{"entity": e.get("entity"), "value": e.get("value")}
+    intent = message.get("intent") or {}
+    entities = [{"entity": e.get("entity"), "value": e.get("value"),
+                 "start": e.get("start"), "end": e.get("end")}
                 for e in message.get("entities") or [] if e.get("entity") and e.get("value")]
+    stance = next((str(e["value"]) for e in entities if e["entity"] == "stance"), None)
+    is_payload = text.startswith("/")  # a card or a button: no words of the pupil's
     return Turn(
-        intent=(message.get("intent") or {}).get("name") or "nlu_fallback",
-        entities=entities,
-        text=None if text.startswith("/") else text,  # a payload (card) carries no words
-        input_mode=metadata.get("input_mode") or ("touch" if text.startswith("/") else "typed"),
+        intent=intent.get("name") or "nlu_fallback",
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=[e for e in entities if e["entity"] != "stance"],
+        text=None if is_payload else text,
+        input_mode=metadata.get("input_mode") or ("touch" if is_payload else "typed"),
         provenance=metadata.get("provenance") or "independent",
         speech_confidence=metadata.get("speech_confidence"),
+        prompt_id=metadata.get("prompt_id"),
+        stance=stance,
     )
 
 
@@ -42,7 +55,9 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
     """Run one turn through the core and send its messages; never raise into Rasa."""
     try:
         with session_factory()() as db:
-            messages = take_turn(db, load_catalogue(), tracker.sender_id, kind, turn_from(tracker))
+            reply = take_turn(db, load_catalogue(), tracker.sender_id, kind,
+                              turn_from(tracker) if kind == "answer" else None)
+        messages = [STALE] if reply.stale else reply.messages
     except Exception:  # the pupil still gets an answer; the adult is asked to help
         log.exception("turn %s failed for a session", kind)
         messages = [TROUBLE]

@@ -11,7 +11,7 @@ a length-aware edit distance on the spelling and on a rough sound skeleton
 fuzzy-matched ("looking" is not "cooking"). Overlapping matches keep the longest, then
 the closest.
 
-Context rules (shared/eval/nlu_sample.yml, conventions 3-8) then decide which concepts
+Context rules (the NLU annotation conventions 3-8, tests/data/nlu_heldout.yml) then decide which concepts
 are reported: support only in statements of need, the job only in an aspiration, living
 only when living is talked about, ambiguous feeling adjectives only when predicated,
 rating only for an unnamed it/that/one, and so on. Each rule is a small function below.
@@ -259,23 +259,30 @@ ROMAN_RE = re.compile(r"^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$
 
 
 @functools.lru_cache(maxsize=1)
+def load_lemma_table() -> dict:
+    """spacy-lookups-data's English lemma table (form -> lemma), read without spaCy."""
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_lemma_lookup.json.gz"
+    if not path.is_file():
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=1)
 def load_known_words() -> frozenset:
     """English words: spacy-lookups-data's lemma table (forms and lemmas) and the common words.
 
     Rare "words" of the frequency list ("qqq", "asdf") are left out on purpose.
     """
     words = set(load_common_words())
-    spec = importlib.util.find_spec("spacy_lookups_data")
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_lemma_lookup.json.gz"
-        if path.is_file():
-            with gzip.open(path, "rt", encoding="utf-8") as fh:
-                table = json.load(fh)
-            for form, lemma in table.items():
-                for w in (form, lemma):
-                    w = norm_word(w)
-                    if w.isalpha() and not (len(w) > 1 and ROMAN_RE.match(w) and w not in words):
-                        words.add(w)
+    for form, lemma in load_lemma_table().items():
+        for w in (form, lemma):
+            w = norm_word(w)
+            if w.isalpha() and not (len(w) > 1 and ROMAN_RE.match(w) and w not in words):
+                words.add(w)
     return frozenset(words)
 
 
@@ -392,8 +399,11 @@ class ConceptMatcher:
 
     @staticmethod
     def tokenize(text: str) -> list[dict]:
-        """A plain tokenizer for callers without spaCy: words with their offsets."""
-        return [{"text": m.group(0), "lemma": None, "start": m.start(), "end": m.end()}
+        """A plain tokenizer for callers without spaCy: words with their offsets, and the
+        lemma from the same lookup table the Rasa pipeline's lemmatizer uses."""
+        lemmas = load_lemma_table()
+        return [{"text": m.group(0), "lemma": lemmas.get(m.group(0).lower()),
+                 "start": m.start(), "end": m.end()}
                 for m in re.finditer(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*", text)]
 
     # ----------------------------------------------------------------- word matching
@@ -508,15 +518,21 @@ class ConceptMatcher:
 
     # ----------------------------------------------------------------- public API
 
-    def match_text(self, text: str, intent: str | None = None) -> list[dict]:
+    def match_text(self, text: str, intent: str | None = None,
+                   expect: tuple[str, ...] | None = None) -> list[dict]:
         """Concept entities in a text, tokenised without spaCy."""
-        return self.find(self.tokenize(text), text=text, intent=intent)
+        return self.find(self.tokenize(text), text=text, intent=intent, expect=expect)
 
-    def find(self, tokens: Iterable, text: str | None = None, intent: str | None = None) -> list[dict]:
+    def find(self, tokens: Iterable, text: str | None = None, intent: str | None = None,
+             expect: tuple[str, ...] | None = None) -> list[dict]:
         """Concept entities in a token list (dicts or objects with text, lemma, start, end).
 
         `intent` (the classifier's guess) only breaks ties where the words alone do not
         say whether the pupil states a need or an aspiration.
+        `expect` is the question in hand: the concept types that answer it, in order
+        ("*" for any). A span that names concepts of several types takes an expected one,
+        and the question itself can frame the answer ("What help do you need?" makes a
+        support concept a need without "I need").
         Returns dicts {entity, value, start, end, confidence, text}.
         """
         toks = self.prepare(tokens, text)
@@ -525,7 +541,7 @@ class ConceptMatcher:
         content = [k for k, t in enumerate(toks) if t.norm not in SKIP_WORDS]
         words = [t.norm for t in toks]
         clauses = self._clauses(words)
-        ctx = self._contexts(words, clauses, intent)
+        ctx = self._contexts(words, clauses, intent, expect)
         raw = self._find_forms(toks, content)
         for m in raw:
             m.clause = clauses[content[m.i]]
@@ -556,7 +572,8 @@ class ConceptMatcher:
         joined = " " + " ".join(words) + " "
         return any(f" {c} " in joined for c in cues)
 
-    def _contexts(self, words: list[str], clauses: list[int], intent: str | None) -> dict:
+    def _contexts(self, words: list[str], clauses: list[int], intent: str | None,
+                  expect: tuple[str, ...] | None = None) -> dict:
         """Per clause: is it a statement of need, an aspiration, about living?"""
         n = clauses[-1] + 1 if clauses else 1
         per = []
@@ -581,9 +598,15 @@ class ConceptMatcher:
             per[0]["need"] = True
         if intent == "express_aspiration" and not any(p["aspiration"] for p in per):
             per[0]["aspiration"] = True
-        living = self._has(words, LIVING_CUES)
+        expect = tuple(expect or ())
+        if expect[:1] in (("job",), ("pathway",)):
+            for p in per:
+                p["aspiration"] = True  # "What job would you like to do?": a job named is one
+        living = self._has(words, LIVING_CUES) or "living" in expect or "*" in expect
         activity = intent == "express_good_at"
-        return {"clauses": per, "living": living, "all_words": words, "activity_intent": activity}
+        return {"clauses": per, "living": living, "all_words": words, "activity_intent": activity,
+                "expect": tuple(t for t in expect if t != "*"),
+                "support_asked": "support" in expect}
 
     # ----------------------------------------------------------------- selection
 
@@ -592,9 +615,12 @@ class ConceptMatcher:
         def order(m: Match):
             c = ctx["clauses"][m.clause]
             types = TYPE_ORDER_NEED if c["need"] else TYPE_ORDER_ASPIRATION if c["aspiration"] else TYPE_ORDER_DEFAULT
+            # The question's own types come first ("too many people" is crowded when asked
+            # what was not liked, and overwhelmed when asked how it felt).
+            types = ctx["expect"] + tuple(t for t in types if t not in ctx["expect"])
             # Support words count only in a need; elsewhere they lose every tie.
             rank = types.index(m.type) if m.type in types else 99
-            if m.type == "support" and not c["need"]:
+            if m.type == "support" and not (c["need"] or ctx["support_asked"]):
                 rank = 100
             # In a need, a support concept wins over a longer feeling or interest phrase
             # ("I need a break" is the support, not "needed a break" feeling).
@@ -623,7 +649,7 @@ class ConceptMatcher:
         prev = [toks[k].norm for k in range(max(0, first - 3), first)]
         nxt = toks[content[m.j]].norm if m.j < len(content) else ""
         if m.type == "support":
-            return c["need"]  # convention 6: support only in statements of need
+            return c["need"] or ctx["support_asked"]  # convention 6: support only in needs
         if m.type == "living":
             strong = m.form.text.lower() in {"supported living", "a group home", "my own flat", "my own house",
                                              "live alone", "live independently", "live at home", "get married"}

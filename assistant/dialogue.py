@@ -5,46 +5,121 @@ A turn returns a Reply: the new state (JSON-able), the bot messages (each a widg
 and the writes to make (new entries, entry updates, the session's end). The caller makes
 the writes and the state change in one transaction before anything is said.
 
-Phases: recall (earlier answers, do they still hold?) -> ask (the plan's questions) ->
-readback (each point confirmed or changed) -> done. A free answer (typed or spoken words)
-is checked back first (phase "check"); a card chosen on purpose is not.
+Every message the pupil sends reaches `answer`, which reads it with the question in hand
+(assistant.understanding). Phases: recall (earlier answers, do they still hold?) -> ask
+(the plan's questions) -> readback (each point the pupil chose, confirmed or changed) ->
+done. Words the assistant interpreted are checked back by choosing (phase check: the
+understood card or cards, the other reading, "something else"), never by a yes or no about
+something the pupil did not say; a card chosen on purpose is not checked back. Stopping by
+words asks first (phase confirm_stop); the Stop button does not.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
 
 from assistant.models import new_id
-from assistant.questions import (LIKE_STANCES, RECALL_STEP, INTRODUCTIONS, Step, describe,
-                                 describe_rating, describe_words, plain_label, sentence,
-                                 steps_for)
+from assistant.questions import (INTRODUCTIONS, LIKE_STANCES, RECALL_STEP, Step, describe,
+                                 describe_rating, first_person, other_stance, plain_label,
+                                 sentence, stance_for, steps_for)
+from assistant.understanding import Meaning, Reader
 from symbols.catalogue import Catalogue, Concept
 
-# Cards that are not vocabulary concepts; the web app turns them into intents.
+# Cards that are not vocabulary concepts. yes, no, dont_know and skip become intents in the
+# web app; the others are chosen like any card and read by the engine.
 SPECIAL_CARDS = {
     "yes": {"label": "Yes", "symbol": "yes", "alt": "Thumbs up: yes"},
     "no": {"label": "No", "symbol": "no", "alt": "Thumbs down: no"},
     "dont_know": {"label": "I don't know", "symbol": "dont_know", "alt": "A shrug: I don't know"},
     "skip": {"label": "Skip this question", "symbol": "skip", "alt": "An arrow: skip"},
+    "something_else": {"label": "Something else", "symbol": "change",
+                       "alt": "Arrows going round: something else"},
+    "stop": {"label": "Stop now", "symbol": "stop", "alt": "A stop sign: stop now"},
+    "keep_going": {"label": "Keep going", "symbol": "go", "alt": "An arrow: keep going"},
 }
 RATING_CARDS = ("like", "not_sure", "dont_like")
-CONTENT_INTENTS = {"express_like", "express_dislike", "express_good_at", "express_need_help",
-                   "express_feeling", "express_aspiration", "choose", "nlu_fallback"}
+# The symbol that shows a check-back card's stance beside the concept's own picture.
+STANCE_SYMBOLS = {"like": "like", "liked": "like", "expect_like": "like", "aspire": "like",
+                  "live": "like", "community": "like", "health": "like", "important": "important",
+                  "good_at": "good", "dont_like": "dont_like", "hard": "dont_like",
+                  "worry": "worried", "dont_want": "dont_like", "need": "help"}
 RECALL_LIMIT = 3
 SMALL_BOARD = 4
+UNCLEAR_LIMIT = 3
+QUOTE_LIMIT = 60  # longest quote of the pupil's words in a check-back prompt
+
+
+class Phase(str, Enum):
+    """Where a conversation is."""
+
+    RECALL = "recall"
+    ASK = "ask"
+    CHECK = "check"
+    CONFIRM_STOP = "confirm_stop"
+    READBACK = "readback"
+    DONE = "done"
+    STOPPED = "stopped"
+
+
+ENDED = (Phase.DONE, Phase.STOPPED)
+
+
+@dataclass
+class State:
+    """The conversation's state, stored with the session as a plain dict."""
+
+    phase: Phase | None = None
+    step: int = 0                       # index of the current question of the plan
+    fallbacks: int = 0                  # misunderstandings of the current question
+    unclear: int = 0                    # unclear replies to a check-back or read-back
+    answered: list[dict] = field(default_factory=list)   # points to read back at the end
+    recall: list[dict] = field(default_factory=list)     # earlier answers to ask about again
+    recall_index: int = 0
+    pending: dict | None = None         # answers being checked back (phase check)
+    readback: list[dict] = field(default_factory=list)
+    readback_index: int = 0
+    redo: dict | None = None            # a point being changed at the read-back
+    held: Phase | None = None           # the phase a "stop now?" question interrupted
+    last_prompt: list[dict] = field(default_factory=list)
+    prompt_seq: int = 0                 # the current prompt's id; each new prompt counts up
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "State":
+        """The state stored with a session (unknown keys ignored, missing ones defaulted)."""
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        state = cls(**{k: v for k, v in data.items() if k in known})
+        state.phase = Phase(state.phase) if state.phase else None
+        state.held = Phase(state.held) if state.held else None
+        return state
+
+    def to_dict(self) -> dict:
+        """The state as JSON-able values."""
+        data = asdict(self)
+        data["phase"] = self.phase.value if self.phase else None
+        data["held"] = self.held.value if self.held else None
+        return data
+
+    @property
+    def prompt_id(self) -> str:
+        """The id of the prompt on screen: an answer names it, so a late one is refused."""
+        return str(self.prompt_seq)
 
 
 @dataclass
 class Turn:
-    """What the pupil (or the adult on their behalf) did."""
+    """What the pupil (or the adult on their behalf) did, with Rasa's whole parse."""
 
     intent: str
     entities: list[dict] = field(default_factory=list)
-    text: str | None = None          # verbatim words; None for a card
+    text: str | None = None          # verbatim words; None for a card or a button
     input_mode: str = "typed"
     provenance: str = "independent"
     speech_confidence: float | None = None  # a spoken answer's recogniser confidence
+    confidence: float = 1.0          # the classifier's confidence in the intent
+    prompt_id: str | None = None     # the prompt this answers, when the tablet says
+    stance: str | None = None        # the stance of a chosen check-back card
 
 
 @dataclass
@@ -69,14 +144,16 @@ class Reply:
     new_entries: list[dict] = field(default_factory=list)
     entry_updates: list[tuple[str, dict]] = field(default_factory=list)
     session_status: str | None = None
+    stale: bool = False   # the answer was for a prompt no longer on screen: nothing changed
 
 
 class Engine:
     """One turn of one conversation."""
 
-    def __init__(self, ctx: Context, state: dict | None):
+    def __init__(self, ctx: Context, state: dict | None, reader: Reader | None = None):
         self.ctx = ctx
-        self.state = copy.deepcopy(state or {})
+        self.state = State.from_dict(state)
+        self.reader = reader or Reader(ctx.catalogue)
         self.messages: list[dict] = []
         self.new_entries: list[dict] = []
         self.updates: list[tuple[str, dict]] = []
@@ -86,18 +163,17 @@ class Engine:
 
     def start(self) -> Reply:
         """Begin the conversation, or show where it is if it has begun."""
-        if self.state.get("phase"):
-            if self.state["phase"] in ("done", "stopped"):
+        s = self.state
+        if s.phase:
+            if s.phase in ENDED:
                 self._say("We have finished. Thank you!")
             else:
-                self.messages.extend(self.state.get("last_prompt", []))
+                self.messages.extend(s.last_prompt)
             return self._reply()
-        self.state = {
-            "phase": "ask", "step": 0, "fallbacks": 0, "answered": [],
-            "recall": self._recall_items(), "recall_index": 0,
-        }
-        if self.state["recall"]:
-            self.state["phase"] = "recall"
+        s.phase = Phase.ASK
+        s.recall = self._recall_items()
+        if s.recall:
+            s.phase = Phase.RECALL
         intro = INTRODUCTIONS[self.ctx.conversation].format(name=self.ctx.pupil_name,
                                                              place=self.ctx.place)
         self._say(intro)
@@ -110,188 +186,308 @@ class Engine:
         return self._reply()
 
     def answer(self, turn: Turn) -> Reply:
-        """An answer: a card, typed or spoken words, yes, no or I don't know."""
-        phase = self.state.get("phase")
-        if phase in (None, "done", "stopped"):
+        """Anything the pupil sends: a card, words, yes, no, I don't know, or a button."""
+        s = self.state
+        if s.phase in (None, *ENDED):
             return self._finished()
-        if turn.intent == "greet":
+        if turn.prompt_id is not None and turn.prompt_id != s.prompt_id:
+            return Reply(state=s.to_dict(), messages=list(s.last_prompt), stale=True)
+        meaning = self._read(turn)
+        if meaning.command and meaning.kind == "stop":
+            return self.stop()
+        if meaning.command and meaning.kind == "repeat":
+            return self.repeat()
+        if s.phase == Phase.CONFIRM_STOP:
+            self._on_stop_question(meaning, turn)
+        elif meaning.kind in ("stop", "goodbye"):
+            self._ask_to_stop()
+        elif meaning.kind == "greet":
             self._say("Hello!")
-            self._prompt()
-        elif turn.intent == "goodbye":
-            return self.stop(turn)
-        elif phase == "check":
-            self._on_check(turn)
-        elif phase == "readback":
-            self._on_readback(turn)
+            self.messages.extend(s.last_prompt)
+        elif meaning.kind == "repeat":
+            self.messages.extend(s.last_prompt)
+        elif s.phase == Phase.CHECK:
+            self._on_check(meaning, turn)
+        elif s.phase == Phase.READBACK:
+            self._on_readback(meaning, turn)
         else:
-            self._on_question(turn)
-        return self._reply()
-
-    def fallback(self, turn: Turn) -> Reply:
-        """The assistant did not understand: two tries, then pictures, then the adult."""
-        phase = self.state.get("phase")
-        if phase in (None, "done", "stopped"):
-            return self._finished()
-        if phase in ("ask", "recall") and self._usable(turn):
-            self._on_question(turn)
-        elif phase in ("check", "readback"):
-            self._on_yes_no_unclear(turn)
-        else:
-            self._not_understood(turn)
+            self._on_question(meaning, turn)
         return self._reply()
 
     def repeat(self) -> Reply:
         """Say the last question again, exactly."""
-        if self.state.get("phase") in (None, "done", "stopped"):
+        if self.state.phase in (None, *ENDED):
             return self._finished()
-        self.messages.extend(self.state.get("last_prompt", []))
+        self.messages.extend(self.state.last_prompt)
         return self._reply()
 
     def skip(self) -> Reply:
         """The adult skips the current question; nothing is recorded for it."""
-        phase = self.state.get("phase")
-        if phase in (None, "done", "stopped"):
+        s = self.state
+        if s.phase in (None, *ENDED):
             return self._finished()
-        self.state["fallbacks"] = 0
-        if phase == "check":
+        s.fallbacks = 0
+        if s.phase == Phase.CONFIRM_STOP:
+            s.phase, s.held = s.held, None
+        if s.phase == Phase.CHECK:
             self._leave_check()
-        elif phase == "readback":
-            self.state["readback_index"] += 1
-        elif phase == "recall":
-            self.state["recall_index"] += 1
+        elif s.phase == Phase.READBACK:
+            s.readback_index += 1
         else:
             self._after_question()
         self._say("OK, let's move on.")
         self._prompt()
         return self._reply()
 
-    def stop(self, turn: Turn | None = None) -> Reply:
+    def stop(self) -> Reply:
         """Stop now, keeping everything said so far (unconfirmed entries stay drafts)."""
-        if self.state.get("phase") in (None, "done", "stopped"):
+        s = self.state
+        if s.phase in (None, *ENDED):
             return self._finished()
-        self.state["phase"] = "stopped"
+        s.phase, s.held = Phase.STOPPED, None
         self._say(f"OK, we will stop now. Thank you, {self.ctx.pupil_name}. "
                   "I have kept what you told me.")
-        self.state["last_prompt"] = []
+        s.last_prompt = []
         self.status = "stopped"
         return self._reply()
 
+    # ------------------------------------------------------------------ reading
+
+    def _read(self, turn: Turn) -> Meaning:
+        step = self._question_in_hand()
+        return self.reader.read(text=turn.text, intent=turn.intent, confidence=turn.confidence,
+                                entities=turn.entities, types=step.types,
+                                scale=step.board == "scale", stance=turn.stance)
+
+    def _question_in_hand(self) -> Step:
+        """The question an answer now would answer (checks and stop questions keep theirs)."""
+        s = self.state
+        phase = s.held if s.phase == Phase.CONFIRM_STOP else s.phase
+        if phase == Phase.CHECK:
+            phase = Phase(s.pending["from"])
+        if phase == Phase.READBACK and not s.redo:
+            return Step("readback", "", "", "yes_no", ())
+        return self._current_step(phase)
+
     # ------------------------------------------------------------------ phases
 
-    def _on_question(self, turn: Turn) -> None:
+    def _on_question(self, meaning: Meaning, turn: Turn) -> None:
         step = self._current_step()
-        if turn.intent == "dont_know":
+        kind = meaning.kind
+        if kind == "dont_know":
             self._record(step, turn, kind="dont_know")
             self._say("That's OK.")
             self._after_question()
             self._prompt()
-            return
-        if step.board == "scale":
-            rating = self._rating_from(turn)
-            if rating is None:
-                self._not_understood(turn)
-                return
-            concepts = [self.ctx.catalogue.get(self._recall_item()["concept_id"])] \
-                if step.id == "recall" else []
-            clause = describe_rating(step.stance, rating,
-                                     plain_label(concepts[0]) if concepts else "")
-            entry = self._record(step, turn, kind="rating", rating=rating,
-                                 concept_ids=[c.id for c in concepts],
-                                 stance=step.stance)
-            self._answered(entry, clause, step)
-            self._confirm_or_continue(entry, clause, turn)
-            return
-        concepts = self._concepts_for(step, turn)
-        if concepts:
-            stance = step.stance
-            if stance in LIKE_STANCES and turn.intent in ("express_like", "express_dislike"):
-                stance = "like" if turn.intent == "express_like" else "dont_like"
+        elif kind == "rating" and step.board == "scale":
+            self._take_rating(step, turn, meaning.rating)
+        elif kind == "answer" and step.board != "scale":
+            self._take_concepts(step, turn, meaning)
+        elif kind == "deny" and turn.text is not None and step.board != "scale":
+            # "no" to "Is anything worrying you?" is an answer: kept in the pupil's words.
+            self._record(step, turn, kind="words", stance=step.stance)
+            self._say("OK.")
+            self._after_question()
+            self._prompt()
+        elif kind in ("words", "affirm", "deny") and turn.text is not None:
+            self._record(step, turn, kind="words", stance=step.stance)
+            self._misunderstood("Thank you. Can you show me with a picture?")
+        else:
+            if turn.text is not None:
+                self._record(step, turn, kind="not_understood")
+            self._misunderstood("Sorry, I didn't understand.")
+
+    def _take_rating(self, step: Step, turn: Turn, rating: str) -> None:
+        concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
+        clause = describe_rating(step.stance, rating, plain_label(concepts[0]) if concepts else "")
+        entry = self._record(step, turn, kind="rating", rating=rating,
+                             concept_ids=[c.id for c in concepts], stance=step.stance)
+        self._stands_or_check(step, turn, [(entry, clause)])
+
+    def _take_concepts(self, step: Step, turn: Turn, meaning: Meaning) -> None:
+        groups: dict[str, list[Concept]] = {}
+        for mention in meaning.mentions:
+            stance = meaning.stance or stance_for(step.stance, mention.polarity)
+            groups.setdefault(stance, []).append(mention.concept)
+        made = []
+        for stance, concepts in groups.items():
             clause = describe(stance, concepts)
             entry = self._record(step, turn, kind="concept", concept_ids=[c.id for c in concepts],
                                  stance=stance, rating=LIKE_STANCES.get(stance))
-            self._answered(entry, clause, step)
-            self._confirm_or_continue(entry, clause, turn)
-            return
-        if turn.text and turn.intent in CONTENT_INTENTS - {"nlu_fallback", "choose"}:
-            clause = describe_words(turn.text.strip())
-            entry = self._record(step, turn, kind="words", stance=step.stance)
-            self._answered(entry, clause, step)
-            self._confirm_or_continue(entry, clause, turn)
-            return
-        self._not_understood(turn)
+            made.append((entry, clause))
+        self._stands_or_check(step, turn, made)
 
-    def _on_check(self, turn: Turn) -> None:
-        pending = self.state["pending"]
-        if turn.intent == "affirm":
-            self.updates.append((pending["entry_id"], {"checked_back": True}))
-            self._checked_ok(pending)
+    def _stands_or_check(self, step: Step, turn: Turn, made: list[tuple[dict, str]]) -> None:
+        """A card chosen on purpose stands; interpreted words are checked back by choosing."""
+        s = self.state
+        if turn.text is None:
+            (entry, clause), = made
+            self._say("You chose: " + clause + ".", concepts=entry["concept_ids"])
+            self._answered(entry, clause, step)
+            self._checked_ok(entry["id"])
             return
-        if turn.intent in CONTENT_INTENTS and self._usable(turn):
-            # A correction ("no, football"): the new answer replaces the pending one.
-            self._reject_pending("The pupil corrected this answer when it was checked back.")
-            self.state["phase"] = pending["from"]
-            self._on_question(turn)
-            return
-        if turn.intent == "deny":
-            self._reject_pending("The pupil said this was not right when it was checked back.")
-            self.state["phase"] = pending["from"]
-            if self.state["fallbacks"] == 0:
-                self.state["fallbacks"] = 1
-                self._say("Sorry. Let's try again.")
-                self._prompt()
-            else:
-                self._not_understood(turn, record=False)
-            return
-        if turn.intent == "dont_know":
+        s.pending = {"from": s.phase.value, "words": turn.text.strip(), "step": step.id,
+                     "scale": step.board == "scale", "input_mode": turn.input_mode,
+                     "provenance": turn.provenance, "speech_confidence": turn.speech_confidence,
+                     "entries": [{"entry_id": e["id"], "concept_ids": e["concept_ids"],
+                                  "stance": e["stance"], "rating": e["rating"], "clause": clause}
+                                 for e, clause in made]}
+        s.phase, s.unclear = Phase.CHECK, 0
+        self._prompt()
+
+    def _on_check(self, meaning: Meaning, turn: Turn) -> None:
+        s = self.state
+        kind = meaning.kind
+        if kind in ("something_else", "deny"):
+            self._reject_pending("The pupil chose 'something else' when it was checked back.")
+            s.fallbacks = max(s.fallbacks, 1)
+            self._say("OK. Touch the picture you mean.")
+            self._prompt(simple=True, small=True)
+        elif meaning.command and kind in ("answer", "rating") and self._offered(meaning):
+            self._checked_by_choice(meaning, turn)
+        elif meaning.command and kind in ("answer", "rating"):
+            # A card that was not one of the readings: the pupil's own new answer.
+            self._reject_pending("The pupil chose another card when it was checked back.")
+            self._on_question(meaning, turn)
+        elif kind in ("answer", "rating", "words") and not meaning.command:
+            # New words instead of a choice ("no, football"): they replace the reading.
+            self._reject_pending("The pupil said something else when it was checked back.")
+            self._on_question(meaning, turn)
+        elif kind == "dont_know":
             self._say("That's OK. Your helper can look at it later.")
             self._leave_check()
             self._prompt()
-            return
-        self._on_yes_no_unclear(turn)
+        else:
+            self._unclear("Touch the picture you mean.")
 
-    def _on_readback(self, turn: Turn) -> None:
-        item = self.state["readback"][self.state["readback_index"]]
-        if turn.intent == "affirm":
+    def _offered(self, meaning: Meaning) -> bool:
+        """True for a card of the check-back board: one of the readings (or the scale)."""
+        pending = self.state.pending
+        if meaning.kind == "rating":
+            return pending["scale"]
+        return not pending["scale"] and any(meaning.mentions[0].concept.id in p["concept_ids"]
+                                            for p in pending["entries"])
+
+    def _checked_by_choice(self, meaning: Meaning, turn: Turn) -> None:
+        """The pupil chose a card of the check-back board: that reading is confirmed."""
+        s = self.state
+        pending = s.pending
+        step = self._current_step(Phase(pending["from"]))
+        if meaning.kind == "rating":
+            chosen = {"rating": meaning.rating}
+            match = next((p for p in pending["entries"] if p["rating"] == meaning.rating), None)
+        else:
+            concept = meaning.mentions[0].concept
+            stance = meaning.stance or next((p["stance"] for p in pending["entries"]
+                                             if concept.id in p["concept_ids"]), step.stance)
+            chosen = {"concept": concept, "stance": stance}
+            match = next((p for p in pending["entries"]
+                          if concept.id in p["concept_ids"] and p["stance"] == stance), None)
+        if match is not None:
+            self.updates.append((match["entry_id"], {"checked_back": True}))
+            entry_id, clause = match["entry_id"], match["clause"]
+        else:
+            # Another reading of the same words: the one it replaces is set aside, with why.
+            for p in pending["entries"]:
+                if "rating" in chosen or chosen["concept"].id in p["concept_ids"]:
+                    self.updates.append((p["entry_id"], {
+                        "status": "discarded",
+                        "status_reason": "The pupil chose another reading when it was checked back."}))
+            entry, clause = self._reread(step, turn, pending, chosen)
+            entry_id = entry["id"]
+        # Other readings of the same words stay drafts, for the adult to review.
+        self._answered({"id": entry_id}, clause, step)
+        self._say("Thank you.")
+        self._checked_ok(entry_id)
+
+    def _reread(self, step: Step, turn: Turn, pending: dict, chosen: dict) -> tuple[dict, str]:
+        """Record the reading the pupil chose, in the same words, as checked back."""
+        words_turn = Turn(intent=turn.intent, text=pending["words"], input_mode=pending["input_mode"],
+                          provenance=pending["provenance"],
+                          speech_confidence=pending.get("speech_confidence"))
+        if "rating" in chosen:
+            concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
+            clause = describe_rating(step.stance, chosen["rating"],
+                                     plain_label(concepts[0]) if concepts else "")
+            entry = self._record(step, words_turn, kind="rating", rating=chosen["rating"],
+                                 concept_ids=[c.id for c in concepts], stance=step.stance)
+        else:
+            clause = describe(chosen["stance"], [chosen["concept"]])
+            entry = self._record(step, words_turn, kind="concept",
+                                 concept_ids=[chosen["concept"].id], stance=chosen["stance"],
+                                 rating=LIKE_STANCES.get(chosen["stance"]))
+        entry["checked_back"] = True
+        return entry, clause
+
+    def _on_readback(self, meaning: Meaning, turn: Turn) -> None:
+        s = self.state
+        item = s.readback[s.readback_index]
+        if meaning.kind == "affirm":
             self.updates.append((item["entry_id"], {"status": "confirmed", "confirmed_by": "pupil"}))
-            self.state["readback_index"] += 1
-            self.state["unclear"] = 0
+            s.readback_index += 1
+            s.unclear = 0
             self._prompt()
-        elif turn.intent == "deny":
+        elif meaning.kind == "deny":
+            # The pupil disputes the point: it is set aside now, whatever comes next.
+            self.updates.append((item["entry_id"], {
+                "status": "discarded",
+                "status_reason": "The pupil said this was not right at the read-back."}))
             self._say("OK. Let's change it.")
-            self.state["redo"] = item
-            self.state["phase"] = "recall" if item["step"] == "recall" else "ask"
-            self.state["fallbacks"] = 0
+            s.redo = item
+            s.phase = Phase.RECALL if item["step"] == "recall" else Phase.ASK
+            s.fallbacks = 0
             self._prompt()
-        elif turn.intent == "dont_know":
+        elif meaning.kind == "dont_know":
             self._say("That's OK. Your helper can look at it later.")
-            self.state["readback_index"] += 1
+            s.readback_index += 1
             self._prompt()
         else:
-            self._on_yes_no_unclear(turn)
+            self._unclear("Is that right? Touch yes or no.")
 
-    def _on_yes_no_unclear(self, turn: Turn) -> None:
-        self.state["unclear"] = self.state.get("unclear", 0) + 1
-        if self.state["unclear"] >= 3:
-            self._say("Let's leave that one for now. Your helper can look at it later.")
-            if self.state["phase"] == "check":
-                self._leave_check()
-            else:
-                self.state["readback_index"] += 1
-            self.state["unclear"] = 0
-        else:
-            self._say("Is that right? Touch yes or no.")
+    def _ask_to_stop(self) -> None:
+        s = self.state
+        s.held, s.phase = s.phase, Phase.CONFIRM_STOP
         self._prompt()
 
-    def _not_understood(self, turn: Turn, record: bool = True) -> None:
-        step = self._current_step()
-        if record and turn.text:
-            self._record(step, turn, kind="not_understood")
-        self.state["fallbacks"] += 1
-        stage = self.state["fallbacks"]
-        if stage == 1:
-            self._say("Sorry, I didn't understand.")
-            self._prompt(simple=True)
-        elif stage == 2:
+    def _on_stop_question(self, meaning: Meaning, turn: Turn) -> None:
+        s = self.state
+        if meaning.kind in ("stop", "goodbye", "affirm"):
+            self.stop()
+            return
+        s.phase, s.held = s.held, None
+        if meaning.kind in ("keep_going", "deny", "unclear", "greet", "repeat"):
+            self._say("OK, let's keep going.")
+            self._prompt(again=True)
+        elif s.phase == Phase.CHECK:
+            self._on_check(meaning, turn)
+        elif s.phase == Phase.READBACK:
+            self._on_readback(meaning, turn)
+        else:
+            self._on_question(meaning, turn)
+
+    def _unclear(self, hint: str) -> None:
+        s = self.state
+        s.unclear += 1
+        if s.unclear >= UNCLEAR_LIMIT:
+            self._say("Let's leave that one for now. Your helper can look at it later.")
+            if s.phase == Phase.CHECK:
+                self._leave_check()
+            else:
+                s.readback_index += 1
+            s.unclear = 0
+            self._prompt()
+        else:
+            self._say(hint)
+            self._prompt(again=True)
+
+    def _misunderstood(self, first_words: str) -> None:
+        """Two tries, then fewer pictures, then the adult."""
+        s = self.state
+        s.fallbacks += 1
+        if s.fallbacks == 1:
+            self._say(first_words)
+            self._prompt(simple=True, small=True)
+        elif s.fallbacks == 2:
             self._say("Let's use pictures. Touch the picture you mean.")
             self._prompt(simple=True, small=True)
         else:
@@ -301,102 +497,126 @@ class Engine:
 
     # ------------------------------------------------------------------ flow
 
-    def _confirm_or_continue(self, entry: dict, clause: str, turn: Turn) -> None:
-        if turn.text is not None:
-            self.state["pending"] = {"entry_id": entry["id"], "clause": clause,
-                                     "from": self.state["phase"]}
-            self.state["phase"] = "check"
-            self.state["unclear"] = 0
-            self._prompt()
-            return
-        self._say("You chose: " + clause + ".", concepts=entry["concept_ids"])
-        self._checked_ok({"entry_id": entry["id"], "from": self.state["phase"]})
-
-    def _checked_ok(self, pending: dict) -> None:
+    def _checked_ok(self, entry_id: str) -> None:
         """An answer stands (checked back, or chosen on purpose): finish the question."""
-        redo = self.state.pop("redo", None)
-        self.state.pop("pending", None)
-        self.state["phase"] = pending["from"]
-        self.state["fallbacks"] = 0
-        if redo:
-            # Changed at the read-back: the new answer replaces the old and is confirmed.
-            self.updates.append((redo["entry_id"], {
-                "status": "discarded", "status_reason": "Changed by the pupil at the read-back."}))
-            self.updates.append((pending["entry_id"], {"status": "confirmed", "confirmed_by": "pupil"}))
-            self.state["answered"] = [a for a in self.state["answered"]
-                                      if a["entry_id"] != pending["entry_id"]]
-            self.state["phase"] = "readback"
-            self.state["readback_index"] += 1
-            self._say("Thank you.")
-        else:
-            self._after_question()
+        s = self.state
+        if s.pending:
+            s.phase = Phase(s.pending["from"])
+            s.pending = None
+        if s.redo:
+            # Changed at the read-back: the new answer, chosen now, is confirmed.
+            self.updates.append((entry_id, {"status": "confirmed", "confirmed_by": "pupil"}))
+            s.answered = [a for a in s.answered if a["entry_id"] != entry_id]
+        self._after_question()
         self._prompt()
 
     def _leave_check(self) -> None:
-        pending = self.state.pop("pending")
-        self.state["phase"] = pending["from"]
-        if self.state.pop("redo", None):
-            self.state["phase"] = "readback"
-            self.state["readback_index"] += 1
-        else:
-            self._after_question()
+        """Move on from a check-back; its readings stay drafts for the adult."""
+        s = self.state
+        s.phase = Phase(s.pending["from"])
+        s.pending = None
+        self._after_question()
 
     def _reject_pending(self, reason: str) -> None:
-        pending = self.state.pop("pending")
-        self.updates.append((pending["entry_id"], {"status": "discarded", "status_reason": reason}))
-        self.state["answered"] = [a for a in self.state["answered"]
-                                  if a["entry_id"] != pending["entry_id"]]
+        """Set aside the readings being checked back, with why, and return to their question."""
+        s = self.state
+        for p in s.pending["entries"]:
+            self.updates.append((p["entry_id"], {"status": "discarded", "status_reason": reason}))
+        s.phase, s.pending = Phase(s.pending["from"]), None
 
     def _after_question(self) -> None:
-        self.state["fallbacks"] = 0
-        if self.state["phase"] == "recall":
-            self.state["recall_index"] += 1
-            if self.state["recall_index"] >= len(self.state["recall"]):
-                self.state["phase"] = "ask"
+        """On to the next question; a point changed at the read-back returns there."""
+        s = self.state
+        s.fallbacks = 0
+        if s.redo:
+            s.redo = None
+            s.phase = Phase.READBACK
+            s.readback_index += 1
+        elif s.phase == Phase.RECALL:
+            s.recall_index += 1
+            if s.recall_index >= len(s.recall):
+                s.phase = Phase.ASK
         else:
-            self.state["step"] += 1
+            s.step += 1
 
-    def _prompt(self, simple: bool = False, small: bool = False, handover: bool = False) -> None:
-        """Ask the current question (or read back, or finish), remembering it for repeat."""
-        phase = self.state["phase"]
-        if phase == "recall" and self.state["recall_index"] >= len(self.state["recall"]):
-            self.state["phase"] = phase = "ask"
-        if phase == "ask" and not self.state.get("redo") \
-                and self.state["step"] >= len(steps_for(self.ctx.conversation)):
+    def _prompt(self, simple: bool = False, small: bool = False, handover: bool = False,
+                again: bool = False) -> None:
+        """Ask the current question (or check back, read back, or finish), remembering it
+        for repeat. Each new prompt gets a new id; `again` shows the same prompt once more."""
+        s = self.state
+        redo_recall = bool(s.redo) and s.redo["step"] == "recall"
+        if s.phase == Phase.RECALL and s.recall_index >= len(s.recall) and not redo_recall:
+            s.phase = Phase.ASK
+        if s.phase == Phase.ASK and not s.redo and s.step >= len(steps_for(self.ctx.conversation)):
             self._begin_readback()
-            phase = self.state["phase"]
-        if phase == "readback" and self.state["readback_index"] >= len(self.state["readback"]):
+        if s.phase == Phase.READBACK and s.readback_index >= len(s.readback):
             self._finish()
             return
+        if not again:
+            s.prompt_seq += 1
         start = len(self.messages)
-        if phase == "check":
-            self._say(sentence(self.state["pending"]["clause"]) + " Is that right?",
-                      board="yes_no", cards=self._special("yes", "no"), prompt=True)
-        elif phase == "readback":
-            item = self.state["readback"][self.state["readback_index"]]
+        if s.phase == Phase.CHECK:
+            self._check_prompt()
+        elif s.phase == Phase.CONFIRM_STOP:
+            self._say("Do you want to stop now?", board="stop", prompt=True,
+                      cards=self._special("stop", "keep_going"))
+        elif s.phase == Phase.READBACK:
+            item = s.readback[s.readback_index]
             self._say("You told me: " + item["clause"] + ". Is that right?",
                       board="yes_no", cards=self._special("yes", "no"), prompt=True)
         else:
             self._ask(self._current_step(), simple, small, handover)
-        self.state["last_prompt"] = self.messages[start:]
+        s.last_prompt = self.messages[start:]
+
+    def _check_prompt(self) -> None:
+        """Which reading did the pupil mean? The understood cards (with their stance), the
+        other reading of a single answer, and "something else"; or the scale, for a rating."""
+        pending = self.state.pending
+        words = pending["words"]
+        if len(words) > QUOTE_LIMIT:
+            words = words[:QUOTE_LIMIT].rsplit(" ", 1)[0] + "…"
+        if pending["scale"]:
+            cards = self._rating_cards()
+            self._say(f'You said: "{words}". Which one do you mean?', board="check",
+                      cards=cards, prompt=True)
+            return
+        cards = []
+        for p in pending["entries"]:
+            for cid in p["concept_ids"]:
+                cards.append(self._stance_card(self._concept(cid), p["stance"]))
+        if len(cards) == 1:
+            other = other_stance(cards[0]["stance"])
+            if other:
+                cards.append(self._stance_card(self._concept(cards[0]["concept"]), other))
+        cards += self._special("something_else")
+        self._say(f'You said: "{words}". Which one do you mean?', board="check", cards=cards,
+                  prompt=True)
+
+    def _stance_card(self, concept: Concept, stance: str) -> dict:
+        card = concept.card()
+        card["label"] = first_person(describe(stance, [concept])).rstrip(".")
+        card["stance"] = stance
+        card["stance_symbol"] = STANCE_SYMBOLS.get(stance) if concept.type != "feeling" else None
+        return card
 
     def _ask(self, step: Step, simple: bool, small: bool, handover: bool) -> None:
         if step.id == "recall":
             item = self._recall_item()
-            concept = self.ctx.catalogue.get(item["concept_id"])
+            concept = self._concept(item["concept_id"])
             label = plain_label(concept)
             if not simple:
                 self._say("Last time you told me: " + item["clause"] + ".", concepts=[concept.id])
             text = (step.simple if simple else step.question).format(place=label)
-            self._say(text[:1].upper() + text[1:], board="scale", cards=self._rating_cards(),
-                      concepts=[concept.id], prompt=True)
+            cards = self._rating_cards() + (self._special("skip") if handover else [])
+            self._say(text[:1].upper() + text[1:], board="handover" if handover else "scale",
+                      cards=cards, concepts=[concept.id], prompt=True)
             return
         text = step.simple if simple else step.text(self.ctx.place)
         if step.board == "scale":
-            cards = self._rating_cards()
+            cards = self._rating_cards()  # "not sure" is on the scale itself
         else:
             count = min(SMALL_BOARD, self.ctx.cards_per_board) if small else self.ctx.cards_per_board
-            cards = [self.ctx.catalogue.get(cid).card() for cid in step.cards[:count]]
+            cards = [self._concept(cid).card() for cid in step.cards[:count]]
             cards += self._special("dont_know")
         if handover:
             cards += self._special("skip")
@@ -404,15 +624,17 @@ class Engine:
         self._say(text, board=board, cards=cards, prompt=True)
 
     def _begin_readback(self) -> None:
-        self.state["phase"] = "readback"
-        self.state["readback"] = list(self.state["answered"])
-        self.state["readback_index"] = 0
-        if self.state["readback"]:
+        s = self.state
+        s.phase = Phase.READBACK
+        s.readback = list(s.answered)
+        s.readback_index = 0
+        if s.readback:
             self._say("Let's check what you told me.")
 
     def _finish(self) -> None:
-        self.state["phase"] = "done"
-        self.state["last_prompt"] = []
+        s = self.state
+        s.phase = Phase.DONE
+        s.last_prompt = []
         self.status = "finished"
         self._say(f"Thank you, {self.ctx.pupil_name}. We have finished. "
                   "I have kept what you told me.")
@@ -423,19 +645,26 @@ class Engine:
 
     # ------------------------------------------------------------------ helpers
 
-    def _current_step(self) -> Step:
-        if self.state["phase"] == "recall":
+    def _current_step(self, phase: Phase | None = None) -> Step:
+        s = self.state
+        phase = phase or s.phase
+        if phase == Phase.RECALL:
             return RECALL_STEP
-        redo = self.state.get("redo")
-        if redo and redo["step"] != "recall":
-            return next(s for s in steps_for(self.ctx.conversation) if s.id == redo["step"])
-        return steps_for(self.ctx.conversation)[self.state["step"]]
+        steps = steps_for(self.ctx.conversation)
+        if s.redo and s.redo["step"] == "recall":
+            return RECALL_STEP
+        if s.redo:
+            return next(step for step in steps if step.id == s.redo["step"])
+        return steps[min(s.step, len(steps) - 1)]
+
+    def _concept(self, concept_id: str) -> Concept:
+        return self.ctx.catalogue.get(concept_id)
 
     def _recall_item(self) -> dict:
-        redo = self.state.get("redo")
-        if redo and redo["step"] == "recall":
-            return redo["recall"]
-        return self.state["recall"][self.state["recall_index"]]
+        s = self.state
+        if s.redo and s.redo["step"] == "recall":
+            return s.redo["recall"]
+        return s.recall[min(s.recall_index, len(s.recall) - 1)]
 
     def _recall_items(self) -> list[dict]:
         """Up to three earlier confirmed answers, newest first, one per concept."""
@@ -455,46 +684,10 @@ class Engine:
                               "clause": describe(stance, [concept])})
         return items[:RECALL_LIMIT]
 
-    def _usable(self, turn: Turn) -> bool:
-        if self.state.get("phase") in ("check", "readback"):
-            step = self._current_step_for_pending()
-        else:
-            step = self._current_step()
-        if step.board == "scale":
-            return self._rating_from(turn) is not None
-        return bool(self._concepts_for(step, turn))
-
-    def _current_step_for_pending(self) -> Step:
-        pending = self.state.get("pending") or {}
-        if pending.get("from") == "recall":
-            return RECALL_STEP
-        steps = steps_for(self.ctx.conversation)
-        redo = self.state.get("redo")
-        if redo and redo["step"] != "recall":
-            return next(s for s in steps if s.id == redo["step"])
-        return steps[min(self.state["step"], len(steps) - 1)]
-
-    def _concepts_for(self, step: Step, turn: Turn) -> list[Concept]:
-        found: list[Concept] = []
-        for ent in turn.entities:
-            concept = self.ctx.catalogue.get(str(ent.get("value")))
-            if concept is None or concept in found:
-                continue
-            if ent.get("entity") == "concept" or "*" in step.types or concept.type in step.types:
-                found.append(concept)
-        return found
-
-    def _rating_from(self, turn: Turn) -> str | None:
-        for ent in turn.entities:
-            if ent.get("entity") in ("rating", "concept") and ent.get("value") in RATING_CARDS:
-                return ent["value"]
-        return {"express_like": "like", "express_dislike": "dont_like", "affirm": "like",
-                "deny": "dont_like"}.get(turn.intent)
-
     def _record(self, step: Step, turn: Turn, kind: str, concept_ids=(), stance=None,
                 rating=None) -> dict:
         if step.id == "recall":
-            label = plain_label(self.ctx.catalogue.get(self._recall_item()["concept_id"]))
+            label = plain_label(self._concept(self._recall_item()["concept_id"]))
             question = step.text(label)
             question = question[:1].upper() + question[1:]
         else:
@@ -516,10 +709,10 @@ class Engine:
         item = {"entry_id": entry["id"], "clause": clause, "step": step.id}
         if step.id == "recall":
             item["recall"] = self._recall_item()
-        self.state["answered"].append(item)
+        self.state.answered.append(item)
 
     def _rating_cards(self) -> list[dict]:
-        return [self.ctx.catalogue.get(cid).card() for cid in RATING_CARDS]
+        return [self._concept(cid).card() for cid in RATING_CARDS]
 
     @staticmethod
     def _special(*ids: str) -> list[dict]:
@@ -532,24 +725,25 @@ class Engine:
             concept = self.ctx.catalogue.get(cid)
             if concept:
                 extra[plain_label(concept)] = concept.symbol
-        self.messages.append({
+        message = {
             "text": text,
             "symbols": self.ctx.catalogue.symbolise(text, extra),
             "board": board,
             "cards": cards or [],
             "step": self._step_id_for_payload(),
             "prompt": prompt,
-        })
+        }
+        if prompt:
+            message["prompt_id"] = self.state.prompt_id
+        self.messages.append(message)
 
     def _step_id_for_payload(self) -> str | None:
-        phase = self.state.get("phase")
-        if phase in ("ask", "recall"):
-            try:
-                return self._current_step().id
-            except IndexError:
-                return None
-        return phase
+        phase = self.state.phase
+        if phase in (Phase.ASK, Phase.RECALL):
+            return self._current_step().id
+        return phase.value if phase else None
 
     def _reply(self) -> Reply:
-        return Reply(state=self.state, messages=self.messages, new_entries=self.new_entries,
-                     entry_updates=self.updates, session_status=self.status)
+        return Reply(state=self.state.to_dict(), messages=self.messages,
+                     new_entries=self.new_entries, entry_updates=self.updates,
+                     session_status=self.status)

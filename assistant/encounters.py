@@ -11,7 +11,7 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import Encounter, Pupil
 from assistant.unit_of_work import transaction
 
-# From ../shared/spec/vocabulary.yml `encounters` (a test keeps the two in step).
+# From symbols/vocabulary.yml `encounters` (a test keeps the two in step).
 ENCOUNTER_TYPES: dict[str, tuple[str, tuple[int, ...]]] = {
     "careers_lesson": ("Careers lesson", (4,)),
     "employer_talk": ("Talk from an employer", (5,)),

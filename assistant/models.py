@@ -14,7 +14,7 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
-# Vocabulary of stored values (ids kept in sync with ../shared/spec/vocabulary.yml).
+# Vocabulary of stored values (ids kept in sync with symbols/vocabulary.yml).
 # prepare: before an encounter ("what do you think it will be like?"); debrief: after it.
 CONVERSATIONS = ("interests", "prepare", "debrief", "aspirations")
 PROVENANCES = ("independent", "prompted", "supported", "interpreted", "adult_view")

@@ -131,10 +131,38 @@ RATING_CLAUSES = {
                "dont_like": "you don't like {x}"},
 }
 
-# Stances whose answer is a like or dislike; the pupil's own words may turn one into the other.
+# Stances whose answer is a like or dislike: the entry's rating says so too.
 LIKE_STANCES = {"like": "like", "dont_like": "dont_like"}
 
+# Which way each stance leans (+1 for it, -1 against it); stances without a lean (feelings,
+# needs) never turn over. When the pupil's own words lean the other way ("I love cooking"
+# to "What don't you like?"), the answer takes the opposite stance.
+STANCE_LEAN = {"like": 1, "dont_like": -1, "liked": 1, "hard": -1, "expect_like": 1, "worry": -1,
+               "good_at": 1, "important": 1, "community": 1, "health": 1, "aspire": 1, "live": 1,
+               "dont_want": -1}
+# Every stance an answer can take (a check-back card may carry one).
+STANCES = ("like", "dont_like", "good_at", "need", "important", "expect_felt", "expect_like",
+           "worry", "felt", "liked", "hard", "again", "do_job", "aspire", "live", "community",
+           "health", "recall", "dont_want")
+OPPOSITE_STANCE = {"like": "dont_like", "dont_like": "like", "liked": "hard", "hard": "liked",
+                   "expect_like": "worry", "worry": "expect_like", "good_at": "need",
+                   "important": "dont_like", "community": "dont_like", "health": "dont_like",
+                   "aspire": "dont_want", "live": "dont_want", "dont_want": "aspire"}
+
 FEELING_PHRASES = {"overwhelmed": "that it was too much", "unsure": "not sure"}
+
+
+def stance_for(question_stance: str, polarity: int) -> str:
+    """The stance of an answer: the question's, unless the pupil's words lean the other way."""
+    lean = STANCE_LEAN.get(question_stance)
+    if not polarity or lean is None or (polarity > 0) == (lean > 0):
+        return question_stance
+    return OPPOSITE_STANCE[question_stance]
+
+
+def other_stance(stance: str) -> str | None:
+    """The opposite reading of a stance, offered beside it when an answer is checked back."""
+    return OPPOSITE_STANCE.get(stance) if stance in STANCE_LEAN else None
 
 
 def steps_for(conversation: str) -> tuple[Step, ...]:
@@ -166,7 +194,8 @@ def _with_article(label: str) -> str:
 def _clause_for(stance: str, concept: Concept) -> str:
     x = plain_label(concept)
     if stance == "important":
-        return f"{x} is important to you"
+        return f"being {x} is important to you" if concept.type == "living" \
+            else f"{x} is important to you"
     if concept.type == "feeling":
         return ("you feel " if stance in ("expect_felt", "worry") else "you felt ") \
             + FEELING_PHRASES.get(concept.id, x)
@@ -187,10 +216,16 @@ def _clause_for(stance: str, concept: Concept) -> str:
     if concept.type == "job":
         if stance in ("liked",):
             return "you liked the job of " + x
+        if stance in ("hard", "dont_like", "dont_want"):
+            return "you would not like to be " + _with_article(x)
         return "you would like to be " + _with_article(x)
     if concept.type == "pathway":
+        if stance in ("dont_like", "dont_want"):
+            return "after school you would not like: " + x
         return "after school you would like: " + x
     if concept.type == "living":
+        if stance in ("dont_like", "dont_want"):
+            return "you would not like to live " + x
         return "you would like to live " + x
     if concept.type == "rating":
         return {"like": "you like it", "not_sure": "you are not sure", "dont_like": "you don't like it"}[concept.id]
@@ -199,6 +234,7 @@ def _clause_for(stance: str, concept: Concept) -> str:
         "need": "you find {x} hard", "important": "{x} is important to you",
         "liked": "you liked {x}", "hard": "{x} was hard", "aspire": "you are interested in {x}",
         "community": "with your friends you would like {x}", "health": "{x} helps you feel well",
+        "expect_like": "you think you will like {x}", "dont_want": "you would not like {x}",
     }.get(stance, "you said {x}").format(x=x)
 
 
@@ -230,6 +266,22 @@ def describe_rating(stance: str, rating: str, subject: str = "") -> str:
 def describe_words(words: str) -> str:
     """An answer kept only in the pupil's words."""
     return f'you said "{words}"'
+
+
+_FIRST_PERSON = [
+    (re.compile(r"\byou are\b", re.I), "I am"),
+    (re.compile(r"\byou were\b", re.I), "I was"),
+    (re.compile(r"\b(helps|to|with|for|help) you\b", re.I), r"\1 me"),
+    (re.compile(r"\byour\b", re.I), "my"),
+    (re.compile(r"\byou\b", re.I), "I"),
+]
+
+
+def first_person(clause: str) -> str:
+    """A clause said to the pupil ("you like cooking") as the pupil's own sentence."""
+    for pattern, replacement in _FIRST_PERSON:
+        clause = pattern.sub(replacement, clause)
+    return sentence(clause)
 
 
 def sentence(clause: str) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from assistant.dialogue import Context, Engine, Turn
+from assistant.dialogue import Context, Engine, Reply, Turn
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession, Entry, utcnow
@@ -21,16 +21,20 @@ from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbol
 
 log = logging.getLogger(__name__)
 
-TURN_KINDS = ("start", "answer", "fallback", "repeat", "skip", "stop")
+TURN_KINDS = ("start", "answer", "skip")
 PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter photo
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
-              turn: Turn | None = None) -> list[dict]:
-    """Play one turn of the session Rasa knows as `sender_id`; return the bot messages."""
+              turn: Turn | None = None) -> Reply:
+    """Play one turn of the session Rasa knows as `sender_id`: the engine reads the message
+    with the question in hand, and its writes and new state are made in one transaction.
+    An answer to a prompt no longer on screen changes nothing (the reply says `stale`)."""
     if kind not in TURN_KINDS:
         raise InvalidInput(f"Unknown turn {kind!r}.")
-    if turn is not None:
+    if kind == "answer":
+        if turn is None:
+            raise InvalidInput("An answer needs what the pupil did.")
         _check_turn(turn)
     with transaction(db):
         session = db.execute(select(ConversationSession)
@@ -39,9 +43,9 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
         if session is None:
             raise InvalidInput("This conversation has no session.")
         engine = Engine(_context(db, catalogue, session, kind), session.dialogue_state)
-        reply = engine.start() if kind == "start" else \
-            getattr(engine, kind)(turn) if kind in ("answer", "fallback", "stop") else \
-            getattr(engine, kind)()
+        reply = engine.answer(turn) if kind == "answer" else getattr(engine, kind)()
+        if reply.stale:
+            return reply
         now = utcnow()
         for fields in reply.new_entries:
             db.add(Entry(pupil_id=session.pupil_id, session_id=session.id,
@@ -59,7 +63,7 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
             session.status = reply.session_status
             if reply.session_status in ("finished", "stopped"):
                 session.ended_at = now
-    return reply.messages
+    return reply
 
 
 def _check_turn(turn: Turn) -> None:

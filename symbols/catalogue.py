@@ -15,7 +15,8 @@ import yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yml")
 KEYWORDS_PATH = Path(__file__).with_name("keywords.yml")
-VOCABULARY_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "vocabulary.yml"
+# The concept ids the project started from; the catalogue must keep every one of them.
+VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yml")
 
 WORD_RE = re.compile(r"[\w']+|[^\w\s]+")
 PUNCTUATION = set(".,;:!?\"'()-")

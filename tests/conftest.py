@@ -94,7 +94,7 @@ def people(db):
 
 @pytest.fixture(scope="session")
 def vocabulary():
-    """The shared vocabulary (../shared/spec/vocabulary.yml), which the project must follow."""
+    """The project's vocabulary (symbols/vocabulary.yml): the concept ids it must keep."""
     import yaml
 
     from symbols.catalogue import VOCABULARY_PATH

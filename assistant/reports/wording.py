@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from assistant.questions import sentence
+from assistant.questions import first_person  # noqa: F401  (reports word points in the first person)
 from symbols.catalogue import Concept
 
 # Plain English for every provenance (vocabulary.yml `provenance`); shown on every point.
@@ -56,13 +56,6 @@ SUPPORT_AREAS = {
     "quiet_space": "health", "breaks": "health",
 }
 
-_FIRST_PERSON = [
-    (re.compile(r"\byou are\b", re.I), "I am"),
-    (re.compile(r"\byou were\b", re.I), "I was"),
-    (re.compile(r"\b(helps|to|with|for|help) you\b", re.I), r"\1 me"),
-    (re.compile(r"\byour\b", re.I), "my"),
-    (re.compile(r"\byou\b", re.I), "I"),
-]
 
 
 def provenance_label(provenance: str, adult_name: str = "") -> str:
@@ -71,13 +64,6 @@ def provenance_label(provenance: str, adult_name: str = "") -> str:
     if provenance == "interpreted" and adult_name:
         label += f" ({adult_name})"
     return label
-
-
-def first_person(clause: str) -> str:
-    """A clause said to the pupil ("you like cooking") as the pupil's own sentence."""
-    for pattern, replacement in _FIRST_PERSON:
-        clause = pattern.sub(replacement, clause)
-    return sentence(clause)
 
 
 def area_of(concept: Concept, step: str) -> str:

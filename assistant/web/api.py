@@ -7,7 +7,6 @@ tablet, and Rasa gets its sender id and metadata from here.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import unicodedata
@@ -21,6 +20,7 @@ from assistant.entries import entries_of_session, entry_as_dict
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
+from assistant.questions import STANCES
 from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
                                 start_session)
 from assistant.staff import authenticate
@@ -34,7 +34,10 @@ from symbols.catalogue import load_catalogue
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
+# Special cards the engine reads itself (check-back and "stop now?" boards).
+CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop")
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
+PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
 PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
                   "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
                   "scanning", "scan_interval_ms", "listen_seconds", "show_mic")
@@ -138,29 +141,48 @@ def _clean_text(text: object) -> str:
     return text
 
 
-def _card_message(card: object) -> str:
+def _card_message(card: object, stance: object = None) -> str:
     if not isinstance(card, str) or not CARD_ID.match(card):
         raise InvalidInput("Unknown card.")
+    if stance is not None and (stance not in STANCES or card in CARD_INTENTS):
+        raise InvalidInput("Unknown stance.")
     if card in CARD_INTENTS:
         return CARD_INTENTS[card]
-    if load_catalogue().get(card) is None:
+    if card not in CHOSEN_SPECIAL_CARDS and load_catalogue().get(card) is None:
         raise InvalidInput("Unknown card.")
-    return "/choose" + json.dumps({"concept": card})
+    return "/choose" + json.dumps({"concept": card, **({"stance": stance} if stance else {})})
+
+
+def _current_prompt(session: ConversationSession) -> tuple[str | None, list[dict]]:
+    """The id and messages of the prompt on the tablet's screen, from the stored state."""
+    state = session.dialogue_state or {}
+    return (str(state["prompt_seq"]) if "prompt_seq" in state else None,
+            list(state.get("last_prompt") or []))
+
+
+def _stale(session: ConversationSession):
+    """An answer to a prompt no longer on screen: recorded nowhere; here is the current one."""
+    prompt_id, messages = _current_prompt(session)
+    return jsonify(error="That answer was for an earlier question.", stale=True,
+                   messages=messages, prompt_id=prompt_id, status=session.status), 409
 
 
 def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
               words: str | None = None, card: str | None = None,
-              speech_confidence: float | None = None):
+              speech_confidence: float | None = None, prompt_id: str | None = None):
     client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
     metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
     if speech_confidence is not None:
         metadata["speech_confidence"] = speech_confidence
+    if prompt_id is not None:
+        metadata["prompt_id"] = prompt_id
     try:
         messages = client.send(session.rasa_sender_id, message, metadata)
     except AssistantUnavailable:
         messages = None
     if messages is None or any(m.get("error") for m in messages):
-        kept = words is not None or bool(card and card not in CARD_INTENTS)
+        kept = words is not None or bool(card and card not in CARD_INTENTS
+                                         and card not in CHOSEN_SPECIAL_CARDS)
         if kept:
             keep_answer(get_db(), session, words, card, input_mode, provenance,
                         "Kept by the web app: the assistant could not take this answer.")
@@ -168,7 +190,11 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
                              + ("What you said is kept. " if kept else "")
                              + "Please try again in a moment.",
                        kept=kept, messages=messages or []), 503
-    return jsonify(messages=messages), 200
+    get_db().refresh(session)  # the action server wrote the turn
+    if any(m.get("stale") for m in messages):
+        return _stale(session)
+    current, _ = _current_prompt(session)
+    return jsonify(messages=messages, status=session.status, prompt_id=current), 200
 
 
 @bp.post("/chat/claim")
@@ -214,7 +240,8 @@ def _open_session() -> ConversationSession:
 
 
 def _command(payload: str):
-    """A command to the conversation (start, repeat, skip, stop): no answer to record."""
+    """A command to the conversation (start, repeat, skip, stop): no answer to record.
+    The Stop button's "/stop" stops at once; stopping by words is asked first."""
     return _converse(_open_session(), payload, "touch", "independent")
 
 
@@ -233,12 +260,17 @@ def chat_message():
     provenance = body.get("provenance", "independent")
     if provenance not in PROVENANCES:
         raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    prompt_id = body.get("prompt_id")
+    if prompt_id is not None and (not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id)):
+        raise InvalidInput("prompt_id is the id of the prompt being answered.")
     if "text" in body:
+        if "stance" in body:
+            raise InvalidInput("A stance goes with a card.")
         text = _clean_text(body["text"])
         input_mode = body.get("input_mode", "typed")
         message, words, card = text, text, None
     else:
-        message, words, card = _card_message(body["card"]), None, body["card"]
+        message, words, card = _card_message(body["card"], body.get("stance")), None, body["card"]
         input_mode = body.get("input_mode", "touch")
     if input_mode not in INPUT_MODES:
         raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
@@ -246,8 +278,13 @@ def chat_message():
     if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
                                    or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
         raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
-    converse = functools.partial(_converse, session, message, input_mode, provenance, words=words,
-                                 card=card, speech_confidence=confidence)
+
+    def converse():
+        if prompt_id is not None and prompt_id != _current_prompt(session)[0]:
+            return _stale(session)
+        return _converse(session, message, input_mode, provenance, words=words, card=card,
+                         speech_confidence=confidence, prompt_id=prompt_id)
+
     if "client_id" not in body:
         return converse()
     first, request_row = received.claim(get_db(), session.id, body["client_id"])

@@ -17,26 +17,32 @@ class Conversation:
         self.state = None
         self.entries: dict[str, dict] = {}
         self.status = None
+        self.last = []
 
     def play(self, kind, turn=None):
         engine = Engine(self.ctx, self.state)
         reply = getattr(engine, kind)(turn) if turn is not None else getattr(engine, kind)()
         self.state = reply.state
         for entry in reply.new_entries:
-            self.entries[entry["id"]] = dict(entry, status="draft", checked_back=False)
+            self.entries[entry["id"]] = dict({"status": "draft", "checked_back": False}, **entry)
         for entry_id, changes in reply.entry_updates:
             self.entries[entry_id].update(changes)
         self.status = reply.session_status or self.status
+        self.last = reply.messages
         return reply.messages
 
-    def say(self, intent, text=None, **entities):
-        ents = [{"entity": k, "value": v} for k, v in entities.items()]
-        return self.play("answer", Turn(intent, ents, text))
+    def say(self, text, intent="express_like", confidence=0.9, **extra):
+        """Typed words, with what a classifier might have made of them on their own."""
+        return self.play("answer", Turn(intent, [], text, confidence=confidence, **extra))
 
-    def card(self, concept):
+    def card(self, concept, stance=None, input_mode="touch"):
         intent = {"yes": "affirm", "no": "deny", "dont_know": "dont_know"}.get(concept, "choose")
         ents = [] if intent != "choose" else [{"entity": "concept", "value": concept}]
-        return self.play("answer", Turn(intent, ents, None, input_mode="touch"))
+        return self.play("answer", Turn(intent, ents, None, input_mode=input_mode, stance=stance))
+
+    def button(self, intent):
+        """The tablet's Stop or Repeat button: a command no classifier saw."""
+        return self.play("answer", Turn(intent, [], None, input_mode="touch"))
 
     def live(self):
         return [e for e in self.entries.values() if e["status"] != "discarded"]
@@ -44,6 +50,10 @@ class Conversation:
 
 def prompt(messages):
     return [m for m in messages if m["prompt"]][-1]
+
+
+def cards(message):
+    return [(card["concept"], card.get("stance")) for card in message["cards"]]
 
 
 def test_start_greets_by_name_and_asks_first_question(catalogue):
@@ -57,43 +67,72 @@ def test_start_greets_by_name_and_asks_first_question(catalogue):
     assert [card["concept"] for card in first["cards"]][-1] == "dont_know"
     assert len(first["cards"]) == 5
     assert all({"concept", "label", "symbol", "alt"} <= set(card) for card in first["cards"])
+    assert first["prompt_id"] == "1"
     assert c.status == "active"
 
 
-def test_free_answer_is_checked_back_then_recorded(catalogue):
+def test_words_are_stored_at_once_then_checked_back_by_choosing(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    messages = c.say("express_like", "i lik cookin with my nan", interest="cooking")
+    messages = c.say("i lik cookin with my nan")
     check = prompt(messages)
-    assert check["text"] == "You like cooking. Is that right?"
-    assert check["board"] == "yes_no"
-    assert [card["concept"] for card in check["cards"]] == ["yes", "no"]
+    assert check["text"] == 'You said: "i lik cookin with my nan". Which one do you mean?'
+    assert check["board"] == "check"
+    # The understood card, the other reading, and "something else": never a yes or a no.
+    assert cards(check) == [("cooking", "like"), ("cooking", "dont_like"), ("something_else", None)]
+    assert [card["label"] for card in check["cards"]][:2] == ["I like cooking", "I don't like cooking"]
+    assert [card["stance_symbol"] for card in check["cards"][:2]] == ["like", "dont_like"]
     (entry,) = c.entries.values()
-    assert entry["words"] == "i lik cookin with my nan"
-    assert entry["concept_ids"] == ["cooking"] and entry["rating"] == "like"
+    assert entry["words"] == "i lik cookin with my nan" and entry["status"] == "draft"
+    assert entry["concept_ids"] == ["cooking"] and entry["stance"] == "like"
     assert entry["provenance"] == "independent" and entry["input_mode"] == "typed"
-    messages = c.say("affirm", "yes")
+    messages = c.card("cooking", "like")
     assert entry["checked_back"] is True
     assert prompt(messages)["text"] == "What don't you like doing?"
 
 
-def test_a_no_at_check_back_discards_and_asks_again(catalogue):
+def test_choosing_the_other_reading_keeps_the_words_with_the_chosen_stance(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    c.say("express_like", "footy", interest="football")
-    messages = c.say("deny", "no")
-    assert prompt(messages)["text"] == "What do you like doing?"
+    c.say("animals", intent="express_dislike", confidence=1.0)
+    messages = c.card("animals", "dont_like")
+    first, second = c.entries.values()
+    assert first["stance"] == "like" and first["status"] == "discarded"
+    assert "another reading" in first["status_reason"]
+    assert (second["stance"], second["words"], second["checked_back"]) == ("dont_like", "animals", True)
+    assert second["input_mode"] == "typed"
+    assert prompt(messages)["text"] == "What don't you like doing?"
+
+
+def test_something_else_sets_the_reading_aside_and_asks_with_pictures(catalogue):
+    c = Conversation(catalogue, cards_per_board=9)
+    c.play("start")
+    c.say("footy")
+    messages = c.card("something_else")
     (entry,) = c.entries.values()
-    assert entry["status"] == "discarded" and "not right" in entry["status_reason"]
+    assert entry["status"] == "discarded" and entry["words"] == "footy"
+    again = prompt(messages)
+    assert again["text"] == "What do you like?" and again["step"] == "likes"
+    assert len([card for card in again["cards"] if card["type"] != "special"]) == 4
 
 
-def test_a_correction_at_check_back_replaces_the_answer(catalogue):
+def test_new_words_at_the_check_back_replace_the_reading(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    c.say("express_like", "footy", interest="football")
-    messages = c.say("express_like", "no swimming", interest="swimming")
-    assert prompt(messages)["text"] == "You like swimming. Is that right?"
+    c.say("footy")
+    messages = c.say("no, swimming", intent="deny")
+    assert cards(prompt(messages))[0] == ("swimming", "like")
     assert [e["concept_ids"] for e in c.live()] == [["swimming"]]
+
+
+def test_yes_typed_at_a_check_back_is_not_taken_as_agreement(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    c.say("football")
+    messages = c.say("yes", intent="affirm", confidence=0.99)
+    assert messages[0]["text"] == "Touch the picture you mean."
+    assert prompt(messages)["board"] == "check"
+    assert not any(e["checked_back"] for e in c.entries.values())
 
 
 def test_a_card_is_not_checked_back(catalogue):
@@ -103,73 +142,138 @@ def test_a_card_is_not_checked_back(catalogue):
     assert messages[0]["text"] == "You chose: you like animals."
     assert prompt(messages)["text"] == "What don't you like doing?"
     (entry,) = c.entries.values()
-    assert entry["words"] is None and entry["input_mode"] == "touch"
+    assert entry["words"] is None and entry["input_mode"] == "touch" and entry["stance"] == "like"
 
 
 def test_dont_know_is_a_real_answer(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    messages = c.say("dont_know", "dunno")
+    messages = c.say("dunno", intent="dont_know")
     assert messages[0]["text"] == "That's OK."
     (entry,) = c.entries.values()
     assert entry["answer_kind"] == "dont_know" and entry["words"] == "dunno"
     assert prompt(messages)["text"] == "What don't you like doing?"
 
 
-def test_dislike_said_to_a_like_question_is_recorded_as_a_dislike(catalogue):
+@pytest.mark.parametrize("words,intent,confidence", [
+    ("animals", "express_dislike", 1.0), ("crafts", "goodbye", 0.96), ("cooking", "dont_know", 0.9),
+    ("ponies", "greet", 0.9), ("my hamster", "stop", 0.8), ("basketball", "express_dislike", 0.9),
+])
+def test_a_bare_answer_to_a_like_question_is_a_like_whatever_the_classifier_thought(
+        catalogue, words, intent, confidence):
     c = Conversation(catalogue)
     c.play("start")
-    messages = c.say("express_dislike", "i hate football", interest="football")
-    assert prompt(messages)["text"] == "You don't like football. Is that right?"
-    assert c.live()[0]["rating"] == "dont_like"
+    messages = c.say(words, intent=intent, confidence=confidence)
+    assert c.status == "active"
+    (entry,) = c.entries.values()
+    assert entry["answer_kind"] == "concept" and entry["stance"] == "like"
+    assert prompt(messages)["board"] == "check"
 
 
-def test_stop_ends_at_any_point_and_keeps_drafts(catalogue):
+@pytest.mark.parametrize("step,words,stance", [
+    ("likes", "i hate football", "dont_like"),
+    ("likes", "he doesn't like dancing", "dont_like"),
+    ("dislikes", "i love cooking", "like"),
+    ("dislikes", "fire alarms", "dont_like"),
+    ("dislikes", "maths is boring", "dont_like"),
+    ("likes", "swimming is fun", "like"),
+    ("good_at", "not good at maths", "need"),
+])
+def test_the_pupils_own_words_decide_the_stance(catalogue, step, words, stance):
     c = Conversation(catalogue)
     c.play("start")
-    c.say("express_like", "cooking", interest="cooking")
-    messages = c.play("stop", Turn("stop", [], "stop"))
+    while prompt(c.last)["step"] != step:
+        c.play("skip")
+    c.say(words)
+    (entry,) = c.entries.values()
+    assert entry["stance"] == stance
+
+
+def test_two_concepts_with_two_stances_are_two_entries(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    messages = c.say("I like swimming but not football")
+    got = sorted((e["concept_ids"][0], e["stance"]) for e in c.entries.values())
+    assert got == [("football", "dont_like"), ("swimming", "like")]
+    assert cards(prompt(messages)) == [("swimming", "like"), ("football", "dont_like"),
+                                      ("something_else", None)]
+
+
+def test_a_later_clause_does_not_turn_an_earlier_like(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    c.play("skip")
+    c.say("I liked the animals but it was too loud")
+    got = sorted((e["concept_ids"][0], e["stance"]) for e in c.entries.values())
+    assert got == [("animals", "like"), ("noisy", "dont_like")]
+
+
+def test_stopping_by_words_asks_first_and_keep_going_returns_to_the_question(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    messages = c.say("i want to stop", intent="stop", confidence=0.99)
+    question = prompt(messages)
+    assert question["text"] == "Do you want to stop now?"
+    assert cards(question) == [("stop", None), ("keep_going", None)]
+    assert c.status == "active" and c.entries == {}
+    messages = c.card("keep_going")
+    assert prompt(messages)["text"] == "What do you like doing?"
+    c.say("bye", intent="goodbye", confidence=0.99)
+    messages = c.card("stop")
+    assert c.status == "stopped" and "stop now" in messages[0]["text"]
+
+
+def test_the_stop_button_stops_at_once_and_keeps_drafts(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    c.say("cooking")
+    messages = c.button("stop")
     assert "stop" in messages[0]["text"] and "kept" in messages[0]["text"]
     assert c.status == "stopped"
     (entry,) = c.entries.values()
     assert entry["status"] == "draft"
-    assert "finished" in c.say("express_like", "art", interest="art")[0]["text"]
+    assert "finished" in c.say("art")[0]["text"]
     assert len(c.entries) == 1
 
 
 def test_repeat_says_the_same_question_again(catalogue):
     c = Conversation(catalogue)
     first = prompt(c.play("start"))
-    again = c.play("repeat")
-    assert again == [first]
+    assert c.button("repeat") == [first]
+    assert c.say("say that again", intent="repeat", confidence=0.95) == [first]
+    hello = c.say("hiya", intent="greet", confidence=0.99)
+    assert hello[0]["text"] == "Hello!" and hello[1] == first
 
 
-def test_fallback_is_two_staged_then_pictures_then_the_adult(catalogue):
+def test_keyboard_mashing_is_kept_and_staged_to_the_adult(catalogue):
     c = Conversation(catalogue, cards_per_board=9)
     c.play("start")
-    one = c.play("fallback", Turn("nlu_fallback", [], "blorp"))
+    one = c.say("blorp", intent="nlu_fallback", confidence=1.0)
     assert one[0]["text"] == "Sorry, I didn't understand."
     assert prompt(one)["text"] == "What do you like?"
-    two = c.play("fallback", Turn("nlu_fallback", [], "blarp"))
+    two = c.say("asdfgh", intent="nlu_fallback", confidence=1.0)
     assert "pictures" in two[0]["text"]
     assert len([card for card in prompt(two)["cards"] if card["type"] != "special"]) == 4
-    three = c.play("fallback", Turn("nlu_fallback", [], "blurp"))
+    three = c.say("qqq xxv", intent="nlu_fallback", confidence=1.0)
     assert three[0]["text"] == "Let's ask Mr Jones to help."
     handover = prompt(three)
     assert handover["board"] == "handover"
     assert {"dont_know", "skip"} <= {card["concept"] for card in handover["cards"]}
     # The words that were not understood are kept for the adult, never lost.
-    assert [e["words"] for e in c.entries.values()] == ["blorp", "blarp", "blurp"]
+    assert [e["words"] for e in c.entries.values()] == ["blorp", "asdfgh", "qqq xxv"]
     assert all(e["answer_kind"] == "not_understood" for e in c.entries.values())
-    # Not a dead end: a card still answers.
     assert prompt(c.card("music"))["text"] == "What don't you like doing?"
 
 
-def test_fallback_with_a_usable_concept_is_taken_as_the_answer(catalogue):
+def test_words_that_fit_nothing_are_kept_in_the_pupils_words_and_asked_with_cards(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    messages = c.play("fallback", Turn("nlu_fallback", [{"entity": "interest", "value": "art"}], "art??"))
-    assert prompt(messages)["text"] == "You like art. Is that right?"
+    messages = c.say("he likes watching the washing machine go round")
+    (entry,) = c.entries.values()
+    assert entry["answer_kind"] == "words" and entry["concept_ids"] == []
+    assert entry["words"] == "he likes watching the washing machine go round"
+    assert messages[0]["text"] == "Thank you. Can you show me with a picture?"
+    assert prompt(messages)["board"] == "choice"
 
 
 def test_skip_moves_on_without_recording(catalogue):
@@ -188,15 +292,15 @@ def _answer_everything(c, conversation):
             c.card(step.cards[0])
 
 
-def test_read_back_confirms_each_point(catalogue):
+def test_read_back_confirms_each_point_the_pupil_chose(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    c.say("express_like", "cookin", interest="cooking")
-    c.say("affirm", "yes")
+    c.say("cookin")
+    c.card("cooking", "like")
     for step in steps_for("interests")[1:]:
         c.card(step.cards[0])
     assert c.state["phase"] == "readback"
-    first = prompt(c.play("repeat"))
+    first = prompt(c.button("repeat"))
     assert first["text"] == "You told me: you like cooking. Is that right?"
     for _ in range(len(steps_for("interests"))):
         messages = c.card("yes")
@@ -205,19 +309,52 @@ def test_read_back_confirms_each_point(catalogue):
     assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in c.entries.values())
 
 
+def test_words_left_unchecked_are_not_read_back_and_stay_drafts(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    c.say("cooking")
+    c.say("dunno", intent="dont_know")  # at the check-back: leave it for the adult
+    _answer_everything_after = steps_for("interests")[1:]
+    for step in _answer_everything_after:
+        c.card(step.cards[0])
+    readback = [item["entry_id"] for item in c.state["readback"]]
+    cooking = next(e for e in c.entries.values() if e["concept_ids"] == ["cooking"])
+    assert cooking["id"] not in readback and cooking["status"] == "draft"
+
+
 def test_read_back_no_changes_the_point(catalogue):
     c = Conversation(catalogue)
     c.play("start")
     _answer_everything(c, "interests")
     old = next(e for e in c.entries.values() if e["step"] == "likes")
     messages = c.card("no")
-    assert prompt(messages)["text"] == "What do you like doing?"
-    messages = c.say("express_like", "drawing", interest="art")
-    messages = c.say("affirm", "yes")
     assert old["status"] == "discarded" and "read-back" in old["status_reason"]
+    assert prompt(messages)["text"] == "What do you like doing?"
+    c.say("drawing")
+    messages = c.card("art", "like")
     new = next(e for e in c.entries.values() if e["concept_ids"] == ["art"] and e["step"] == "likes")
     assert new["status"] == "confirmed"
     assert prompt(messages)["text"].startswith("You told me: you don't like it when it is noisy")
+
+
+def test_read_back_no_to_a_recalled_answer_asks_it_again(catalogue):
+    earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
+                "concept_ids": ["cooking"], "stance": "like", "rating": "like"}]
+    c = Conversation(catalogue, earlier=earlier)
+    c.play("start")
+    c.card("like")  # the recall question
+    _answer_everything(c, "interests")
+    assert prompt(c.last)["text"] == "You told me: you like cooking. Is that right?"
+    messages = c.card("no")
+    again = prompt(messages)
+    assert again["text"] == "What do you think about cooking now?" and again["board"] == "scale"
+    messages = c.card("not_sure")
+    recalled = [e for e in c.entries.values() if e["step"] == "recall"]
+    assert [(e["rating"], e["status"]) for e in recalled] == [("like", "discarded"),
+                                                              ("not_sure", "confirmed")]
+    assert recalled[1]["recalls_entry_id"] == "e1"
+    assert c.state["readback_index"] == 1  # on to the next point: the first card of "likes"
+    assert prompt(messages)["text"] == "You told me: you like cooking. Is that right?"
 
 
 def test_debrief_names_the_encounter_and_uses_feelings_and_scale(catalogue):
@@ -225,17 +362,36 @@ def test_debrief_names_the_encounter_and_uses_feelings_and_scale(catalogue):
     first = prompt(c.play("start"))
     assert first["text"] == "How did you feel at the garden centre visit?"
     assert first["board"] == "feelings"
-    c.say("express_feeling", "i was nervous", feeling="worried")
-    c.say("affirm", "yep")
+    c.say("i was nervous", intent="express_feeling")
+    c.card("worried", "felt")
     c.card("animals")
     c.card("noisy")
-    again = prompt(c.play("repeat"))
+    again = prompt(c.button("repeat"))
     assert again["board"] == "scale"
     assert [card["concept"] for card in again["cards"]] == ["like", "not_sure", "dont_like"]
-    messages = c.say("affirm", "yeah")  # a bare yes on the scale is turned into a rating
-    assert prompt(messages)["text"] == "You would like to go again. Is that right?"
+    messages = c.say("yeah", intent="affirm")  # a bare yes on the scale is a rating
+    check = prompt(messages)
+    assert check["board"] == "check"
+    assert [card["concept"] for card in check["cards"]] == ["like", "not_sure", "dont_like"]
     entry = c.live()[-1]
     assert entry["rating"] == "like" and entry["step"] == "again"
+
+
+@pytest.mark.parametrize("words,rating", [
+    ("yes", "like"), ("yeah definitely", "like"), ("of course", "like"), ("i would love to", "like"),
+    ("nah", "dont_like"), ("no chance", "dont_like"), ("not really", "dont_like"),
+    ("I'd be too scared", "dont_like"), ("never again", "dont_like"),
+    ("maybe one day", "not_sure"), ("it was okay I guess", "not_sure"), ("not sure", "not_sure"),
+    ("sort of", "not_sure"),
+])
+def test_scale_questions_take_words(catalogue, words, rating):
+    c = Conversation(catalogue, conversation="debrief")
+    c.play("start")
+    while prompt(c.last)["step"] != "do_job":
+        c.play("skip")
+    c.say(words, intent="nlu_fallback", confidence=0.3)
+    (entry,) = c.entries.values()
+    assert (entry["answer_kind"], entry["rating"]) == ("rating", rating)
 
 
 def test_aspirations_cover_the_four_pfa_areas(catalogue):
@@ -243,8 +399,10 @@ def test_aspirations_cover_the_four_pfa_areas(catalogue):
     assert steps == ["work_learning", "job", "living", "community", "health"]
     c = Conversation(catalogue, conversation="aspirations")
     c.play("start")
-    messages = c.say("express_aspiration", "i wanna be a chef", job="chef")
-    assert prompt(messages)["text"] == "You would like to be a chef. Is that right?"
+    c.play("skip")
+    messages = c.say("i wanna be a chef", intent="express_aspiration")
+    assert [card["label"] for card in prompt(messages)["cards"]][:2] == \
+        ["I would like to be a chef", "I would not like to be a chef"]
 
 
 def test_earlier_answers_are_recalled_on_the_scale(catalogue):
@@ -261,6 +419,20 @@ def test_earlier_answers_are_recalled_on_the_scale(catalogue):
     assert entry["rating"] == "dont_like" and entry["recalls_entry_id"] == "e1"
     assert entry["concept_ids"] == ["cooking"]
     assert prompt(messages)["text"] == "What do you like doing?"
+
+
+def test_an_answer_to_a_prompt_no_longer_on_screen_changes_nothing(catalogue):
+    c = Conversation(catalogue)
+    first = prompt(c.play("start"))
+    c.play("answer", Turn("choose", [{"entity": "concept", "value": "music"}], None,
+                          input_mode="touch", prompt_id=first["prompt_id"]))
+    before = dict(c.state)
+    engine = Engine(c.ctx, c.state)
+    reply = engine.answer(Turn("choose", [{"entity": "concept", "value": "art"}], None,
+                               input_mode="touch", prompt_id=first["prompt_id"]))
+    assert reply.stale and reply.new_entries == [] and reply.entry_updates == []
+    assert reply.state == before
+    assert prompt(reply.messages)["text"] == "What don't you like doing?"
 
 
 @pytest.mark.parametrize("conversation", ["interests", "debrief", "aspirations"])
@@ -287,5 +459,5 @@ def test_prepare_asks_before_the_encounter(catalogue):
     messages = c.play("start")
     assert messages[0]["text"] == "Hello Sam! Soon you are going to the college. Let's talk about it."
     assert prompt(messages)["text"] == "How do you feel about going to the college?"
-    messages = c.say("express_feeling", "bit nervous", feeling="worried")
-    assert prompt(messages)["text"] == "You feel worried. Is that right?"
+    messages = c.say("bit nervous", intent="express_feeling")
+    assert cards(prompt(messages)) == [("worried", "expect_felt"), ("something_else", None)]

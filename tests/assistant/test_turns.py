@@ -35,7 +35,7 @@ def test_a_turn_writes_the_entry_and_the_state_before_replying(db, people, catal
     stored = db.get(ConversationSession, session.id)
     assert stored.status == "active"
     assert stored.dialogue_state["phase"] == "check"
-    assert stored.dialogue_state["pending"]["entry_id"] == entry.id
+    assert [p["entry_id"] for p in stored.dialogue_state["pending"]["entries"]] == [entry.id]
 
 
 def test_a_whole_interests_conversation_confirms_every_point(db, people, catalogue):
@@ -46,8 +46,8 @@ def test_a_whole_interests_conversation_confirms_every_point(db, people, catalog
         take_turn(db, catalogue, sender, "answer",
                   Turn("choose", [{"entity": "concept", "value": concept}], None, "touch"))
     for _ in range(5):
-        messages = take_turn(db, catalogue, sender, "answer", Turn("affirm", [], None, "touch"))
-    assert "We have finished" in messages[-1]["text"]
+        reply = take_turn(db, catalogue, sender, "answer", Turn("affirm", [], None, "touch"))
+    assert "We have finished" in reply.messages[-1]["text"]
     db.expire_all()
     entries = entries_of_session(db, session.id)
     assert [e.concept_ids for e in entries] == [["cooking"], ["noisy"], ["art"], ["quiet_space"], ["animals"]]
@@ -65,8 +65,22 @@ def test_a_later_session_recalls_confirmed_answers(db, people, catalogue):
     entry.status = "confirmed"
     db.commit()
     second = _session(db, people)
-    messages = take_turn(db, catalogue, second.rasa_sender_id, "start")
-    assert any("Last time you told me: you like cooking" in m["text"] for m in messages)
+    reply = take_turn(db, catalogue, second.rasa_sender_id, "start")
+    assert any("Last time you told me: you like cooking" in m["text"] for m in reply.messages)
+
+
+def test_an_answer_to_an_old_prompt_is_recorded_nowhere(db, people, catalogue):
+    session = _session(db, people)
+    first = take_turn(db, catalogue, session.rasa_sender_id, "start")
+    prompt_id = first.messages[-1]["prompt_id"]
+    card = Turn("choose", [{"entity": "concept", "value": "music"}], None, "touch", prompt_id=prompt_id)
+    take_turn(db, catalogue, session.rasa_sender_id, "answer", card)
+    state = dict(db.get(ConversationSession, session.id).dialogue_state)
+    second = take_turn(db, catalogue, session.rasa_sender_id, "answer", card)  # sent twice
+    assert second.stale
+    db.expire_all()
+    assert len(entries_of_session(db, session.id)) == 1
+    assert db.get(ConversationSession, session.id).dialogue_state == state
 
 
 def test_a_failed_write_leaves_neither_entry_nor_state(db, people, catalogue, monkeypatch):

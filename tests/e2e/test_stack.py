@@ -28,6 +28,11 @@ class Tablet:
     def card(self, concept, **extra):
         return self.post("/api/chat/message", {"card": concept, **extra})
 
+    def choose(self, check, concept, stance):
+        """Choose a reading on a check-back board, as the tablet does."""
+        card = next(c for c in check["cards"] if (c["concept"], c.get("stance")) == (concept, stance))
+        return self.card(card["concept"], stance=card["stance"], prompt_id=check["prompt_id"])
+
 
 def question(messages):
     return [m for m in messages if m["prompt"]][-1]
@@ -42,13 +47,19 @@ def test_a_whole_debrief_over_http(stack):
     assert first["text"] == "How did you feel at the garden centre?"
     assert first["board"] == "feelings" and all(c["symbol"] for c in first["cards"])
 
-    check = question(tablet.say("i was a bit nervous"))
-    assert check["text"] == "You felt worried. Is that right?"
-    assert question(tablet.say("yes"))["text"] == "What did you like at the garden centre?"
+    check = question(tablet.say("i was a bit nervous", prompt_id=first["prompt_id"]))
+    assert check["text"] == 'You said: "i was a bit nervous". Which one do you mean?'
+    assert [c["concept"] for c in check["cards"]] == ["worried", "something_else"]
+    # A yes typed at a check-back is not taken as agreement: the pupil chooses.
+    assert tablet.say("yes")[0]["text"] == "Touch the picture you mean."
+    liked = question(tablet.choose(check, "worried", "felt"))
+    assert liked["text"] == "What did you like at the garden centre?"
 
     check = question(tablet.say("i liked the plants and flowers", provenance="prompted"))
-    assert check["text"] == "You liked gardening. Is that right?"
-    assert question(tablet.card("yes"))["text"] == "What was hard at the garden centre?"
+    assert [(c["concept"], c["stance"]) for c in check["cards"][:2]] == \
+        [("gardening", "liked"), ("gardening", "hard")]
+    assert question(tablet.choose(check, "gardening", "liked"))["text"] == \
+        "What was hard at the garden centre?"
 
     # An adult's interpretation is stored as such, never as the pupil's own words.
     after_hard = question(tablet.card("noisy", input_mode="touch", provenance="interpreted"))
@@ -65,14 +76,15 @@ def test_a_whole_debrief_over_http(stack):
     assert session.status == "finished" and session.encounter_id == stack.ids["visit"]
     entries = stack.db.execute(select(Entry).where(Entry.session_id == session.id)
                                .order_by(Entry.created_at)).scalars().all()
-    got = [(e.step, e.concept_ids, e.rating, e.words, e.input_mode, e.provenance, e.status)
-           for e in entries]
+    got = [(e.step, e.concept_ids, e.rating, e.words, e.input_mode, e.provenance, e.status,
+            e.checked_back) for e in entries]
     assert got == [
-        ("feeling", ["worried"], None, "i was a bit nervous", "typed", "independent", "confirmed"),
-        ("liked", ["gardening"], None, "i liked the plants and flowers", "typed", "prompted", "confirmed"),
-        ("hard", ["noisy"], None, None, "touch", "interpreted", "confirmed"),
-        ("again", [], "like", None, "touch", "independent", "confirmed"),
-        ("do_job", [], "not_sure", None, "touch", "independent", "confirmed"),
+        ("feeling", ["worried"], None, "i was a bit nervous", "typed", "independent", "confirmed", True),
+        ("liked", ["gardening"], None, "i liked the plants and flowers", "typed", "prompted",
+         "confirmed", True),
+        ("hard", ["noisy"], None, None, "touch", "interpreted", "confirmed", False),
+        ("again", [], "like", None, "touch", "independent", "confirmed", False),
+        ("do_job", [], "not_sure", None, "touch", "independent", "confirmed", False),
     ]
     assert all(e.adult_name == "Mr Jones" and e.pupil_id == stack.ids["sam"] for e in entries)
 
@@ -82,13 +94,64 @@ def test_stop_keeps_drafts_and_closes_the_session(stack):
     tablet = Tablet(stack, stack.tablet_token(created))
     tablet.post("/api/chat/start")
     tablet.say("i like cooking")
-    assert "stop" in tablet.say("i want to stop now")[0]["text"]
+    asked = question(tablet.say("i want to stop now"))
+    assert asked["text"] == "Do you want to stop now?"
+    stopped = requests.post(f"{stack.web_url}/api/chat/message", headers=tablet.headers,
+                            json={"card": "stop", "prompt_id": asked["prompt_id"]}, timeout=60)
+    assert stopped.json()["status"] == "stopped" and "stop now" in stopped.json()["messages"][0]["text"]
     response = requests.post(f"{stack.web_url}/api/chat/message", json={"text": "art"},
                              headers=tablet.headers, timeout=30)
     assert response.status_code == 409
     stack.db.expire_all()
     (entry,) = stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"])).scalars()
     assert entry.status == "draft" and entry.concept_ids == ["cooking"]
+
+
+# Short answers from the issue that asked for understanding in context, each typed to its
+# question through the real model: (conversation, step, words, concepts, stance or rating).
+SHORT_ANSWERS = [
+    ("interests", "likes", "animals", ["animals"], "like"),
+    ("interests", "likes", "basketball", ["sport"], "like"),
+    ("interests", "likes", "crafts", ["crafts"], "like"),
+    ("interests", "likes", "my hamster", ["animals"], "like"),
+    ("interests", "likes", "knitting", ["crafts"], "like"),
+    ("interests", "likes", "my guitar", ["music"], "like"),
+    ("interests", "dislikes", "I liked the animals but it was too loud", ["animals", "noisy"], None),
+    ("aspirations", "job", "a baker", ["baker"], "aspire"),
+    ("aspirations", "living", "with my dad", ["with_family"], "live"),
+    ("debrief", "do_job", "maybe one day", [], "not_sure"),
+]
+
+
+@pytest.mark.parametrize("conversation,step,words,concepts,expected", SHORT_ANSWERS)
+def test_short_answers_are_read_with_the_question_in_hand(stack, conversation, step, words,
+                                                          concepts, expected):
+    extra = {"encounter_id": stack.ids["visit"]} if conversation == "debrief" else {}
+    created = stack.new_session("sam" if extra else "leo", conversation, **extra)
+    tablet = Tablet(stack, stack.tablet_token(created))
+    asked = question(tablet.post("/api/chat/start"))
+    while asked["step"] != step:
+        asked = question(tablet.post("/api/chat/skip"))
+    reply = requests.post(f"{stack.web_url}/api/chat/message", headers=tablet.headers, timeout=60,
+                          json={"text": words, "prompt_id": asked["prompt_id"]}).json()
+    assert reply["status"] == "active"
+    check = question(reply["messages"])
+    assert check["board"] == "check" and not {"yes", "no"} & {c["concept"] for c in check["cards"]}
+    stack.db.expire_all()
+    entries = stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"])
+                               .order_by(Entry.created_at)).scalars().all()
+    assert all(e.step == step and e.words == words and e.status == "draft" for e in entries)
+    if concepts:
+        assert sorted(c for e in entries for c in e.concept_ids) == sorted(concepts)
+        if expected:
+            assert {e.stance for e in entries} == {expected}
+        else:  # a like and a dislike in one answer: two entries with their own stances
+            assert {(e.concept_ids[0], e.stance) for e in entries} == \
+                {("animals", "like"), ("noisy", "dont_like")}
+    else:
+        (entry,) = entries
+        assert entry.rating == expected
+    tablet.post("/api/chat/stop")
 
 
 def test_parse_returns_canonical_concept_ids(stack):

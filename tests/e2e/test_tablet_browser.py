@@ -215,6 +215,47 @@ def test_every_kind_of_screen_is_accessible(page, stack):
     page.click("#resume")
 
 
+def test_typed_words_are_checked_back_by_choosing_not_by_yes(page, stack):
+    session_id = open_tablet(page, stack)
+    page.fill("#answer", "animals")
+    page.press("#answer", "Enter")
+    expect(page.locator("#board")).to_have_attribute("data-kind", "check", timeout=30_000)
+    cards = page.locator("#board .card")
+    expect(cards).to_have_count(3)
+    assert [cards.nth(i).get_attribute("data-stance") for i in range(2)] == ["like", "dont_like"]
+    expect(page.locator('#board .card[data-concept="yes"]')).to_have_count(0)
+    expect(page.locator("#board .card .stance-symbol")).to_have_count(2)
+    expect(page.locator('#board .card[data-concept="something_else"]')).to_be_visible()
+    check_accessibility(page, "check-back by choosing")
+    for size, name in [(TABLET, "landscape"), (PORTRAIT, "portrait"), (PHONE, "phone")]:
+        page.set_viewport_size(size)
+        shot(page, f"check-back-{name}")
+    page.set_viewport_size(TABLET)
+    # The pupil meant the other reading: they choose it, by touch.
+    card = page.locator('#board .card[data-concept="animals"][data-stance="dont_like"]')
+    card.click()
+    card.click()
+    wait_for_prompt(page, steps_for("interests")[1].question)
+    entries = entries_of(stack, session_id)
+    assert [(e.stance, e.status, e.checked_back, e.words) for e in entries] == [
+        ("like", "discarded", False, "animals"), ("dont_like", "draft", True, "animals")]
+
+
+def test_stopping_by_words_asks_with_symbols_and_can_keep_going(page, stack):
+    open_tablet(page, stack)
+    page.fill("#answer", "i want to stop")
+    page.press("#answer", "Enter")
+    expect(page.locator("#board")).to_have_attribute("data-kind", "stop", timeout=30_000)
+    expect(page.locator(".bot.prompt")).to_contain_text("Do you want to stop now?")
+    check_accessibility(page, "stop question")
+    shot(page, "stop-question")
+    tap_card(page, "keep_going")
+    wait_for_prompt(page, steps_for("interests")[0].question)
+    page.click("#stop")  # the Stop button: at once
+    expect(page.locator("#conversation")).to_contain_text("stop now", timeout=30_000)
+    expect(page.locator("#repeat")).to_be_disabled()
+
+
 def test_handover_after_three_misunderstandings(page, stack):
     session_id = open_tablet(page, stack)
     for attempt in ["zzkq", "blorpf wug", "qqq xxv"]:

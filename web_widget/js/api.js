@@ -50,12 +50,13 @@ export class Api {
     }
   }
 
+  // A reply carries the messages, the session's status and the id of the prompt on screen.
   handle(status, data) {
     if (status >= 200 && status < 300) {
-      this.onMessages(data.messages || []);
+      this.onMessages(data.messages || [], data);
     } else {
       this.onProblem(data.error || "Something went wrong.", status, data);
-      if (data.messages && data.messages.length) this.onMessages(data.messages);
+      if (data.messages && data.messages.length) this.onMessages(data.messages, data);
     }
   }
 

@@ -1,7 +1,8 @@
 // The answer board: a grid of symbol cards. Tapping a card speaks it; choosing it is a
 // second, deliberate tap (or one tap when the profile says so). Arrow keys move between
 // cards (roving tabindex), Enter or Space acts like a tap. The pressed card is the state,
-// shown by aria-pressed.
+// shown by aria-pressed. A check-back card carries a stance ("I like", "I don't like"),
+// shown as a second, smaller symbol, and sent back with the card when it is chosen.
 
 const COLUMNS = {2: 2, 4: 2, 6: 3, 9: 3};
 
@@ -22,7 +23,9 @@ export class CardBoard {
     this.root.replaceChildren();
     this.root.dataset.kind = message.board;
     this.hint.textContent = "";
-    const columns = message.board === "scale" ? 3 : message.board === "yes_no" ? 2
+    const columns = message.board === "scale" ? 3
+      : ["yes_no", "stop"].includes(message.board) ? 2
+      : message.board === "check" ? Math.min(3, message.cards.length)
       : COLUMNS[this.cardsPerBoard] || 3;
     this.root.style.setProperty("--columns", columns);
     this.cards = message.cards.map((card, index) => this.makeCard(card, index));
@@ -44,15 +47,27 @@ export class CardBoard {
     button.tabIndex = -1;
     button.dataset.concept = card.concept;
     button.dataset.cardType = card.type;
+    if (card.stance) button.dataset.stance = card.stance;
     button.setAttribute("aria-pressed", "false");
+    const pictures = document.createElement("span");
+    pictures.className = "card-pictures";
     const image = document.createElement("img");
     image.src = this.symbolUrl(card.symbol);
     image.alt = "";
     image.setAttribute("aria-hidden", "true");
+    pictures.append(image);
+    if (card.stance_symbol) {
+      const stance = document.createElement("img");
+      stance.className = "stance-symbol";
+      stance.src = this.symbolUrl(card.stance_symbol);
+      stance.alt = "";
+      stance.setAttribute("aria-hidden", "true");
+      pictures.append(stance);
+    }
     const label = document.createElement("span");
     label.className = "card-label";
     label.textContent = card.label;
-    button.append(image, label);
+    button.append(pictures, label);
     button.addEventListener("click", (event) => {
       this.activate(button, event.detail === 0 ? "keyboard" : "touch");
     });
@@ -66,7 +81,7 @@ export class CardBoard {
     const label = button.querySelector(".card-label").textContent;
     if (this.selection === "single_tap" || button.getAttribute("aria-pressed") === "true") {
       this.speak(label);
-      this.choose(button.dataset.concept, inputMode);
+      this.choose(button.dataset.concept, inputMode, button.dataset.stance);
       return;
     }
     this.cards.forEach((card) => card.setAttribute("aria-pressed", "false"));

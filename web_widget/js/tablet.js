@@ -12,7 +12,9 @@ import {Speaker} from "./speech.js";
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "pupil-voice-token";
-const state = {profile: {}, paused: false, modelling: false, finished: false, provenance: "independent"};
+const state = {profile: {}, paused: false, modelling: false, finished: false, provenance: "independent",
+               promptId: null};
+const ENDED = ["finished", "stopped"];
 let api = null;
 let speaker = null;
 let microphone = null;
@@ -21,7 +23,12 @@ let proposal = null;
 
 const handlers = {
   onMessages: showMessages,
-  onProblem: (message, status) => {
+  onProblem: (message, status, data) => {
+    if (status === 409 && data && data.stale) {
+      // The answer was for an earlier question: the reply shows the one on screen now.
+      $("status").textContent = "";
+      return;
+    }
     $("status").textContent = message;
     if (status === 409 || status === 404) finish();
   },
@@ -41,7 +48,7 @@ function symbolUrl(symbol) {
 const board = new CardBoard($("board"), {
   symbolUrl,
   speak: say,
-  choose: (concept, inputMode) => chooseCard(concept, inputMode),
+  choose: (concept, inputMode, stance) => chooseCard(concept, inputMode, stance),
   hint: $("hint"),
   selection: "two_tap",
   cardsPerBoard: 6,
@@ -54,12 +61,24 @@ const scanner = new Scanner({
   items: () => [...document.querySelectorAll("#board .card"), ...document.querySelectorAll(".bar [data-scan]")],
   speak: say,
   select: (element) => {
-    if (element.classList.contains("card")) chooseCard(element.dataset.concept, "switch");
+    if (element.classList.contains("card")) {
+      chooseCard(element.dataset.concept, "switch", element.dataset.stance);
+    }
     else element.click();
   },
 });
 
-function showMessages(messages) {
+function showMessages(messages, reply = {}) {
+  if (reply.status && ENDED.includes(reply.status)) {
+    showConversation(messages);
+    finish();
+    return;
+  }
+  if (!messages.length) return;
+  showConversation(messages);
+}
+
+function showConversation(messages) {
   if (!messages.length) return;
   const conversation = $("conversation");
   conversation.replaceChildren();
@@ -70,6 +89,7 @@ function showMessages(messages) {
     if (message.prompt) prompt = message;
   }
   if (prompt) {
+    state.promptId = prompt.prompt_id || null;
     board.show(prompt);
     scanner.restart();
     $("banner").hidden = prompt.board !== "handover";
@@ -77,7 +97,6 @@ function showMessages(messages) {
       ? "Adult: please help. You can choose a card with the pupil, or open the panel to skip." : "";
   } else {
     board.clear();
-    if (messages.some((m) => /finished|stop now/i.test(m.text))) finish();
   }
   if (state.profile.auto_speak !== false && !state.paused) {
     speaker.say(messages.map((m) => m.text).join(" "));
@@ -120,13 +139,21 @@ function symbolisedText(message) {
   return line;
 }
 
-function chooseCard(concept, inputMode) {
+// Every answer names the prompt it answers, so a late one is never taken for the next.
+function answerBody(fields) {
+  const body = {...fields, provenance: state.provenance};
+  if (state.promptId) body.prompt_id = state.promptId;
+  return body;
+}
+
+function chooseCard(concept, inputMode, stance) {
   if (!api || state.finished || state.paused) return;
   if (state.modelling) {
     $("hint").textContent = "Modelling: nothing is recorded.";
     return;
   }
-  const body = {card: concept, input_mode: inputMode, provenance: state.provenance};
+  const body = answerBody({card: concept, input_mode: inputMode});
+  if (stance) body.stance = stance;
   if (proposal && proposal.card === concept) {
     body.input_mode = "speech";
     body.speech_confidence = proposal.confidence;
@@ -218,7 +245,7 @@ $("typed").addEventListener("submit", (event) => {
   $("answer").value = "";
   if (state.modelling) { $("hint").textContent = "Modelling: nothing is recorded."; return; }
   board.clear();
-  api.answer({text, input_mode: "typed", provenance: state.provenance});
+  api.answer(answerBody({text, input_mode: "typed"}));
 });
 
 // ----- the adult's panel: two deliberate steps to open, so a stray tap cannot.
@@ -271,7 +298,7 @@ async function begin(token) {
   }
   $("code-form").hidden = true;
   applyProfile(data.session.profile);
-  if (["finished", "stopped"].includes(data.session.status)) {
+  if (ENDED.includes(data.session.status)) {
     $("status").textContent = "This session has finished. Thank you!";
     finish();
     return;

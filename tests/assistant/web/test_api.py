@@ -22,12 +22,34 @@ def test_a_tablet_holds_a_conversation(client, tablet, fake_rasa):
     assert question["text"] == "What do you like doing?"
     assert question["board"] == "choice" and question["cards"]
     reply = client.post("/api/chat/message", headers=tablet.headers,
-                        json={"text": "cooking", "provenance": "prompted"})
-    assert reply.json["messages"][-1]["text"] == "You like cooking. Is that right?"
-    client.post("/api/chat/message", headers=tablet.headers, json={"card": "yes"})
+                        json={"text": "cooking", "provenance": "prompted",
+                              "prompt_id": question["prompt_id"]})
+    check = reply.json["messages"][-1]
+    assert check["board"] == "check" and reply.json["status"] == "active"
+    assert reply.json["prompt_id"] == check["prompt_id"] != question["prompt_id"]
+    mine = check["cards"][0]
+    assert (mine["concept"], mine["stance"]) == ("cooking", "like")
+    client.post("/api/chat/message", headers=tablet.headers,
+                json={"card": "cooking", "stance": "like", "prompt_id": check["prompt_id"]})
     (entry,) = entries(client, tablet.session_id)
     assert entry["words"] == "cooking" and entry["provenance"] == "prompted"
     assert entry["concepts"][0]["id"] == "cooking" and entry["checked_back"] is True
+
+
+def test_an_answer_to_a_question_no_longer_on_screen_gets_409(client, tablet, fake_rasa):
+    question = client.post("/api/chat/start", headers=tablet.headers).json["messages"][-1]
+    client.post("/api/chat/message", headers=tablet.headers,
+                json={"card": "music", "prompt_id": question["prompt_id"]})
+    late = client.post("/api/chat/message", headers=tablet.headers,
+                       json={"card": "art", "prompt_id": question["prompt_id"]})
+    assert late.status_code == 409 and late.json["stale"] is True
+    assert late.json["messages"][-1]["text"] == "What don't you like doing?"
+    assert [e["concepts"][0]["id"] for e in entries(client, tablet.session_id)] == ["music"]
+
+
+def test_the_reply_says_when_the_session_has_ended(client, tablet, fake_rasa):
+    client.post("/api/chat/start", headers=tablet.headers)
+    assert client.post("/api/chat/stop", headers=tablet.headers).json["status"] == "stopped"
 
 
 def test_the_web_app_sets_sender_and_metadata_itself(client, tablet, fake_rasa):
@@ -52,6 +74,11 @@ def test_the_web_app_sets_sender_and_metadata_itself(client, tablet, fake_rasa):
     ({}, "either text or a card"),
     ({"text": "hi", "provenance": "guess"}, "Provenance must be"),
     ({"text": "hi", "input_mode": "telepathy"}, "Input mode must be"),
+    ({"card": "cooking", "stance": "loathe"}, "Unknown stance"),
+    ({"text": "cooking", "stance": "like"}, "A stance goes with a card"),
+    ({"card": "yes", "stance": "like"}, "Unknown stance"),
+    ({"card": "cooking", "prompt_id": 3}, "prompt_id"),
+    ({"card": "cooking", "prompt_id": "../1"}, "prompt_id"),
 ])
 def test_bad_input_gets_a_clear_answer(client, tablet, fake_rasa, body, message):
     client.post("/api/chat/start", headers=tablet.headers)
