@@ -606,7 +606,7 @@ class ConceptMatcher:
         activity = intent == "express_good_at"
         return {"clauses": per, "living": living, "all_words": words, "activity_intent": activity,
                 "expect": tuple(t for t in expect if t != "*"),
-                "support_asked": "support" in expect}
+                "support_asked": "support" in expect[:2]}
 
     # ----------------------------------------------------------------- selection
 
@@ -625,7 +625,10 @@ class ConceptMatcher:
             # In a need, a support concept wins over a longer feeling or interest phrase
             # ("I need a break" is the support, not "needed a break" feeling).
             support_first = 0 if (c["need"] and m.type == "support") else 1
-            return (support_first, -(m.j - m.i), m.quality, rank, m.i)
+            # With the question in hand, a reading that answers it beats a longer one that
+            # does not ("too busy" is crowded, not overwhelmed, when asked what was hard).
+            unexpected = 1 if ctx["expect"] and m.type not in ctx["expect"] else 0
+            return (unexpected, support_first, -(m.j - m.i), m.quality, rank, m.i)
         # Skills name activities: "a good singer" is singing.
         activity_spans = {(m.i, m.j) for m in matches if m.type == "interest"}
         matches = [m for m in matches if not (

@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 
 from assistant.models import new_id
-from assistant.questions import (INTRODUCTIONS, LIKE_STANCES, RECALL_STEP, Step, describe,
+from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, LIKE_STANCES, RECALL_STEP,
+                                 Step, describe,
                                  describe_rating, first_person, other_stance, plain_label,
                                  sentence, stance_for, steps_for)
 from assistant.understanding import Meaning, Reader
@@ -37,6 +38,7 @@ SPECIAL_CARDS = {
                        "alt": "Arrows going round: something else"},
     "stop": {"label": "Stop now", "symbol": "stop", "alt": "A stop sign: stop now"},
     "keep_going": {"label": "Keep going", "symbol": "go", "alt": "An arrow: keep going"},
+    "finish": {"label": "All done", "symbol": "finished", "alt": "A flag: all done"},
 }
 RATING_CARDS = ("like", "not_sure", "dont_like")
 # The symbol that shows a check-back card's stance beside the concept's own picture.
@@ -58,6 +60,7 @@ class Phase(str, Enum):
     CHECK = "check"
     CONFIRM_STOP = "confirm_stop"
     READBACK = "readback"
+    END = "end"               # "Anything else?": the pupil ends the conversation
     DONE = "done"
     STOPPED = "stopped"
 
@@ -193,11 +196,13 @@ class Engine:
         if turn.prompt_id is not None and turn.prompt_id != s.prompt_id:
             return Reply(state=s.to_dict(), messages=list(s.last_prompt), stale=True)
         meaning = self._read(turn)
-        if meaning.command and meaning.kind == "stop":
+        if meaning.command and meaning.kind == "stop" and s.phase != Phase.END:
             return self.stop()
         if meaning.command and meaning.kind == "repeat":
             return self.repeat()
-        if s.phase == Phase.CONFIRM_STOP:
+        if s.phase == Phase.END:
+            self._on_end(meaning, turn)
+        elif s.phase == Phase.CONFIRM_STOP:
             self._on_stop_question(meaning, turn)
         elif meaning.kind in ("stop", "goodbye"):
             self._ask_to_stop()
@@ -267,6 +272,8 @@ class Engine:
             phase = Phase(s.pending["from"])
         if phase == Phase.READBACK and not s.redo:
             return Step("readback", "", "", "yes_no", ())
+        if phase == Phase.END:
+            return ANYTHING_ELSE_STEP
         return self._current_step(phase)
 
     # ------------------------------------------------------------------ phases
@@ -444,6 +451,19 @@ class Engine:
         else:
             self._unclear("Is that right? Touch yes or no.")
 
+    def _on_end(self, meaning: Meaning, turn: Turn) -> None:
+        """The last question, "Anything else?": words are kept; a card or a goodbye ends."""
+        if turn.text is not None and meaning.kind in ("answer", "words", "rating"):
+            self._record(ANYTHING_ELSE_STEP, turn, kind="words")
+            self._say("Thank you. I have kept that.")
+            self._prompt()
+        elif meaning.kind in ("finish", "stop", "goodbye", "deny", "dont_know", "affirm",
+                              "keep_going", "something_else") or meaning.command:
+            self._finish()
+        else:
+            self._say("Touch 'All done' when you have finished.")
+            self._prompt(again=True)
+
     def _ask_to_stop(self) -> None:
         s = self.state
         s.held, s.phase = s.phase, Phase.CONFIRM_STOP
@@ -550,8 +570,7 @@ class Engine:
         if s.phase == Phase.ASK and not s.redo and s.step >= len(steps_for(self.ctx.conversation)):
             self._begin_readback()
         if s.phase == Phase.READBACK and s.readback_index >= len(s.readback):
-            self._finish()
-            return
+            s.phase = Phase.END
         if not again:
             s.prompt_seq += 1
         start = len(self.messages)
@@ -564,6 +583,9 @@ class Engine:
             item = s.readback[s.readback_index]
             self._say("You told me: " + item["clause"] + ". Is that right?",
                       board="yes_no", cards=self._special("yes", "no"), prompt=True)
+        elif s.phase == Phase.END:
+            self._say(ANYTHING_ELSE_STEP.question, board="end", cards=self._special("finish"),
+                      prompt=True)
         else:
             self._ask(self._current_step(), simple, small, handover)
         s.last_prompt = self.messages[start:]
@@ -741,6 +763,8 @@ class Engine:
         phase = self.state.phase
         if phase in (Phase.ASK, Phase.RECALL):
             return self._current_step().id
+        if phase == Phase.END:
+            return ANYTHING_ELSE_STEP.id
         return phase.value if phase else None
 
     def _reply(self) -> Reply:

@@ -112,6 +112,10 @@ PLANS: dict[str, tuple[Step, ...]] = {
 RECALL_STEP = Step("recall", "What do you think about {place} now?", "{place} now?", "scale",
                    ("rating",), (), "recall")
 
+# The last question of every conversation: the pupil ends it (words said here are kept).
+ANYTHING_ELSE_STEP = Step("anything_else", "That's all my questions. Is there anything else you "
+                          "want to tell me?", "Anything else?", "end", ("*",), (), "")
+
 INTRODUCTIONS = {
     "interests": "Hello {name}! Let's talk about you and what you like.",
     "prepare": "Hello {name}! Soon you are going to {place}. Let's talk about it.",

@@ -97,6 +97,12 @@ SCALE_CUES: tuple[tuple[str, str, int], ...] = (
     ("boring", "dont_like", 3), ("rubbish", "dont_like", 3), ("scared", "dont_like", 3),
     ("scary", "dont_like", 3), ("horrible", "dont_like", 3), ("awful", "dont_like", 3),
     ("bad", "dont_like", 2), ("worried", "dont_like", 2), ("nervous", "dont_like", 2),
+    # What an adult types for a gesture.
+    ("nodded", "like", 3), ("nods", "like", 3), ("nodding", "like", 3), ("thumbs up", "like", 3),
+    ("smiled", "like", 2), ("shook his head", "dont_like", 3), ("shook her head", "dont_like", 3),
+    ("shook their head", "dont_like", 3), ("shakes his head", "dont_like", 3),
+    ("shakes her head", "dont_like", 3), ("shook head", "dont_like", 3),
+    ("thumbs down", "dont_like", 3),
 )
 DONT_KNOW_CUES = ("dont know", "do not know", "dunno", "duno", "dno", "idk", "no idea", "no clue",
                   "cant remember", "cannot remember", "dont remember", "not sure", "unsure",
@@ -123,7 +129,7 @@ NOT_STOPPING = ("dont want to stop", "dont stop", "not stop", "not finished", "n
 COMMAND_INTENTS = ("stop", "goodbye", "greet", "repeat")
 NOTHING_CUES = ("nothing", "none", "not anything", "nowt", "nothing really", "no one", "nobody")
 SPECIAL_CARD_MEANINGS = {"something_else": "something_else", "keep_going": "keep_going",
-                         "stop": "stop"}
+                         "stop": "stop", "finish": "finish"}
 
 
 @dataclass

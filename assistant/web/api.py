@@ -35,7 +35,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
-CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop")
+CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish")
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
 PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
 PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",

@@ -304,9 +304,19 @@ def test_read_back_confirms_each_point_the_pupil_chose(catalogue):
     assert first["text"] == "You told me: you like cooking. Is that right?"
     for _ in range(len(steps_for("interests"))):
         messages = c.card("yes")
+    # The pupil ends the conversation: "Anything else?", then "All done".
+    end = prompt(messages)
+    assert end["step"] == "anything_else" and cards(end) == [("finish", None)]
+    assert c.status == "active"
+    c.say("i like horses too")
+    messages = c.card("finish")
     assert c.status == "finished"
     assert "Thank you, Sam" in messages[-1]["text"]
-    assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in c.entries.values())
+    extra = [e for e in c.entries.values() if e["step"] == "anything_else"]
+    assert [(e["answer_kind"], e["words"], e["status"]) for e in extra] == \
+        [("words", "i like horses too", "draft")]
+    points = [e for e in c.entries.values() if e["step"] != "anything_else"]
+    assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in points)
 
 
 def test_words_left_unchecked_are_not_read_back_and_stay_drafts(catalogue):

@@ -15,7 +15,7 @@ from assistant.questions import steps_for
 from symbols.catalogue import load_catalogue
 
 PLAN_STEPS = {step.id for conversation in ("interests", "prepare", "debrief", "aspirations")
-              for step in steps_for(conversation)} | {"recall"}
+              for step in steps_for(conversation)} | {"recall", "anything_else"}
 WORDS = ["animals", "crafts", "i hate football", "I like swimming but not football", "dunno",
          "yes", "no", "nah", "maybe one day", "stop", "i want to stop", "bye", "hello",
          "say that again", "asdfgh", "the canteen, too many people", "with my dad", "a baker",

@@ -46,7 +46,9 @@ def test_a_whole_interests_conversation_confirms_every_point(db, people, catalog
         take_turn(db, catalogue, sender, "answer",
                   Turn("choose", [{"entity": "concept", "value": concept}], None, "touch"))
     for _ in range(5):
-        reply = take_turn(db, catalogue, sender, "answer", Turn("affirm", [], None, "touch"))
+        take_turn(db, catalogue, sender, "answer", Turn("affirm", [], None, "touch"))
+    reply = take_turn(db, catalogue, sender, "answer",
+                      Turn("choose", [{"entity": "concept", "value": "finish"}], None, "touch"))
     assert "We have finished" in reply.messages[-1]["text"]
     db.expire_all()
     entries = entries_of_session(db, session.id)

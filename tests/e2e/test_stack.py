@@ -69,6 +69,8 @@ def test_a_whole_debrief_over_http(stack):
     assert readback["text"] == "You told me: you felt worried. Is that right?"
     for _ in range(5):
         messages = tablet.card("yes")
+    assert question(messages)["step"] == "anything_else"
+    messages = tablet.card("finish")
     assert "We have finished" in messages[-1]["text"]
 
     stack.db.expire_all()

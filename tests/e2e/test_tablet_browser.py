@@ -120,6 +120,10 @@ def test_a_whole_interests_conversation_by_touch(page, stack):
     for _ in steps_for("interests"):
         expect(page.locator('#board .card[data-concept="yes"]')).to_be_visible(timeout=30_000)
         tap_card(page, "yes")
+    expect(page.locator('#board .card[data-concept="finish"]')).to_be_visible(timeout=30_000)
+    check_accessibility(page, "anything else")
+    shot(page, "anything-else")
+    tap_card(page, "finish")
     expect(page.locator("#conversation")).to_contain_text("We have finished", timeout=30_000)
     shot(page, "finished")
     check_accessibility(page, "finished")
@@ -147,6 +151,10 @@ def test_a_whole_conversation_by_keyboard(page, stack):
         page.keyboard.press("Enter")
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)
+    page.wait_for_selector('#board .card[data-concept="finish"]', timeout=30_000)
+    page.locator('#board .card[data-concept="finish"]').focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
     expect(page.locator("#conversation")).to_contain_text("We have finished", timeout=30_000)
     entries = entries_of(stack, session_id)
     assert len(entries) == 5 and {e.input_mode for e in entries} == {"keyboard"}
@@ -168,6 +176,10 @@ def test_a_whole_conversation_by_two_switch_step_scanning(page, stack):
         page.keyboard.press(" ")
         expect(page.locator('#board .card[data-concept="yes"].scan-highlight')).to_have_count(1)
         page.keyboard.press("Enter")
+    expect(page.locator('#board .card[data-concept="finish"]')).to_be_visible(timeout=30_000)
+    page.keyboard.press(" ")
+    expect(page.locator('#board .card[data-concept="finish"].scan-highlight')).to_have_count(1)
+    page.keyboard.press("Enter")
     expect(page.locator("#conversation")).to_contain_text("We have finished", timeout=30_000)
     entries = entries_of(stack, session_id)
     assert len(entries) == 5 and {e.input_mode for e in entries} == {"switch"}
