@@ -262,7 +262,8 @@ class Engine:
         step = self._question_in_hand()
         return self.reader.read(text=turn.text, intent=turn.intent, confidence=turn.confidence,
                                 entities=turn.entities, types=step.types,
-                                scale=step.board == "scale", stance=turn.stance)
+                                scale=step.board == "scale", question_stance=step.stance,
+                                stance=turn.stance)
 
     def _question_in_hand(self) -> Step:
         """The question an answer now would answer (checks and stop questions keep theirs)."""

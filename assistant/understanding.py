@@ -25,6 +25,11 @@ from symbols.catalogue import Catalogue, Concept
 
 # How sure the classifier must be before its intent alone counts (commands, yes and no).
 CONFIDENT = 0.6
+# The speech act a question asks for, given to the concept matcher in place of the
+# classifier's guess about a message read on its own ("reading" to "What help do you need?"
+# is a need, whatever a classifier made of the one word).
+QUESTION_ACTS = {"good_at": "express_good_at", "need": "express_need_help",
+                 "aspire": "express_aspiration", "live": "express_aspiration"}
 
 POSITIVE_CUES = (
     "like", "likes", "liked", "liking", "love", "loves", "loved", "loving", "lovin", "luv", "enjoy",
@@ -302,14 +307,16 @@ class Reader:
         return self._matcher
 
     def read(self, *, text: str | None, intent: str, confidence: float, entities: list[dict],
-             types: tuple[str, ...], scale: bool, stance: str | None = None) -> Meaning:
-        """The meaning of one message for a question that takes `types` (or the scale)."""
+             types: tuple[str, ...], scale: bool, question_stance: str = "",
+             stance: str | None = None) -> Meaning:
+        """The meaning of one message for a question that takes `types` (or the scale) and
+        whose answers take `question_stance`; `stance` is a chosen check-back card's."""
         if text is None:
             return self._card_or_command(intent, entities, stance)
         words = words_of(text)
         if not words:
             return Meaning("unclear")
-        mentions = self.mentions(text, words, types, intent)
+        mentions = self.mentions(text, words, types, QUESTION_ACTS.get(question_stance))
         if scale:
             rating = scale_rating(words)
             if rating is None and mentions:
@@ -354,9 +361,10 @@ class Reader:
         return any(e["entity"] != "rating" for e in self.matcher.match_text(text, expect=("*",)))
 
     def mentions(self, text: str, words: list[str], types: tuple[str, ...],
-                 intent: str | None) -> list[Mention]:
-        """The concepts named that answer a question of these types, with their polarity."""
-        found = self.matcher.match_text(text, intent=intent, expect=types)
+                 act: str | None) -> list[Mention]:
+        """The concepts named that answer a question of these types (asking for this speech
+        act), with their polarity."""
+        found = self.matcher.match_text(text, intent=act, expect=types)
         fitting, spans = [], []
         for ent in found:
             concept = self.catalogue.get(str(ent["value"]))
