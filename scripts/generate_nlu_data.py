@@ -128,6 +128,13 @@ SHORT = {
                 "have a good one", "bye for now then miss",
                "ta ra love", "tarra", "ta-ra", "cheerio", "cheers bye", "see ya mate", "laters mate", "catch ya later", "see you next week", "bye bye now", "off i go", "gotta go now", "i gotta go", "got to go", "g2g", "gtg", "peace", "later bro", "bye 👋", "he waved bye bye", "she signed goodbye", "he did the goodbye sign", "she said bye with her talker", "nighty night", "sleep well", "take care", "take care bye", "see ya soon", "until next time", "bye for now", "toodles", "thanks see you", "thank you bye", "cya later", "cya soon", "bye miss see you tomorrow", "im going now bye", "see you monday", "see you after dinner", "ta ra miss", "bye bye robot", "ok see ya", "right im off", "cheers miss bye", "see u", "cu", "bye x"],
     "stop": ["stop", "i want to stop", "finished", "im done", "no more", "thats enough", "enough",
+             "thatll do for today", "thats enough for today", "im all done", "lets finish up",
+             "we are done here", "enough for now", "ive said enough", "no more thank you",
+             "can i stop now please", "i want to finish", "i want to finish now", "can we be done",
+             "im finished with this", "thats all from me", "lets wrap it up", "wrap it up",
+             "lets call it a day now", "call it a day", "i dont want to carry on", "no more today",
+             "she wants to finish now", "he has had enough of this", "we should stop now",
+             "lets stop for today", "stop the questions", "please can we stop", "i want it to end",
              "i dont want to do this anymore", "can i go now", "end", "quit", "im finished",
              "stop please", "can we stop", "i want to go back to class", "he wants to stop",
              "she has had enough", "lets end it", "end it now", "no more questions", "that is enough now",
@@ -341,6 +348,22 @@ TOPICS = {
     "aspirations": ("express_aspiration", ASPIRATION),
 }
 
+# Every phrase of a type once, in one of a few frames: idioms the random fill never
+# sampled ("i was chuffed to bits") must still read as a feeling, never as a stop.
+SWEEPS = {
+    ("feelings", "express_feeling", "feeling"): ["i was {x}", "i felt {x}", "i was a bit {x}",
+                                                 "he was {x}", "she felt {x}", "i felt really {x}",
+                                                 "it made me {x}", "i was so {x}"],
+    ("dislikes", "express_dislike", "sensory"): ["it was {x}", "it was way too {x}",
+                                                 "the room was {x}", "i didnt like it it was {x}"],
+}
+# Phrases that start with a verb take the verb frames ("i cried", "she had a meltdown").
+SWEEP_VERB_FRAMES = ["i {x}", "he {x}", "she {x}"]
+SWEEP_VERBS = ("had", "made", "cried", "laughed", "got", "gave", "lost", "went", "fell", "jumped",
+               "screamed", "hid", "covered", "ran", "needed", "wanted", "could", "couldnt", "did",
+               "smiled", "kicked", "blew", "flipped", "dozed", "nodded", "yawned", "wept", "bawled",
+               "missed", "felt", "was", "broke", "shaking", "squealed", "took", "dragged", "loved")
+
 # --------------------------------------------------------------------------- styles
 
 THIRD_PERSON = [
@@ -472,7 +495,8 @@ class Builder:
                 pos = m.end()
                 continue
             if slot == "smellverb":
-                segs.append((self.rng.choice(["smelt", "stank", "smelled", "stunk"]), ("sensory", "smelly")))
+                segs.append((self.rng.choice(["smelt", "stank", "smelled", "stunk", "reeked", "honked",
+                                              "whiffed", "ponged"]), ("sensory", "smelly")))
                 pos = m.end()
                 continue
             for _ in range(5):
@@ -595,6 +619,12 @@ def generate(seed: int = 7, per_template: int = 3) -> dict[str, dict[str, list[s
             add("short_answers", intent, p)
             if not p.startswith(("he ", "she ", "they ")):  # adults' reports: one spelling is enough
                 add("short_answers", intent, b.render(b.style([(p, None)], third=False)))
+    for (topic, intent, slot), frames in SWEEPS.items():
+        for k, (text, value) in enumerate(b.fill[slot]):
+            verb = text.split(" ")[0] in SWEEP_VERBS
+            frame = (SWEEP_VERB_FRAMES if verb else frames)[k % len(SWEEP_VERB_FRAMES if verb else frames)]
+            before, after = frame.split("{x}")
+            add(topic, intent, b.render(b.consistent([(before, None), (text, (slot, value)), (after, None)])))
     for topic, (intent, templates) in TOPICS.items():
         for tpl in templates:
             n = per_template if SLOT_RE.search(tpl) else 1
