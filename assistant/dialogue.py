@@ -23,7 +23,7 @@ from assistant.models import new_id
 from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, LIKE_STANCES, RECALL_STEP,
                                  Step, describe,
                                  describe_rating, first_person, other_stance, plain_label,
-                                 sentence, stance_for, steps_for)
+                                 recall_subject, stance_for, steps_for)
 from assistant.understanding import Meaning, Reader
 from symbols.catalogue import Catalogue, Concept
 
@@ -307,7 +307,7 @@ class Engine:
 
     def _take_rating(self, step: Step, turn: Turn, rating: str) -> None:
         concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
-        clause = describe_rating(step.stance, rating, plain_label(concepts[0]) if concepts else "")
+        clause = describe_rating(step.stance, rating, recall_subject(concepts[0]) if concepts else "")
         entry = self._record(step, turn, kind="rating", rating=rating,
                              concept_ids=[c.id for c in concepts], stance=step.stance)
         self._stands_or_check(step, turn, [(entry, clause)])
@@ -416,7 +416,7 @@ class Engine:
         if "rating" in chosen:
             concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
             clause = describe_rating(step.stance, chosen["rating"],
-                                     plain_label(concepts[0]) if concepts else "")
+                                     recall_subject(concepts[0]) if concepts else "")
             entry = self._record(step, words_turn, kind="rating", rating=chosen["rating"],
                                  concept_ids=[c.id for c in concepts], stance=step.stance)
         else:
@@ -626,7 +626,7 @@ class Engine:
         if step.id == "recall":
             item = self._recall_item()
             concept = self._concept(item["concept_id"])
-            label = plain_label(concept)
+            label = recall_subject(concept)
             if not simple:
                 self._say("Last time you told me: " + item["clause"] + ".", concepts=[concept.id])
             text = (step.simple if simple else step.question).format(place=label)
@@ -710,7 +710,7 @@ class Engine:
     def _record(self, step: Step, turn: Turn, kind: str, concept_ids=(), stance=None,
                 rating=None) -> dict:
         if step.id == "recall":
-            label = plain_label(self._concept(self._recall_item()["concept_id"]))
+            label = recall_subject(self._concept(self._recall_item()["concept_id"]))
             question = step.text(label)
             question = question[:1].upper() + question[1:]
         else:

@@ -40,11 +40,12 @@ PLANS: dict[str, tuple[Step, ...]] = {
         Step("good_at", "What are you good at?", "What can you do well?", "choice", ("interest",),
              ("art", "computers", "cooking", "sport", "music", "reading", "maths", "building",
               "animals"), "good_at"),
-        Step("help_needed", "What do you find hard? What help do you need?",
-             "What help do you need?", "choice", ("support", "interest"),
+        Step("help_needed", "What help do you need?", "What would help you?", "choice",
+             ("support", "interest"),
              ("someone_with_me", "quiet_space", "reading_help", "breaks", "extra_time",
               "step_by_step", "visual_timetable", "travel_help", "money_help"), "need"),
-        Step("important", "What is important to you?", "What matters to you?", "choice", ("*",),
+        Step("important", "What is important to you?", "What matters to you?", "choice",
+             ("interest", "living", "job", "pathway", "support", "sensory"),
              ("with_family", "with_friends", "animals", "music", "outdoors", "sport",
               "video_games", "caring", "films_tv"), "important"),
     ),
@@ -75,7 +76,7 @@ PLANS: dict[str, tuple[Step, ...]] = {
              ("interest", "job", "sensory", "feeling"),
              ("animals", "cooking", "computers", "shops", "cafe", "building", "cars", "caring",
               "quiet", "outdoors", "office", "gardening"), "liked"),
-        Step("hard", "What was hard at {place}?", "What was not good?", "choice",
+        Step("hard", "What was hard at {place}?", "What was hard?", "choice",
              ("sensory", "feeling", "support", "interest"),
              ("noisy", "crowded", "overwhelmed", "bright", "tired", "worried", "smelly", "hot",
               "cold"), "hard"),
@@ -172,6 +173,24 @@ def other_stance(stance: str) -> str | None:
 def steps_for(conversation: str) -> tuple[Step, ...]:
     """The questions of one conversation, in order."""
     return PLANS[conversation]
+
+
+# How a concept reads as the subject of "What do you think about ... now?" when its label
+# is not a noun ("noisy" -> "noise").
+SUBJECT_PHRASES = {"noisy": "noise", "quiet": "quiet places", "crowded": "crowds",
+                   "bright": "bright lights", "smelly": "smells", "hot": "the heat",
+                   "cold": "the cold"}
+
+
+def recall_subject(concept: Concept) -> str:
+    """A concept as a noun phrase: "noise", "being a chef", "living on your own"."""
+    if concept.id in SUBJECT_PHRASES:
+        return SUBJECT_PHRASES[concept.id]
+    if concept.type == "job":
+        return "being " + _with_article(plain_label(concept))
+    if concept.type == "living":
+        return "living " + plain_label(concept)
+    return plain_label(concept)
 
 
 def plain_label(concept: Concept) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from assistant.dialogue import Context, Engine, Reply, Turn
+from assistant.encounters import ENCOUNTER_TYPES
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession, Entry, utcnow
@@ -84,11 +85,22 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
     return Context(
         catalogue=catalogue, conversation=session.conversation, pupil_name=pupil.given_name,
         cards_per_board=profile.cards_per_board,
-        place=session.encounter.title if session.encounter else "the visit",
+        place=place_phrase(session.encounter),
         adult_name=session.adult_name if session.adult_present else "",
         symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
         place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
     )
+
+
+def place_phrase(encounter) -> str:
+    """Where the encounter was, as it reads after "at": its place ("Hilltop Garden
+    Centre"), or else its kind ("the workplace visit"), never a title written for a list."""
+    if encounter is None:
+        return "the visit"
+    if encounter.place.strip():
+        return encounter.place.strip()
+    label = ENCOUNTER_TYPES.get(encounter.type, ("visit",))[0]
+    return "the " + label[:1].lower() + label[1:]
 
 
 def symbol_set_shown(name: str) -> str:

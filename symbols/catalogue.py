@@ -19,7 +19,8 @@ KEYWORDS_PATH = Path(__file__).with_name("keywords.yml")
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yml")
 
 WORD_RE = re.compile(r"[\w']+|[^\w\s]+")
-PUNCTUATION = set(".,;:!?\"'()-")
+PUNCTUATION = set(".,;:!?\"'()-\u201c\u201d\u2026")
+QUOTES = ('"', "\u201c")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Catalogue:
 
     concepts: dict[str, Concept]
     keywords: dict[str, str] = field(default_factory=dict)
+    keyword_phrases: dict[str, str] = field(default_factory=dict)  # "don't like" -> dont_like
 
     def get(self, concept_id: str) -> Concept | None:
         """The concept with this id, or None."""
@@ -73,30 +75,40 @@ class Catalogue:
     def symbolise(self, text: str, extra: dict[str, str] | None = None) -> list[dict]:
         """Split a prompt into words, each with the symbol shown above it (or None).
 
-        A concept's label inside the prompt ("buses and trains") is kept together and
-        carries the concept's symbol; `extra` adds or overrides such phrases.
+        Key phrases ("don't like", "not sure") and a concept's label inside the prompt
+        ("buses and trains") are kept together and carry their symbol; `extra` adds or
+        overrides such phrases. A quote mark opens on the word after it.
         """
-        phrases = dict(self.phrases)
+        phrases = dict(self.keyword_phrases)
+        phrases.update(self.phrases)
         phrases.update({k.lower(): v for k, v in (extra or {}).items()})
         pattern = _phrase_pattern(tuple(sorted(phrases, key=len, reverse=True)))
         out: list[dict] = []
+        opening = ""  # a quote mark that opens on the next word
         i = 0
         while i < len(text):
             hit = pattern.match(text, i) if pattern else None
             if hit:
-                out.append({"text": hit.group(0), "symbol": phrases[hit.group(0).lower()]})
-                i = hit.end()
+                out.append({"text": opening + hit.group(0), "symbol": phrases[hit.group(0).lower()]})
+                opening, i = "", hit.end()
                 continue
             m = WORD_RE.match(text, i)
             if not m:
                 i += 1
                 continue
-            token = m.group(0)
-            if out and set(token) <= PUNCTUATION:
-                out[-1]["text"] += token  # punctuation rides on the word before it
+            token, i = m.group(0), m.end()
+            if set(token) <= PUNCTUATION:
+                if token.endswith(QUOTES) and i < len(text) and not text[i].isspace():
+                    token, opening = token[:-1], token[-1]
+                if token and out:
+                    out[-1]["text"] += token  # punctuation rides on the word before it
+                elif token:
+                    opening = token + opening
             else:
-                out.append({"text": token, "symbol": self.symbol_for_word(token)})
-            i = m.end()
+                out.append({"text": opening + token, "symbol": self.symbol_for_word(token)})
+                opening = ""
+        if opening:
+            out.append({"text": opening, "symbol": None})
         return out
 
     @functools.cached_property
@@ -138,4 +150,5 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH,
             )
     keyword_data = yaml.safe_load(Path(keywords_path).read_text(encoding="utf-8"))
     keywords = {str(k).lower(): str(v) for k, v in (keyword_data.get("keywords") or {}).items()}
-    return Catalogue(concepts=concepts, keywords=keywords)
+    phrases = {str(k).lower(): str(v) for k, v in (keyword_data.get("phrases") or {}).items()}
+    return Catalogue(concepts=concepts, keywords=keywords, keyword_phrases=phrases)

@@ -48,7 +48,8 @@ def stack(tmp_path_factory):
     engine = make_engine(url)
     db = make_session_factory(engine)()
     _lead, _advocate, sam, leo = make_people(db)
-    visit = create_encounter(db, "workplace_visit", "the garden centre", date(2026, 11, 20),
+    visit = create_encounter(db, "workplace_visit", "Visit to the garden centre", date(2026, 11, 20),
+                             place="the garden centre",
                              pupil_ids=[sam.id])
     running = RunningStack(workdir, url, model)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
