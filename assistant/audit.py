@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from assistant.models import AuditEvent, Staff
 
-ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import")
+ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern")
 
 
 def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "") -> None:

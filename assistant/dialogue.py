@@ -24,6 +24,7 @@ from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, LIKE_STANCES
                                  Step, describe,
                                  describe_rating, first_person, other_stance, plain_label,
                                  recall_subject, stance_for, steps_for)
+from assistant.safeguarding import concern_in
 from assistant.understanding import Meaning, Reader
 from symbols.catalogue import Catalogue, Concept
 
@@ -148,6 +149,7 @@ class Reply:
     entry_updates: list[tuple[str, dict]] = field(default_factory=list)
     session_status: str | None = None
     stale: bool = False   # the answer was for a prompt no longer on screen: nothing changed
+    concerns: list[dict] = field(default_factory=list)  # words that may disclose harm
 
 
 class Engine:
@@ -160,6 +162,7 @@ class Engine:
         self.messages: list[dict] = []
         self.new_entries: list[dict] = []
         self.updates: list[tuple[str, dict]] = []
+        self.concerns: list[dict] = []
         self.status: str | None = None
 
     # ------------------------------------------------------------------ public turns
@@ -195,6 +198,10 @@ class Engine:
             return self._finished()
         if turn.prompt_id is not None and turn.prompt_id != s.prompt_id:
             return Reply(state=s.to_dict(), messages=list(s.last_prompt), stale=True)
+        concern = concern_in(turn.text)
+        if concern is not None:
+            self._keep_concern(turn, concern.category)
+            return self._reply()
         meaning = self._read(turn)
         if meaning.command and meaning.kind == "stop" and s.phase != Phase.END:
             return self.stop()
@@ -451,6 +458,17 @@ class Engine:
             self._prompt()
         else:
             self._unclear("Is that right? Touch yes or no.")
+
+    def _keep_concern(self, turn: Turn, category: str) -> None:
+        """Words that may disclose harm: answered calmly, never read back or made into an
+        answer, kept for the designated safeguarding lead."""
+        on_screen = self.state.last_prompt[-1]["text"] if self.state.last_prompt else ""
+        self.concerns.append({"words": turn.text.strip(), "category": category,
+                              "question": on_screen, "input_mode": turn.input_mode,
+                              "provenance": turn.provenance, "adult_name": self.ctx.adult_name})
+        helper = self.ctx.adult_name or "a grown-up at school"
+        self._say(f"Thank you for telling me. I will tell {helper} so they can help you.")
+        self.messages.extend(self.state.last_prompt)
 
     def _on_end(self, meaning: Meaning, turn: Turn) -> None:
         """The last question, "Anything else?": words are kept; a card or a goodbye ends."""
@@ -771,4 +789,4 @@ class Engine:
     def _reply(self) -> Reply:
         return Reply(state=self.state.to_dict(), messages=self.messages,
                      new_entries=self.new_entries, entry_updates=self.updates,
-                     session_status=self.status)
+                     session_status=self.status, concerns=self.concerns)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.models import (Annotation, AuditEvent, ChatRequest, ConversationSession, Encounter,
-                              Entry, Staff, encounter_pupils)
+                              Concern, Entry, Staff, encounter_pupils)
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
 
@@ -73,6 +73,7 @@ def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str
         if session_ids:
             db.execute(delete(ChatRequest).where(ChatRequest.session_id.in_(session_ids)))
             db.execute(delete(ConversationSession).where(ConversationSession.id.in_(session_ids)))
+        db.execute(delete(Concern).where(Concern.pupil_id == pupil.id))
         db.execute(delete(encounter_pupils).where(encounter_pupils.c.pupil_id == pupil.id))
         db.execute(delete(AuditEvent).where(AuditEvent.pupil_id == pupil.id))
         db.delete(pupil)

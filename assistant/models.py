@@ -205,6 +205,25 @@ class Entry(Base):
     confirmed_at = Column(DateTime, nullable=True)
 
 
+class Concern(Base):
+    """Words that may disclose harm, kept for the school's designated safeguarding lead and
+    nowhere else: never an entry, never read back, never in a document."""
+
+    __tablename__ = "concerns"
+    id = Column(Integer, primary_key=True)
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id = Column(ForeignKey("conversation_sessions.id", ondelete="SET NULL"), nullable=True)
+    words = Column(Text, nullable=False)
+    category = Column(String(30), nullable=False)
+    question = Column(Text, nullable=False, default="")
+    input_mode = Column(String(20), nullable=False)
+    provenance = Column(String(20), nullable=False)
+    adult_name = Column(String(200), nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    seen_at = Column(DateTime, nullable=True)
+    seen_by = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+
+
 class Annotation(Base):
     """What an adult did to an entry at review: confirmed it, corrected how it was given,
     added an observation, or discarded it with a reason. The pupil's words are never edited."""

@@ -13,8 +13,10 @@ from assistant.dialogue import Context, Engine, Reply, Turn
 from assistant.encounters import ENCOUNTER_TYPES
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
-from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession, Entry, utcnow
+from assistant import audit
+from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
+from assistant.safeguarding import concern_in
 from assistant.unit_of_work import transaction
 from assistant.settings import instance_path
 from symbols.catalogue import Catalogue
@@ -51,6 +53,10 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
         for fields in reply.new_entries:
             db.add(Entry(pupil_id=session.pupil_id, session_id=session.id,
                          encounter_id=session.encounter_id, **fields))
+        for fields in reply.concerns:
+            db.add(Concern(pupil_id=session.pupil_id, session_id=session.id, **fields))
+            audit.record(db, None, "concern", session.pupil_id,
+                         f"possible disclosure ({fields['category']}) kept for the safeguarding lead")
         db.flush()
         for entry_id, changes in reply.entry_updates:
             entry = db.get(Entry, entry_id)
@@ -128,14 +134,25 @@ def keep_answer(db: Session, session: ConversationSession, words: str | None,
     return entry
 
 
-def add_observation(db: Session, session: ConversationSession, text: str) -> Entry:
-    """The adult's observation during a session, kept as the adult's view (never the pupil's)."""
+def add_observation(db: Session, session: ConversationSession, text: str) -> Entry | Concern:
+    """The adult's observation during a session, kept as the adult's view (never the pupil's);
+    one that may disclose harm is kept as a concern for the safeguarding lead instead."""
+    concern = concern_in(text)
     with transaction(db):
-        entry = Entry(**_where_we_are(session), answer_kind="observation", concept_ids=[], words=text,
-                      input_mode="typed", provenance="adult_view",
-                      adult_name=session.adult_name, status="draft")
-        db.add(entry)
-    return entry
+        where = _where_we_are(session)
+        if concern is not None:
+            kept = Concern(pupil_id=session.pupil_id, session_id=session.id, words=text,
+                           category=concern.category, question=where["question"],
+                           input_mode="typed", provenance="adult_view",
+                           adult_name=session.adult_name)
+            audit.record(db, None, "concern", session.pupil_id,
+                         f"possible disclosure ({concern.category}) noted by an adult")
+        else:
+            kept = Entry(**where, answer_kind="observation", concept_ids=[], words=text,
+                         input_mode="typed", provenance="adult_view",
+                         adult_name=session.adult_name, status="draft")
+        db.add(kept)
+    return kept
 
 
 def _where_we_are(session: ConversationSession) -> dict:

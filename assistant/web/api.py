@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from assistant.encounters import list_encounters
 from assistant.entries import entries_of_session, entry_as_dict
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
+from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
 from assistant.questions import STANCES
 from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
@@ -308,8 +308,10 @@ def chat_observation():
     """The adult's observation, in the adult's own words: kept as the adult's view."""
     session = _open_session()
     text = _clean_text(_body().get("text"))
-    entry = add_observation(get_db(), session, text)
-    return jsonify(observation={"id": entry.id, "provenance": entry.provenance}), 201
+    kept = add_observation(get_db(), session, text)
+    if isinstance(kept, Concern):
+        return jsonify(concern={"id": kept.id, "category": kept.category}), 201
+    return jsonify(observation={"id": kept.id, "provenance": kept.provenance}), 201
 
 
 @bp.post("/chat/repeat")

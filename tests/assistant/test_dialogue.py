@@ -471,3 +471,20 @@ def test_prepare_asks_before_the_encounter(catalogue):
     assert prompt(messages)["text"] == "How do you feel about going to the college?"
     messages = c.say("bit nervous", intent="express_feeling")
     assert cards(prompt(messages)) == [("worried", "expect_felt"), ("something_else", None)]
+
+
+@pytest.mark.parametrize("conversation", ["interests", "debrief"])
+def test_words_that_may_disclose_harm_are_not_an_answer_and_not_read_back(catalogue, conversation):
+    c = Conversation(catalogue, conversation=conversation)
+    first = prompt(c.play("start"))
+    engine = Engine(c.ctx, c.state)
+    reply = engine.answer(Turn("express_like", [], "my dad hits me when i get it wrong",
+                               confidence=0.9, prompt_id=first["prompt_id"]))
+    assert reply.new_entries == [] and reply.entry_updates == []
+    assert reply.concerns == [{"words": "my dad hits me when i get it wrong", "category": "hurting",
+                               "question": first["text"], "input_mode": "typed",
+                               "provenance": "independent", "adult_name": "Mr Jones"}]
+    said = reply.messages[0]["text"]
+    assert said == "Thank you for telling me. I will tell Mr Jones so they can help you."
+    assert "hits" not in " ".join(m["text"] for m in reply.messages)  # never read back
+    assert prompt(reply.messages) == first  # the same question, nothing recorded
