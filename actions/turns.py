@@ -48,6 +48,8 @@ def turn_from(tracker: Tracker) -> Turn:
         speech_confidence=metadata.get("speech_confidence"),
         prompt_id=metadata.get("prompt_id"),
         stance=stance,
+        response_ms=metadata.get("response_ms"),
+        card_position=metadata.get("card_position"),
     )
 
 

@@ -7,11 +7,13 @@ the writes and the state change in one transaction before anything is said.
 
 Every message the pupil sends reaches `answer`, which reads it with the question in hand
 (assistant.understanding). Phases: recall (earlier answers, do they still hold?) -> ask
-(the plan's questions) -> readback (each point the pupil chose, confirmed or changed) ->
-done. Words the assistant interpreted are checked back by choosing (phase check: the
-understood card or cards, the other reading, "something else"), never by a yes or no about
-something the pupil did not say; a card chosen on purpose is not checked back. Stopping by
-words asks first (phase confirm_stop); the Stop button does not.
+(the plan's questions) -> end ("Anything else?") -> mat (everything the pupil chose, shown
+as symbols grouped like a Talking Mat; an item can be moved, "All done" confirms) -> done.
+Words the assistant interpreted are checked back by choosing (phase check: the understood
+card or cards, the other reading, "something else"), never by a yes or no about something
+the pupil did not say; a card chosen on purpose is not checked back. Stopping by words
+asks first (phase confirm_stop); the Stop button does not. Words that may disclose harm
+are kept as a concern, never as an answer (assistant.safeguarding).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from enum import Enum
 
 from assistant.models import new_id
 from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, LIKE_STANCES, RECALL_STEP,
-                                 Step, describe,
+                                 STANCE_LEAN, Step, describe, join_words, moved_stance,
                                  describe_rating, first_person, other_stance, plain_label,
                                  recall_subject, stance_for, steps_for)
 from assistant.safeguarding import concern_in
@@ -40,7 +42,18 @@ SPECIAL_CARDS = {
     "stop": {"label": "Stop now", "symbol": "stop", "alt": "A stop sign: stop now"},
     "keep_going": {"label": "Keep going", "symbol": "go", "alt": "An arrow: keep going"},
     "finish": {"label": "All done", "symbol": "finished", "alt": "A flag: all done"},
+    "remove": {"label": "Take it away", "symbol": "no", "alt": "A cross: take it away"},
 }
+# The groups of the final mat, in order, and which stances and ratings go in each.
+MAT_GROUPS = (
+    ("like", "I like", "like"), ("not_sure", "Not sure", "not_sure"),
+    ("dont_like", "I don't like", "dont_like"), ("feelings", "How I felt", "feel"),
+    ("hopes", "My hopes", "grow_up"), ("help", "Help I need", "help"),
+)
+MAT_GROUP_OF_STANCE = {"felt": "feelings", "expect_felt": "feelings", "aspire": "hopes",
+                       "live": "hopes", "need": "help", "not_sure": "not_sure"}
+# A rating with no concept (the debrief's scale questions) shows as the question's subject.
+RATING_ITEMS = {"again": ("Going again", "again"), "do_job": ("A job like that", "job")}
 RATING_CARDS = ("like", "not_sure", "dont_like")
 # The symbol that shows a check-back card's stance beside the concept's own picture.
 STANCE_SYMBOLS = {"like": "like", "liked": "like", "expect_like": "like", "aspire": "like",
@@ -60,8 +73,9 @@ class Phase(str, Enum):
     ASK = "ask"
     CHECK = "check"
     CONFIRM_STOP = "confirm_stop"
-    READBACK = "readback"
-    END = "end"               # "Anything else?": the pupil ends the conversation
+    END = "end"               # "Anything else?": the pupil ends the questions
+    MAT = "mat"               # the final mat: everything chosen, grouped; items can move
+    MOVE = "move"             # "Where does it go?": one item of the mat being moved
     DONE = "done"
     STOPPED = "stopped"
 
@@ -77,13 +91,11 @@ class State:
     step: int = 0                       # index of the current question of the plan
     fallbacks: int = 0                  # misunderstandings of the current question
     unclear: int = 0                    # unclear replies to a check-back or read-back
-    answered: list[dict] = field(default_factory=list)   # points to read back at the end
+    answered: list[dict] = field(default_factory=list)   # answers the pupil chose: the mat
     recall: list[dict] = field(default_factory=list)     # earlier answers to ask about again
     recall_index: int = 0
     pending: dict | None = None         # answers being checked back (phase check)
-    readback: list[dict] = field(default_factory=list)
-    readback_index: int = 0
-    redo: dict | None = None            # a point being changed at the read-back
+    moving: int | None = None           # the mat item being moved (phase move)
     held: Phase | None = None           # the phase a "stop now?" question interrupted
     last_prompt: list[dict] = field(default_factory=list)
     prompt_seq: int = 0                 # the current prompt's id; each new prompt counts up
@@ -92,6 +104,8 @@ class State:
     def from_dict(cls, data: dict | None) -> "State":
         """The state stored with a session (unknown keys ignored, missing ones defaulted)."""
         data = dict(data or {})
+        if data.get("phase") == "readback":  # a session stored before the final mat
+            data["phase"] = Phase.MAT.value
         known = {f.name for f in fields(cls)}
         state = cls(**{k: v for k, v in data.items() if k in known})
         state.phase = Phase(state.phase) if state.phase else None
@@ -124,6 +138,8 @@ class Turn:
     confidence: float = 1.0          # the classifier's confidence in the intent
     prompt_id: str | None = None     # the prompt this answers, when the tablet says
     stance: str | None = None        # the stance of a chosen check-back card
+    response_ms: int | None = None   # from the prompt shown and spoken to the choice
+    card_position: int | None = None  # the chosen card's place on the board (0 = first)
 
 
 @dataclass
@@ -203,12 +219,14 @@ class Engine:
             self._keep_concern(turn, concern.category)
             return self._reply()
         meaning = self._read(turn)
-        if meaning.command and meaning.kind == "stop" and s.phase != Phase.END:
+        if meaning.command and meaning.kind == "stop" and s.phase not in (Phase.END, Phase.MAT):
             return self.stop()
         if meaning.command and meaning.kind == "repeat":
             return self.repeat()
         if s.phase == Phase.END:
             self._on_end(meaning, turn)
+        elif s.phase in (Phase.MAT, Phase.MOVE):
+            self._on_mat(meaning, turn)
         elif s.phase == Phase.CONFIRM_STOP:
             self._on_stop_question(meaning, turn)
         elif meaning.kind in ("stop", "goodbye"):
@@ -220,8 +238,6 @@ class Engine:
             self.messages.extend(s.last_prompt)
         elif s.phase == Phase.CHECK:
             self._on_check(meaning, turn)
-        elif s.phase == Phase.READBACK:
-            self._on_readback(meaning, turn)
         else:
             self._on_question(meaning, turn)
         return self._reply()
@@ -241,10 +257,13 @@ class Engine:
         s.fallbacks = 0
         if s.phase == Phase.CONFIRM_STOP:
             s.phase, s.held = s.held, None
-        if s.phase == Phase.CHECK:
+        if s.phase in (Phase.END, Phase.MAT):
+            self._finish()  # nothing more to skip to: the mat's points stay drafts
+            return self._reply()
+        if s.phase == Phase.MOVE:
+            s.phase, s.moving = Phase.MAT, None
+        elif s.phase == Phase.CHECK:
             self._leave_check()
-        elif s.phase == Phase.READBACK:
-            s.readback_index += 1
         else:
             self._after_question()
         self._say("OK, let's move on.")
@@ -278,8 +297,8 @@ class Engine:
         phase = s.held if s.phase == Phase.CONFIRM_STOP else s.phase
         if phase == Phase.CHECK:
             phase = Phase(s.pending["from"])
-        if phase == Phase.READBACK and not s.redo:
-            return Step("readback", "", "", "yes_no", ())
+        if phase in (Phase.MAT, Phase.MOVE):
+            return Step("mat", "", "", "mat", ())
         if phase == Phase.END:
             return ANYTHING_ELSE_STEP
         return self._current_step(phase)
@@ -398,6 +417,7 @@ class Engine:
             chosen = {"concept": concept, "stance": stance}
             match = next((p for p in pending["entries"]
                           if concept.id in p["concept_ids"] and p["stance"] == stance), None)
+        entry = None
         if match is not None:
             self.updates.append((match["entry_id"], {"checked_back": True}))
             entry_id, clause = match["entry_id"], match["clause"]
@@ -411,7 +431,11 @@ class Engine:
             entry, clause = self._reread(step, turn, pending, chosen)
             entry_id = entry["id"]
         # Other readings of the same words stay drafts, for the adult to review.
-        self._answered({"id": entry_id}, clause, step)
+        chosen_entry = match or entry
+        self._answered({"id": entry_id, "answer_kind": "rating" if pending["scale"] else "concept",
+                        "concept_ids": chosen_entry["concept_ids"],
+                        "stance": chosen_entry["stance"], "rating": chosen_entry["rating"]},
+                       clause, step)
         self._say("Thank you.")
         self._checked_ok(entry_id)
 
@@ -419,7 +443,8 @@ class Engine:
         """Record the reading the pupil chose, in the same words, as checked back."""
         words_turn = Turn(intent=turn.intent, text=pending["words"], input_mode=pending["input_mode"],
                           provenance=pending["provenance"],
-                          speech_confidence=pending.get("speech_confidence"))
+                          speech_confidence=pending.get("speech_confidence"),
+                          response_ms=turn.response_ms, card_position=turn.card_position)
         if "rating" in chosen:
             concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
             clause = describe_rating(step.stance, chosen["rating"],
@@ -433,31 +458,6 @@ class Engine:
                                  rating=LIKE_STANCES.get(chosen["stance"]))
         entry["checked_back"] = True
         return entry, clause
-
-    def _on_readback(self, meaning: Meaning, turn: Turn) -> None:
-        s = self.state
-        item = s.readback[s.readback_index]
-        if meaning.kind == "affirm":
-            self.updates.append((item["entry_id"], {"status": "confirmed", "confirmed_by": "pupil"}))
-            s.readback_index += 1
-            s.unclear = 0
-            self._prompt()
-        elif meaning.kind == "deny":
-            # The pupil disputes the point: it is set aside now, whatever comes next.
-            self.updates.append((item["entry_id"], {
-                "status": "discarded",
-                "status_reason": "The pupil said this was not right at the read-back."}))
-            self._say("OK. Let's change it.")
-            s.redo = item
-            s.phase = Phase.RECALL if item["step"] == "recall" else Phase.ASK
-            s.fallbacks = 0
-            self._prompt()
-        elif meaning.kind == "dont_know":
-            self._say("That's OK. Your helper can look at it later.")
-            s.readback_index += 1
-            self._prompt()
-        else:
-            self._unclear("Is that right? Touch yes or no.")
 
     def _keep_concern(self, turn: Turn, category: str) -> None:
         """Words that may disclose harm: answered calmly, never read back or made into an
@@ -478,10 +478,58 @@ class Engine:
             self._prompt()
         elif meaning.kind in ("finish", "stop", "goodbye", "deny", "dont_know", "affirm",
                               "keep_going", "something_else") or meaning.command:
-            self._finish()
+            self._begin_mat()
         else:
             self._say("Touch 'All done' when you have finished.")
             self._prompt(again=True)
+
+    def _on_mat(self, meaning: Meaning, turn: Turn) -> None:
+        """The final mat: an item chosen is moved (where does it go?); "All done" confirms
+        every item, which the pupil chose and has now seen together."""
+        s = self.state
+        if s.phase == Phase.MAT and meaning.kind == "item" and meaning.item < len(s.answered):
+            s.phase, s.moving = Phase.MOVE, meaning.item
+            self._prompt()
+        elif s.phase == Phase.MAT and meaning.kind in ("finish", "stop", "goodbye", "affirm"):
+            for item in s.answered:
+                self.updates.append((item["entry_id"], {"status": "confirmed", "confirmed_by": "pupil"}))
+            self._finish()
+        elif s.phase == Phase.MOVE and meaning.command and meaning.kind in ("rating", "remove"):
+            self._move(s.answered[s.moving], meaning.rating, turn)
+            s.phase, s.moving = Phase.MAT, None
+            self._say("Thank you. I have changed it.")
+            self._prompt()
+        elif s.phase == Phase.MOVE and meaning.kind in ("keep_going", "something_else", "deny"):
+            s.phase, s.moving = Phase.MAT, None
+            self._prompt()
+        else:
+            self._say("Touch a picture to move it, or touch 'All done'." if s.phase == Phase.MAT
+                      else "Touch where it goes.")
+            self._prompt(again=True)
+
+    def _move(self, item: dict, target: str | None, turn: Turn) -> None:
+        """Move a mat item to another group (a correction, by the pupil) or take it away."""
+        s = self.state
+        if target is None:
+            self.updates.append((item["entry_id"], {
+                "status": "discarded", "status_reason": "Taken off the final mat by the pupil."}))
+            s.answered.remove(item)
+            return
+        self.updates.append((item["entry_id"], {
+            "status": "discarded", "status_reason": "Moved on the final mat by the pupil."}))
+        step = self._step_by_id(item["step"])
+        if item["kind"] == "rating":
+            stance, rating = item["stance"], target
+        else:
+            stance = moved_stance(item["stance"], target)
+            rating = LIKE_STANCES.get(stance, target if target == "not_sure" else None)
+        entry = self._record(step, turn, kind=item["kind"], concept_ids=item["concept_ids"],
+                             stance=stance, rating=rating, recall=item.get("recall"))
+        entry["corrects_entry_id"] = item["entry_id"]
+        concepts = [self._concept(c) for c in item["concept_ids"]]
+        clause = describe_rating(stance, rating, recall_subject(concepts[0]) if concepts else "") \
+            if item["kind"] == "rating" else describe(stance, concepts)
+        s.answered[s.answered.index(item)] = self._item(entry, clause, step, item.get("recall"))
 
     def _ask_to_stop(self) -> None:
         s = self.state
@@ -499,8 +547,6 @@ class Engine:
             self._prompt(again=True)
         elif s.phase == Phase.CHECK:
             self._on_check(meaning, turn)
-        elif s.phase == Phase.READBACK:
-            self._on_readback(meaning, turn)
         else:
             self._on_question(meaning, turn)
 
@@ -509,10 +555,7 @@ class Engine:
         s.unclear += 1
         if s.unclear >= UNCLEAR_LIMIT:
             self._say("Let's leave that one for now. Your helper can look at it later.")
-            if s.phase == Phase.CHECK:
-                self._leave_check()
-            else:
-                s.readback_index += 1
+            self._leave_check()
             s.unclear = 0
             self._prompt()
         else:
@@ -542,10 +585,6 @@ class Engine:
         if s.pending:
             s.phase = Phase(s.pending["from"])
             s.pending = None
-        if s.redo:
-            # Changed at the read-back: the new answer, chosen now, is confirmed.
-            self.updates.append((entry_id, {"status": "confirmed", "confirmed_by": "pupil"}))
-            s.answered = [a for a in s.answered if a["entry_id"] != entry_id]
         self._after_question()
         self._prompt()
 
@@ -567,11 +606,7 @@ class Engine:
         """On to the next question; a point changed at the read-back returns there."""
         s = self.state
         s.fallbacks = 0
-        if s.redo:
-            s.redo = None
-            s.phase = Phase.READBACK
-            s.readback_index += 1
-        elif s.phase == Phase.RECALL:
+        if s.phase == Phase.RECALL:
             s.recall_index += 1
             if s.recall_index >= len(s.recall):
                 s.phase = Phase.ASK
@@ -583,12 +618,9 @@ class Engine:
         """Ask the current question (or check back, read back, or finish), remembering it
         for repeat. Each new prompt gets a new id; `again` shows the same prompt once more."""
         s = self.state
-        redo_recall = bool(s.redo) and s.redo["step"] == "recall"
-        if s.phase == Phase.RECALL and s.recall_index >= len(s.recall) and not redo_recall:
+        if s.phase == Phase.RECALL and s.recall_index >= len(s.recall):
             s.phase = Phase.ASK
-        if s.phase == Phase.ASK and not s.redo and s.step >= len(steps_for(self.ctx.conversation)):
-            self._begin_readback()
-        if s.phase == Phase.READBACK and s.readback_index >= len(s.readback):
+        if s.phase == Phase.ASK and s.step >= len(steps_for(self.ctx.conversation)):
             s.phase = Phase.END
         if not again:
             s.prompt_seq += 1
@@ -598,10 +630,15 @@ class Engine:
         elif s.phase == Phase.CONFIRM_STOP:
             self._say("Do you want to stop now?", board="stop", prompt=True,
                       cards=self._special("stop", "keep_going"))
-        elif s.phase == Phase.READBACK:
-            item = s.readback[s.readback_index]
-            self._say("You told me: " + item["clause"] + ". Is that right?",
-                      board="yes_no", cards=self._special("yes", "no"), prompt=True)
+        elif s.phase == Phase.MAT:
+            self._mat_prompt()
+        elif s.phase == Phase.MOVE:
+            item = s.answered[s.moving]
+            # A feeling stays a feeling: it can only be taken away.
+            places = self._special("keep_going") if item["group"] == "feelings" else self._rating_cards()
+            self._say("You told me: " + item["clause"] + ". Where does it go?", board="move",
+                      cards=places + self._special("remove"), prompt=True,
+                      concepts=item["concept_ids"])
         elif s.phase == Phase.END:
             self._say(ANYTHING_ELSE_STEP.question, board="end", cards=self._special("finish"),
                       prompt=True)
@@ -664,13 +701,27 @@ class Engine:
         board = "handover" if handover else step.board
         self._say(text, board=board, cards=cards, prompt=True)
 
-    def _begin_readback(self) -> None:
-        s = self.state
-        s.phase = Phase.READBACK
-        s.readback = list(s.answered)
-        s.readback_index = 0
-        if s.readback:
-            self._say("Let's check what you told me.")
+    def _begin_mat(self) -> None:
+        """Show everything the pupil chose, or finish when they chose nothing."""
+        if not self.state.answered:
+            self._finish()
+            return
+        self.state.phase = Phase.MAT
+        self._prompt()
+
+    def _mat_prompt(self) -> None:
+        """Every item on the mat, in its group; each item is a card to move it."""
+        groups = {key: [] for key, _, _ in MAT_GROUPS}
+        for n, item in enumerate(self.state.answered):
+            groups[item["group"]].append(dict(item["card"], concept=f"item_{n}"))
+        self._say("Here is what you told me. Touch a picture to move it. "
+                  "Touch 'All done' when it is right.", board="mat", prompt=True,
+                  cards=[card for cards in groups.values() for card in cards]
+                  + self._special("finish"))
+        self.messages[-1]["mat"] = [
+            {"group": key, "label": label, "symbol": symbol,
+             "items": [card["concept"] for card in groups[key]]}
+            for key, label, symbol in MAT_GROUPS if groups[key]]
 
     def _finish(self) -> None:
         s = self.state
@@ -692,19 +743,18 @@ class Engine:
         if phase == Phase.RECALL:
             return RECALL_STEP
         steps = steps_for(self.ctx.conversation)
-        if s.redo and s.redo["step"] == "recall":
-            return RECALL_STEP
-        if s.redo:
-            return next(step for step in steps if step.id == s.redo["step"])
         return steps[min(s.step, len(steps) - 1)]
+
+    def _step_by_id(self, step_id: str) -> Step:
+        if step_id == RECALL_STEP.id:
+            return RECALL_STEP
+        return next(step for step in steps_for(self.ctx.conversation) if step.id == step_id)
 
     def _concept(self, concept_id: str) -> Concept:
         return self.ctx.catalogue.get(concept_id)
 
     def _recall_item(self) -> dict:
         s = self.state
-        if s.redo and s.redo["step"] == "recall":
-            return s.redo["recall"]
         return s.recall[min(s.recall_index, len(s.recall) - 1)]
 
     def _recall_items(self) -> list[dict]:
@@ -726,9 +776,12 @@ class Engine:
         return items[:RECALL_LIMIT]
 
     def _record(self, step: Step, turn: Turn, kind: str, concept_ids=(), stance=None,
-                rating=None) -> dict:
+                rating=None, recall: dict | None = None) -> dict:
+        """A new entry for this question; `recall` names the earlier answer a recall
+        question was about (the current one unless given)."""
         if step.id == "recall":
-            label = recall_subject(self._concept(self._recall_item()["concept_id"]))
+            recall = recall or self._recall_item()
+            label = recall_subject(self._concept(recall["concept_id"]))
             question = step.text(label)
             question = question[:1].upper() + question[1:]
         else:
@@ -740,17 +793,38 @@ class Engine:
             "words": turn.text.strip() if turn.text else None,
             "input_mode": turn.input_mode, "provenance": turn.provenance,
             "speech_confidence": turn.speech_confidence,
+            "response_ms": turn.response_ms, "card_position": turn.card_position,
             "adult_name": self.ctx.adult_name, "symbol_set": self.ctx.symbol_set,
-            "recalls_entry_id": self._recall_item()["entry_id"] if step.id == "recall" else None,
+            "recalls_entry_id": recall["entry_id"] if step.id == "recall" else None,
         }
         self.new_entries.append(entry)
         return entry
 
     def _answered(self, entry: dict, clause: str, step: Step) -> None:
-        item = {"entry_id": entry["id"], "clause": clause, "step": step.id}
-        if step.id == "recall":
-            item["recall"] = self._recall_item()
-        self.state.answered.append(item)
+        recall = self._recall_item() if step.id == "recall" else None
+        self.state.answered.append(self._item(entry, clause, step, recall))
+
+    def _item(self, entry: dict, clause: str, step: Step, recall: dict | None) -> dict:
+        """A chosen answer as an item of the final mat: its group and its card."""
+        kind, stance, rating = entry["answer_kind"], entry["stance"], entry["rating"]
+        if kind == "rating":
+            group = rating
+        else:
+            group = MAT_GROUP_OF_STANCE.get(stance) or \
+                ("dont_like" if STANCE_LEAN.get(stance, 1) < 0 else "like")
+        if entry["concept_ids"]:
+            concepts = [self._concept(c) for c in entry["concept_ids"]]
+            card = dict(concepts[0].card(), label=join_words([c.label for c in concepts]))
+        else:
+            label, symbol = RATING_ITEMS[step.id]
+            card = {"concept": step.id, "type": "rating", "label": label, "symbol": symbol,
+                    "alt": label}
+        item = {"entry_id": entry["id"], "clause": clause, "step": step.id, "kind": kind,
+                "concept_ids": list(entry["concept_ids"]), "stance": stance, "rating": rating,
+                "group": group, "card": card}
+        if recall:
+            item["recall"] = recall
+        return item
 
     def _rating_cards(self) -> list[dict]:
         return [self._concept(cid).card() for cid in RATING_CARDS]

@@ -120,6 +120,8 @@ class CommunicationProfile(Base):
     scan_interval_ms = Column(Integer, nullable=False, default=2000)
     listen_seconds = Column(Integer, nullable=False, default=6)
     show_mic = Column(Boolean, nullable=False, default=True)
+    # Seconds without an answer before the adult (never the pupil) is offered help.
+    help_after_seconds = Column(Integer, nullable=False, default=30)
     pupil = relationship("Pupil", back_populates="profile")
 
 
@@ -199,6 +201,12 @@ class Entry(Base):
     checked_back = Column(Boolean, nullable=False, default=False)
     confirmed_by = Column(String(50), nullable=True)
     recalls_entry_id = Column(ForeignKey("entries.id", ondelete="SET NULL"), nullable=True)
+    # A pupil's move on the final mat: the answer this one corrects.
+    corrects_entry_id = Column(ForeignKey("entries.id", ondelete="SET NULL"), nullable=True)
+    # How the answer was given: milliseconds from the prompt (shown and spoken) to the
+    # choice, and the chosen card's place on the board (0 = first), when the tablet knew.
+    response_ms = Column(Integer, nullable=True)
+    card_position = Column(Integer, nullable=True)
     encounter_id = Column(ForeignKey("encounters.id", ondelete="SET NULL"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

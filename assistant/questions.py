@@ -148,7 +148,7 @@ STANCE_LEAN = {"like": 1, "dont_like": -1, "liked": 1, "hard": -1, "expect_like"
 # Every stance an answer can take (a check-back card may carry one).
 STANCES = ("like", "dont_like", "good_at", "need", "important", "expect_felt", "expect_like",
            "worry", "felt", "liked", "hard", "again", "do_job", "aspire", "live", "community",
-           "health", "recall", "dont_want")
+           "health", "recall", "dont_want", "not_sure")
 OPPOSITE_STANCE = {"like": "dont_like", "dont_like": "like", "liked": "hard", "hard": "liked",
                    "expect_like": "worry", "worry": "expect_like", "good_at": "need",
                    "important": "dont_like", "community": "dont_like", "health": "dont_like",
@@ -163,6 +163,17 @@ def stance_for(question_stance: str, polarity: int) -> str:
     if not polarity or lean is None or (polarity > 0) == (lean > 0):
         return question_stance
     return OPPOSITE_STANCE[question_stance]
+
+
+def moved_stance(stance: str, group: str) -> str:
+    """The stance of an answer the pupil moved on the final mat to like, not sure or don't
+    like: the question's own stance or its opposite where it has a lean, else the group."""
+    if group == "not_sure":
+        return "not_sure"
+    polarity = 1 if group == "like" else -1
+    if stance in STANCE_LEAN:
+        return stance_for(stance, polarity)
+    return "like" if polarity > 0 else "dont_like"
 
 
 def other_stance(stance: str) -> str | None:
@@ -216,6 +227,8 @@ def _with_article(label: str) -> str:
 
 def _clause_for(stance: str, concept: Concept) -> str:
     x = plain_label(concept)
+    if stance == "not_sure":
+        return f"you are not sure about {recall_subject(concept)}"
     if stance == "important":
         return f"being {x} is important to you" if concept.type == "living" \
             else f"{x} is important to you"
@@ -231,6 +244,8 @@ def _clause_for(stance: str, concept: Concept) -> str:
     if concept.type == "sensory":
         if stance == "dont_like":
             return f"you don't like it when it is {x}"
+        if stance == "like":
+            return f"you like it when it is {x}"
         return ("it was " + x) if stance == "hard" else ("you liked that it was " + x)
     if concept.type == "support":
         if stance == "health":
@@ -258,6 +273,7 @@ def _clause_for(stance: str, concept: Concept) -> str:
         "liked": "you liked {x}", "hard": "{x} was hard", "aspire": "you are interested in {x}",
         "community": "with your friends you would like {x}", "health": "{x} helps you feel well",
         "expect_like": "you think you will like {x}", "dont_want": "you would not like {x}",
+        "not_sure": "you are not sure about {x}",
     }.get(stance, "you said {x}").format(x=x)
 
 

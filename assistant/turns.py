@@ -25,6 +25,8 @@ from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbol
 log = logging.getLogger(__name__)
 
 TURN_KINDS = ("start", "answer", "skip")
+MAX_RESPONSE_MS = 3_600_000  # an hour: longer is a tablet left on, not a time to answer
+MAX_CARDS = 64
 PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter photo
 
 
@@ -81,6 +83,12 @@ def _check_turn(turn: Turn) -> None:
     if turn.speech_confidence is not None and (turn.input_mode != "speech" or not
                                                 0 <= turn.speech_confidence <= 1):
         raise InvalidInput("A speech confidence goes with a spoken answer, from 0 to 1.")
+    if turn.response_ms is not None and not (isinstance(turn.response_ms, int)
+                                             and 0 <= turn.response_ms <= MAX_RESPONSE_MS):
+        raise InvalidInput("response_ms is a whole number of milliseconds.")
+    if turn.card_position is not None and not (isinstance(turn.card_position, int)
+                                               and 0 <= turn.card_position < MAX_CARDS):
+        raise InvalidInput("card_position is the card's place on the board.")
 
 
 def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:

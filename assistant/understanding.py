@@ -134,7 +134,8 @@ NOT_STOPPING = ("dont want to stop", "dont stop", "not stop", "not finished", "n
 COMMAND_INTENTS = ("stop", "goodbye", "greet", "repeat")
 NOTHING_CUES = ("nothing", "none", "not anything", "nowt", "nothing really", "no one", "nobody")
 SPECIAL_CARD_MEANINGS = {"something_else": "something_else", "keep_going": "keep_going",
-                         "stop": "stop", "finish": "finish"}
+                         "stop": "stop", "finish": "finish", "remove": "remove"}
+MAT_ITEM = re.compile(r"^item_([0-9]{1,3})$")  # an item of the final mat, by its place
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Meaning:
     rating: str | None = None
     command: bool = False
     stance: str | None = None  # the stance shown on a chosen check-back card
+    item: int = 0              # the final mat's item a card stands for
 
 
 def words_of(text: str) -> list[str]:
@@ -391,6 +393,8 @@ class Reader:
                     continue
                 if value in SPECIAL_CARD_MEANINGS:
                     return Meaning(SPECIAL_CARD_MEANINGS[value], command=True)
+                if MAT_ITEM.match(value):
+                    return Meaning("item", item=int(MAT_ITEM.match(value).group(1)), command=True)
                 concept = self.catalogue.get(value)
                 if concept is not None:
                     if concept.type == "rating":

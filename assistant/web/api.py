@@ -25,7 +25,7 @@ from assistant.sessions import (claim_session, ensure_open, session_for_staff, s
                                 start_session)
 from assistant.staff import authenticate
 from assistant import received
-from assistant.turns import add_observation, keep_answer
+from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
@@ -35,12 +35,14 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
-CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish")
+CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish", "remove")
+MAT_ITEM_CARD = re.compile(r"^item_[0-9]{1,3}$")  # an item of the final mat
 CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
 PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
 PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
                   "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
-                  "scanning", "scan_interval_ms", "listen_seconds", "show_mic")
+                  "scanning", "scan_interval_ms", "listen_seconds", "show_mic",
+                  "help_after_seconds")
 
 
 def _body() -> dict:
@@ -142,6 +144,8 @@ def _clean_text(text: object) -> str:
 
 
 def _card_message(card: object, stance: object = None) -> str:
+    if isinstance(card, str) and MAT_ITEM_CARD.match(card) and stance is None:
+        return "/choose" + json.dumps({"concept": card})
     if not isinstance(card, str) or not CARD_ID.match(card):
         raise InvalidInput("Unknown card.")
     if stance is not None and (stance not in STANCES or card in CARD_INTENTS):
@@ -151,6 +155,19 @@ def _card_message(card: object, stance: object = None) -> str:
     if card not in CHOSEN_SPECIAL_CARDS and load_catalogue().get(card) is None:
         raise InvalidInput("Unknown card.")
     return "/choose" + json.dumps({"concept": card, **({"stance": stance} if stance else {})})
+
+
+def _timing(body: dict) -> dict:
+    """How the answer was given, as the tablet measured it: time to answer, card position."""
+    timing = {}
+    for key, limit in (("response_ms", MAX_RESPONSE_MS), ("card_position", MAX_CARDS)):
+        value = body.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < limit:
+            raise InvalidInput(f"{key} is a whole number from 0 to {limit - 1}.")
+        timing[key] = value
+    return timing
 
 
 def _current_prompt(session: ConversationSession) -> tuple[str | None, list[dict]]:
@@ -169,20 +186,23 @@ def _stale(session: ConversationSession):
 
 def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
               words: str | None = None, card: str | None = None,
-              speech_confidence: float | None = None, prompt_id: str | None = None):
+              speech_confidence: float | None = None, prompt_id: str | None = None,
+              timing: dict | None = None):
     client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
     metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
     if speech_confidence is not None:
         metadata["speech_confidence"] = speech_confidence
     if prompt_id is not None:
         metadata["prompt_id"] = prompt_id
+    metadata.update(timing or {})
     try:
         messages = client.send(session.rasa_sender_id, message, metadata)
     except AssistantUnavailable:
         messages = None
     if messages is None or any(m.get("error") for m in messages):
         kept = words is not None or bool(card and card not in CARD_INTENTS
-                                         and card not in CHOSEN_SPECIAL_CARDS)
+                                         and card not in CHOSEN_SPECIAL_CARDS
+                                         and not MAT_ITEM_CARD.match(card))
         if kept:
             keep_answer(get_db(), session, words, card, input_mode, provenance,
                         "Kept by the web app: the assistant could not take this answer.")
@@ -278,12 +298,13 @@ def chat_message():
     if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
                                    or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
         raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
+    timing = _timing(body)
 
     def converse():
         if prompt_id is not None and prompt_id != _current_prompt(session)[0]:
             return _stale(session)
         return _converse(session, message, input_mode, provenance, words=words, card=card,
-                         speech_confidence=confidence, prompt_id=prompt_id)
+                         speech_confidence=confidence, prompt_id=prompt_id, timing=timing)
 
     if "client_id" not in body:
         return converse()

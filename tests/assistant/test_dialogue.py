@@ -292,79 +292,98 @@ def _answer_everything(c, conversation):
             c.card(step.cards[0])
 
 
-def test_read_back_confirms_each_point_the_pupil_chose(catalogue):
+def _to_the_mat(c, conversation="interests"):
+    """Answer every question with its first card, then say there is nothing else."""
+    _answer_everything(c, conversation)
+    assert prompt(c.last)["step"] == "anything_else"
+    return c.card("finish")
+
+
+def test_the_final_mat_shows_every_chosen_answer_grouped_and_all_done_confirms(catalogue):
     c = Conversation(catalogue)
     c.play("start")
     c.say("cookin")
-    c.card("cooking", "like")
+    c.card("cooking", "dont_like")  # the other reading, chosen
     for step in steps_for("interests")[1:]:
         c.card(step.cards[0])
-    assert c.state["phase"] == "readback"
-    first = prompt(c.button("repeat"))
-    assert first["text"] == "You told me: you like cooking. Is that right?"
-    for _ in range(len(steps_for("interests"))):
-        messages = c.card("yes")
-    # The pupil ends the conversation: "Anything else?", then "All done".
-    end = prompt(messages)
+    end = prompt(c.last)
     assert end["step"] == "anything_else" and cards(end) == [("finish", None)]
-    assert c.status == "active"
-    c.say("i like horses too")
+    c.say("i like horses too")  # words said at the end are kept, as words
+    mat = prompt(c.card("finish"))
+    assert mat["board"] == "mat" and c.status == "active"
+    groups = {g["group"]: [next(card["label"] for card in mat["cards"] if card["concept"] == i)
+                           for i in g["items"]] for g in mat["mat"]}
+    assert groups == {"like": ["Art", "With my family"], "dont_like": ["Cooking", "Noisy"],
+                      "help": ["Someone with me"]}
+    assert [card["concept"] for card in mat["cards"]][-1] == "finish"
     messages = c.card("finish")
-    assert c.status == "finished"
-    assert "Thank you, Sam" in messages[-1]["text"]
+    assert c.status == "finished" and "Thank you, Sam" in messages[-1]["text"]
+    chosen = [e for e in c.entries.values() if e["status"] != "discarded"
+              and e["step"] != "anything_else"]
+    assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in chosen)
     extra = [e for e in c.entries.values() if e["step"] == "anything_else"]
     assert [(e["answer_kind"], e["words"], e["status"]) for e in extra] == \
         [("words", "i like horses too", "draft")]
-    points = [e for e in c.entries.values() if e["step"] != "anything_else"]
-    assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in points)
 
 
-def test_words_left_unchecked_are_not_read_back_and_stay_drafts(catalogue):
+def test_words_left_unchecked_are_not_on_the_mat_and_stay_drafts(catalogue):
     c = Conversation(catalogue)
     c.play("start")
     c.say("cooking")
-    c.say("dunno", intent="dont_know")  # at the check-back: leave it for the adult
-    _answer_everything_after = steps_for("interests")[1:]
-    for step in _answer_everything_after:
+    c.say("dunno", intent="dont_know")  # at the check-back: left for the adult
+    for step in steps_for("interests")[1:]:
         c.card(step.cards[0])
-    readback = [item["entry_id"] for item in c.state["readback"]]
+    mat = prompt(c.card("finish"))
+    assert "Cooking" not in [card["label"] for card in mat["cards"]]
+    c.card("finish")
     cooking = next(e for e in c.entries.values() if e["concept_ids"] == ["cooking"])
-    assert cooking["id"] not in readback and cooking["status"] == "draft"
+    assert cooking["status"] == "draft"
 
 
-def test_read_back_no_changes_the_point(catalogue):
+def test_moving_an_item_on_the_mat_is_a_correction_by_the_pupil(catalogue):
     c = Conversation(catalogue)
     c.play("start")
-    _answer_everything(c, "interests")
-    old = next(e for e in c.entries.values() if e["step"] == "likes")
-    messages = c.card("no")
-    assert old["status"] == "discarded" and "read-back" in old["status_reason"]
-    assert prompt(messages)["text"] == "What do you like doing?"
-    c.say("drawing")
-    messages = c.card("art", "like")
-    new = next(e for e in c.entries.values() if e["concept_ids"] == ["art"] and e["step"] == "likes")
+    mat = prompt(_to_the_mat(c))
+    item = next(card["concept"] for card in mat["cards"] if card["label"] == "Cooking")
+    where = prompt(c.card(item, input_mode="switch"))
+    assert where["board"] == "move"
+    assert where["text"] == "You told me: you like cooking. Where does it go?"
+    assert [card["concept"] for card in where["cards"]] == ["like", "not_sure", "dont_like", "remove"]
+    mat = prompt(c.card("not_sure", input_mode="switch"))
+    assert mat["board"] == "mat"
+    old = next(e for e in c.entries.values() if e["concept_ids"] == ["cooking"] and e["step"] == "likes"
+               and e["status"] == "discarded")
+    assert "final mat" in old["status_reason"]
+    new = next(e for e in c.entries.values() if e.get("corrects_entry_id") == old["id"])
+    assert (new["stance"], new["rating"], new["input_mode"], new["words"]) == \
+        ("not_sure", "not_sure", "switch", None)
+    # Taken away: set aside, and off the mat.
+    item = next(card["concept"] for card in mat["cards"] if card["label"] == "Noisy")
+    c.card(item)
+    mat = prompt(c.card("remove"))
+    assert "Noisy" not in [card["label"] for card in mat["cards"]]
+    c.card("finish")
     assert new["status"] == "confirmed"
-    assert prompt(messages)["text"].startswith("You told me: you don't like it when it is noisy")
+    noisy = next(e for e in c.entries.values() if e["concept_ids"] == ["noisy"])
+    assert noisy["status"] == "discarded" and "Taken off" in noisy["status_reason"]
 
 
-def test_read_back_no_to_a_recalled_answer_asks_it_again(catalogue):
+def test_a_recalled_answer_can_be_moved_on_the_mat(catalogue):
     earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
                 "concept_ids": ["cooking"], "stance": "like", "rating": "like"}]
     c = Conversation(catalogue, earlier=earlier)
     c.play("start")
     c.card("like")  # the recall question
-    _answer_everything(c, "interests")
-    assert prompt(c.last)["text"] == "You told me: you like cooking. Is that right?"
-    messages = c.card("no")
-    again = prompt(messages)
-    assert again["text"] == "What do you think about cooking now?" and again["board"] == "scale"
-    messages = c.card("not_sure")
+    mat = prompt(_to_the_mat(c))
+    item = next(card["concept"] for card in mat["cards"] if card["label"] == "Cooking"
+                and card["concept"] in mat["mat"][0]["items"])
+    where = prompt(c.card(item))
+    assert where["text"].startswith("You told me: you like cooking")
+    c.card("dont_like")
     recalled = [e for e in c.entries.values() if e["step"] == "recall"]
     assert [(e["rating"], e["status"]) for e in recalled] == [("like", "discarded"),
-                                                              ("not_sure", "confirmed")]
+                                                              ("dont_like", "draft")]
     assert recalled[1]["recalls_entry_id"] == "e1"
-    assert c.state["readback_index"] == 1  # on to the next point: the first card of "likes"
-    assert prompt(messages)["text"] == "You told me: you like cooking. Is that right?"
 
 
 def test_debrief_names_the_encounter_and_uses_feelings_and_scale(catalogue):
