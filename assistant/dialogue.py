@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 
 from assistant.models import new_id
-from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, LIKE_STANCES, RECALL_STEP,
+from assistant.answer_patterns import follows_position
+from assistant.questions import (ANYTHING_ELSE_STEP, CONTROL_STEP, ENCOUNTER_STEPS, INTRODUCTIONS,
+                                 LIKE_STANCES, RECALL_STEP,
                                  STANCE_LEAN, Step, describe, join_words, moved_stance,
                                  describe_rating, first_person, other_stance, plain_label,
                                  recall_subject, stance_for, steps_for)
@@ -71,6 +73,7 @@ class Phase(str, Enum):
 
     RECALL = "recall"
     ASK = "ask"
+    CONTROL = "control"       # one earlier answer again, on the scale (see answer_patterns)
     CHECK = "check"
     CONFIRM_STOP = "confirm_stop"
     END = "end"               # "Anything else?": the pupil ends the questions
@@ -96,6 +99,9 @@ class State:
     recall_index: int = 0
     pending: dict | None = None         # answers being checked back (phase check)
     moving: int | None = None           # the mat item being moved (phase move)
+    first_cards: list[str] = field(default_factory=list)  # the encounter's and pupil's own
+    positions: list[int] = field(default_factory=list)    # places of the cards chosen
+    control: dict | None = None         # the answer a control question asks about again
     held: Phase | None = None           # the phase a "stop now?" question interrupted
     last_prompt: list[dict] = field(default_factory=list)
     prompt_seq: int = 0                 # the current prompt's id; each new prompt counts up
@@ -155,6 +161,7 @@ class Context:
     symbol_set: str = "openmoji"
     earlier: list[dict] = field(default_factory=list)  # confirmed entries of earlier sessions
     place_photo: str | None = None  # where the tablet finds a photo of the encounter's place
+    topics: list[str] = field(default_factory=list)  # what the encounter is about, first
 
 
 @dataclass
@@ -194,6 +201,7 @@ class Engine:
             return self._reply()
         s.phase = Phase.ASK
         s.recall = self._recall_items()
+        s.first_cards = self._first_cards()
         if s.recall:
             s.phase = Phase.RECALL
         intro = INTRODUCTIONS[self.ctx.conversation].format(name=self.ctx.pupil_name,
@@ -332,7 +340,8 @@ class Engine:
             self._misunderstood("Sorry, I didn't understand.")
 
     def _take_rating(self, step: Step, turn: Turn, rating: str) -> None:
-        concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
+        about = self._about(step)
+        concepts = [self._concept(about["concept_id"])] if about else []
         clause = describe_rating(step.stance, rating, recall_subject(concepts[0]) if concepts else "")
         entry = self._record(step, turn, kind="rating", rating=rating,
                              concept_ids=[c.id for c in concepts], stance=step.stance)
@@ -356,6 +365,8 @@ class Engine:
         s = self.state
         if turn.text is None:
             (entry, clause), = made
+            if turn.card_position is not None:
+                s.positions.append(turn.card_position)
             self._say("You chose: " + clause + ".", concepts=entry["concept_ids"])
             self._answered(entry, clause, step)
             self._checked_ok(entry["id"])
@@ -446,7 +457,8 @@ class Engine:
                           speech_confidence=pending.get("speech_confidence"),
                           response_ms=turn.response_ms, card_position=turn.card_position)
         if "rating" in chosen:
-            concepts = [self._concept(self._recall_item()["concept_id"])] if step.id == "recall" else []
+            about = self._about(step)
+            concepts = [self._concept(about["concept_id"])] if about else []
             clause = describe_rating(step.stance, chosen["rating"],
                                      recall_subject(concepts[0]) if concepts else "")
             entry = self._record(step, words_turn, kind="rating", rating=chosen["rating"],
@@ -606,7 +618,9 @@ class Engine:
         """On to the next question; a point changed at the read-back returns there."""
         s = self.state
         s.fallbacks = 0
-        if s.phase == Phase.RECALL:
+        if s.phase == Phase.CONTROL:
+            s.phase = Phase.ASK  # back past the last question, so on to "Anything else?"
+        elif s.phase == Phase.RECALL:
             s.recall_index += 1
             if s.recall_index >= len(s.recall):
                 s.phase = Phase.ASK
@@ -622,6 +636,9 @@ class Engine:
             s.phase = Phase.ASK
         if s.phase == Phase.ASK and s.step >= len(steps_for(self.ctx.conversation)):
             s.phase = Phase.END
+            control = self._control_item()
+            if control is not None:
+                s.phase, s.control = Phase.CONTROL, control
         if not again:
             s.prompt_seq += 1
         start = len(self.messages)
@@ -678,11 +695,12 @@ class Engine:
         return card
 
     def _ask(self, step: Step, simple: bool, small: bool, handover: bool) -> None:
-        if step.id == "recall":
-            item = self._recall_item()
+        about = self._about(step)
+        if about is not None:
+            item = about
             concept = self._concept(item["concept_id"])
             label = recall_subject(concept)
-            if not simple:
+            if not simple and step.id == RECALL_STEP.id:
                 self._say("Last time you told me: " + item["clause"] + ".", concepts=[concept.id])
             text = (step.simple if simple else step.question).format(place=label)
             cards = self._rating_cards() + (self._special("skip") if handover else [])
@@ -694,7 +712,11 @@ class Engine:
             cards = self._rating_cards()  # "not sure" is on the scale itself
         else:
             count = min(SMALL_BOARD, self.ctx.cards_per_board) if small else self.ctx.cards_per_board
-            cards = [self._concept(cid).card() for cid in step.cards[:count]]
+            ids = list(step.cards)
+            if step.id in ENCOUNTER_STEPS:
+                own = [c for c in self.state.first_cards if self._concept(c).type in step.types]
+                ids = list(dict.fromkeys(own + ids))
+            cards = [self._concept(cid).card() for cid in ids[:count]]
             cards += self._special("dont_know")
         if handover:
             cards += self._special("skip")
@@ -742,6 +764,8 @@ class Engine:
         phase = phase or s.phase
         if phase == Phase.RECALL:
             return RECALL_STEP
+        if phase == Phase.CONTROL:
+            return CONTROL_STEP
         steps = steps_for(self.ctx.conversation)
         return steps[min(s.step, len(steps) - 1)]
 
@@ -756,6 +780,32 @@ class Engine:
     def _recall_item(self) -> dict:
         s = self.state
         return s.recall[min(s.recall_index, len(s.recall) - 1)]
+
+    def _control_item(self) -> dict | None:
+        """The answer to ask about again when the pupil's choices follow the cards' places
+        (once a session; never said to the pupil why)."""
+        s = self.state
+        if s.control is not None or not follows_position(s.positions):
+            return None
+        for item in s.answered:
+            if item["kind"] == "concept" and item["group"] in ("like", "dont_like"):
+                return {"entry_id": item["entry_id"], "concept_id": item["concept_ids"][0]}
+        return None
+
+    def _about(self, step: Step) -> dict | None:
+        """The earlier answer a recall or control question is about."""
+        if step.id == CONTROL_STEP.id:
+            return self.state.control
+        if step.id == RECALL_STEP.id:
+            return self._recall_item()
+        return None
+
+    def _first_cards(self) -> list[str]:
+        """Cards that come first on the encounter's boards: what the encounter is about,
+        then what the pupil said they like (earlier confirmed answers)."""
+        liked = [cid for entry in self.ctx.earlier if entry.get("stance") in ("like", "liked", "good_at")
+                 for cid in entry.get("concept_ids") or []]
+        return list(dict.fromkeys(self.ctx.topics[:2] + liked[:1] + self.ctx.topics[2:]))
 
     def _recall_items(self) -> list[dict]:
         """Up to three earlier confirmed answers, newest first, one per concept."""
@@ -779,8 +829,8 @@ class Engine:
                 rating=None, recall: dict | None = None) -> dict:
         """A new entry for this question; `recall` names the earlier answer a recall
         question was about (the current one unless given)."""
-        if step.id == "recall":
-            recall = recall or self._recall_item()
+        if step.id in (RECALL_STEP.id, CONTROL_STEP.id):
+            recall = recall or self._about(step)
             label = recall_subject(self._concept(recall["concept_id"]))
             question = step.text(label)
             question = question[:1].upper() + question[1:]
@@ -795,13 +845,13 @@ class Engine:
             "speech_confidence": turn.speech_confidence,
             "response_ms": turn.response_ms, "card_position": turn.card_position,
             "adult_name": self.ctx.adult_name, "symbol_set": self.ctx.symbol_set,
-            "recalls_entry_id": recall["entry_id"] if step.id == "recall" else None,
+            "recalls_entry_id": recall["entry_id"] if recall else None,
         }
         self.new_entries.append(entry)
         return entry
 
     def _answered(self, entry: dict, clause: str, step: Step) -> None:
-        recall = self._recall_item() if step.id == "recall" else None
+        recall = self._about(step)
         self.state.answered.append(self._item(entry, clause, step, recall))
 
     def _item(self, entry: dict, clause: str, step: Step, recall: dict | None) -> dict:
@@ -854,7 +904,7 @@ class Engine:
 
     def _step_id_for_payload(self) -> str | None:
         phase = self.state.phase
-        if phase in (Phase.ASK, Phase.RECALL):
+        if phase in (Phase.ASK, Phase.RECALL, Phase.CONTROL):
             return self._current_step().id
         if phase == Phase.END:
             return ANYTHING_ELSE_STEP.id

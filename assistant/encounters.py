@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import Encounter, Pupil
 from assistant.unit_of_work import transaction
+from symbols.catalogue import Catalogue
 
 # From symbols/vocabulary.yml `encounters` (a test keeps the two in step).
 ENCOUNTER_TYPES: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -50,6 +51,38 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
             encounter.pupils.append(pupil)
         db.add(encounter)
     return encounter
+
+
+# What a kind of encounter is usually about, when its title and place name no sector.
+TYPE_TOPICS = {
+    "college_visit": ("computers", "art", "cooking", "science", "sport", "music"),
+    "university_visit": ("science", "computers", "art", "reading", "sport", "music"),
+    "provider_visit": ("cooking", "crafts", "gardening", "computers", "caring", "shops"),
+    "careers_fair": ("shops", "cafe", "office", "caring", "building", "computers"),
+    "employer_talk": ("office", "shops", "building", "caring", "computers", "cafe"),
+}
+
+
+def encounter_topics(encounter: Encounter | None, catalogue: Catalogue) -> list[str]:
+    """The interests an encounter is about, for its prepare and debrief boards: what its
+    title, place, provider and notes name ("Hilltop Garden Centre" -> gardening), then
+    what its kind is usually about."""
+    if encounter is None:
+        return []
+    from assistant.concept_matcher import INTEREST_TO_JOB, default_matcher  # word lists: built once
+
+    interests_of_job: dict[str, list[str]] = {}
+    for interest, job in INTEREST_TO_JOB.items():
+        interests_of_job.setdefault(job, []).append(interest)
+    text = " . ".join([encounter.title, encounter.place, encounter.provider, encounter.notes])
+    topics: list[str] = []
+    for found in default_matcher().match_text(text, expect=("interest", "job")):
+        if found["entity"] == "interest":
+            topics.append(found["value"])
+        elif found["entity"] == "job":
+            topics += interests_of_job.get(found["value"], [])
+    topics += TYPE_TOPICS.get(encounter.type, ())
+    return [t for t in dict.fromkeys(topics) if catalogue.get(t) is not None]
 
 
 def list_encounters(db: Session) -> list[Encounter]:

@@ -28,6 +28,12 @@ class Step:
         return self.question.format(place=place)
 
 
+# Good and hard feelings in turn, so a board of any size offers both alike.
+BALANCED_FEELINGS = ("happy", "worried", "calm", "sad", "excited", "scared", "proud",
+                     "overwhelmed", "unsure", "bored", "tired", "angry")
+# The questions whose cards come first from the encounter and the pupil's own likes.
+ENCOUNTER_STEPS = ("expect_like", "liked")
+
 PLANS: dict[str, tuple[Step, ...]] = {
     "interests": (
         Step("likes", "What do you like doing?", "What do you like?", "choice", ("interest",),
@@ -51,9 +57,8 @@ PLANS: dict[str, tuple[Step, ...]] = {
     ),
     "prepare": (
         Step("expect_feeling", "How do you feel about going to {place}?",
-             "How do you feel about it?", "feelings", ("feeling",),
-             ("excited", "happy", "calm", "worried", "unsure", "scared", "proud", "bored",
-              "sad", "tired", "angry", "overwhelmed"), "expect_felt"),
+             "How do you feel about it?", "feelings", ("feeling",), BALANCED_FEELINGS,
+             "expect_felt"),
         Step("expect_like", "What do you think you will like at {place}?",
              "What will be good?", "choice", ("interest", "job", "sensory"),
              ("animals", "cooking", "computers", "shops", "cafe", "building", "cars", "caring",
@@ -69,9 +74,7 @@ PLANS: dict[str, tuple[Step, ...]] = {
     ),
     "debrief": (
         Step("feeling", "How did you feel at {place}?", "How did you feel?", "feelings",
-             ("feeling",),
-             ("happy", "excited", "calm", "worried", "unsure", "overwhelmed", "proud", "scared",
-              "sad", "bored", "tired", "angry"), "felt"),
+             ("feeling",), BALANCED_FEELINGS, "felt"),
         Step("liked", "What did you like at {place}?", "What was good?", "choice",
              ("interest", "job", "sensory", "feeling"),
              ("animals", "cooking", "computers", "shops", "cafe", "building", "cars", "caring",
@@ -112,6 +115,10 @@ PLANS: dict[str, tuple[Step, ...]] = {
 # The recall question for an answer from an earlier session, on the three-point scale.
 RECALL_STEP = Step("recall", "What do you think about {place} now?", "{place} now?", "scale",
                    ("rating",), (), "recall")
+# A control question, asked once when a pupil's choices follow the cards' places rather
+# than what is on them: one earlier answer again, in another format (the scale).
+CONTROL_STEP = Step("control", "What do you think about {place}?", "{place}?", "scale",
+                    ("rating",), (), "control")
 
 # The last question of every conversation: the pupil ends it (words said here are kept).
 ANYTHING_ELSE_STEP = Step("anything_else", "That's all my questions. Is there anything else you "
@@ -134,6 +141,9 @@ RATING_CLAUSES = {
     "recall": {"like": "you like {x}",
                "not_sure": "you are not sure about {x}",
                "dont_like": "you don't like {x}"},
+    "control": {"like": "you like {x}",
+                "not_sure": "you are not sure about {x}",
+                "dont_like": "you don't like {x}"},
 }
 
 # Stances whose answer is a like or dislike: the entry's rating says so too.

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from assistant.dialogue import Context, Engine, Reply, Turn
-from assistant.encounters import ENCOUNTER_TYPES
+from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
 from assistant import audit
@@ -94,8 +94,8 @@ def _check_turn(turn: Turn) -> None:
 def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:
     pupil = session.pupil
     profile = profile_of(pupil)
-    earlier = earlier_confirmed(db, pupil.id, session.id) \
-        if kind == "start" and not session.dialogue_state else []
+    starting = kind == "start" and not session.dialogue_state
+    earlier = earlier_confirmed(db, pupil.id, session.id) if starting else []
     return Context(
         catalogue=catalogue, conversation=session.conversation, pupil_name=pupil.given_name,
         cards_per_board=profile.cards_per_board,
@@ -103,6 +103,7 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         adult_name=session.adult_name if session.adult_present else "",
         symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
         place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
+        topics=encounter_topics(session.encounter, catalogue) if starting else [],
     )
 
 

@@ -507,3 +507,44 @@ def test_words_that_may_disclose_harm_are_not_an_answer_and_not_read_back(catalo
     assert said == "Thank you for telling me. I will tell Mr Jones so they can help you."
     assert "hits" not in " ".join(m["text"] for m in reply.messages)  # never read back
     assert prompt(reply.messages) == first  # the same question, nothing recorded
+
+
+def test_the_encounter_and_the_pupils_likes_come_first_on_its_boards(catalogue):
+    earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
+                "concept_ids": ["animals"], "stance": "like", "rating": "like"}]
+    c = Conversation(catalogue, conversation="debrief", place="Hilltop Garden Centre",
+                     topics=["gardening", "outdoors"], earlier=earlier, cards_per_board=4)
+    first = prompt(c.play("start"))
+    assert [card["concept"] for card in first["cards"]][:4] == ["happy", "worried", "calm", "sad"]
+    liked = prompt(c.card("happy"))
+    assert liked["text"] == "What did you like at Hilltop Garden Centre?"
+    assert [card["concept"] for card in liked["cards"]][:3] == ["gardening", "outdoors", "animals"]
+
+
+def test_an_encounters_title_and_kind_name_its_topics(catalogue):
+    from types import SimpleNamespace
+
+    from assistant.encounters import encounter_topics
+    garden = SimpleNamespace(type="workplace_visit", title="Visit to Hilltop Garden Centre",
+                             place="Hilltop Garden Centre", provider="", notes="")
+    assert encounter_topics(garden, catalogue)[:1] == ["gardening"]
+    college = SimpleNamespace(type="college_visit", title="Open day", place="", provider="", notes="")
+    assert encounter_topics(college, catalogue)[:2] == ["computers", "art"]
+    assert encounter_topics(None, catalogue) == []
+
+
+def test_choosing_by_place_brings_one_control_question_on_the_scale(catalogue):
+    c = Conversation(catalogue)
+    c.play("start")
+    for _ in steps_for("interests"):
+        first = prompt(c.last)["cards"][0]["concept"]
+        c.play("answer", Turn("choose", [{"entity": "concept", "value": first}], None,
+                              input_mode="touch", card_position=0))
+    control = prompt(c.last)
+    assert control["step"] == "control" and control["board"] == "scale"
+    assert control["text"] == "What do you think about cooking?"
+    c.card("dont_like")
+    entry = c.live()[-1]
+    assert (entry["step"], entry["rating"], entry["concept_ids"]) == ("control", "dont_like", ["cooking"])
+    assert entry["recalls_entry_id"] == next(e["id"] for e in c.entries.values() if e["step"] == "likes")
+    assert prompt(c.last)["step"] == "anything_else"  # asked once, then on

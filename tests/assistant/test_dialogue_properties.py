@@ -15,7 +15,7 @@ from assistant.questions import steps_for
 from symbols.catalogue import load_catalogue
 
 PLAN_STEPS = {step.id for conversation in ("interests", "prepare", "debrief", "aspirations")
-              for step in steps_for(conversation)} | {"recall", "anything_else"}
+              for step in steps_for(conversation)} | {"recall", "control", "anything_else"}
 WORDS = ["animals", "crafts", "i hate football", "I like swimming but not football", "dunno",
          "yes", "no", "nah", "maybe one day", "stop", "i want to stop", "bye", "hello",
          "say that again", "asdfgh", "the canteen, too many people", "with my dad", "a baker",
@@ -89,7 +89,7 @@ class Run:
             return
         cards = self.prompt["cards"] if self.prompt else []
         if act[0] == "board_card" and cards:
-            self.choose(cards[act[1] % len(cards)])
+            self.choose(cards[act[1] % len(cards)], position=act[1] % len(cards))
         elif act[0] == "any_card":
             self.choose({"concept": act[1]})
         elif act[0] == "words":
@@ -103,7 +103,7 @@ class Run:
                 intent = "stop" if act[1] == "stop_button" else "repeat"
                 self.play("answer", Turn(intent, [], None, input_mode="touch"))
 
-    def choose(self, card):
+    def choose(self, card, position=None):
         concept = card["concept"]
         if concept == "skip":
             self.play("skip")
@@ -111,7 +111,7 @@ class Run:
         intent = {"yes": "affirm", "no": "deny", "dont_know": "dont_know"}.get(concept, "choose")
         entities = [] if intent != "choose" else [{"entity": "concept", "value": concept}]
         self.play("answer", Turn(intent, entities, None, input_mode="touch",
-                                 stance=card.get("stance")))
+                                 stance=card.get("stance"), card_position=position))
 
     def finish(self):
         """Carry on as a patient adult would: choose, confirm, or skip, until the end."""
@@ -121,7 +121,7 @@ class Run:
             cards = [c for c in self.prompt["cards"] if c["concept"] not in ("stop", "something_else")] \
                 if self.prompt else []
             if cards and self.turns % 3:
-                self.choose(cards[0])
+                self.choose(cards[0], position=0)
             else:
                 self.play("skip")
 
