@@ -736,8 +736,8 @@ class Engine:
         groups = {key: [] for key, _, _ in MAT_GROUPS}
         for n, item in enumerate(self.state.answered):
             groups[item["group"]].append(dict(item["card"], concept=f"item_{n}"))
-        self._say("Here is what you told me. Touch a picture to move it. "
-                  "Touch 'All done' when it is right.", board="mat", prompt=True,
+        self._say("Here is what you told me. Move a picture, or touch All done.", board="mat",
+                  prompt=True,
                   cards=[card for cards in groups.values() for card in cards]
                   + self._special("finish"))
         self.messages[-1]["mat"] = [

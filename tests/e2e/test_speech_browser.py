@@ -49,7 +49,7 @@ def test_a_spoken_answer_is_proposed_then_confirmed_with_a_tap(speaking_browser,
     expect(cooking).to_be_visible(timeout=30_000)
     page.click("#mic")
     expect(page.locator("#listening")).to_contain_text("Listening", timeout=10_000)
-    expect(cooking).to_have_attribute("aria-pressed", "true", timeout=30_000)
+    expect(cooking).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(page.locator("#hint")).to_contain_text("Did you say cooking?")
     assert entries_of(stack, created["session_id"]) == []  # nothing spoken is stored unconfirmed
     cooking.click()  # the pupil confirms with one tap

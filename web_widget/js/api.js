@@ -1,6 +1,9 @@
 // The tablet's line to the web app. Answers go through an outbox kept in localStorage:
 // each has its own id, so an answer chosen while the server is unreachable is sent when
 // the connection returns, and the server records it exactly once however often it is sent.
+// An answer leaves the outbox only on a final reply: a fault (5xx, or a reply saying
+// retry: the assistant or the record could not take it just now) keeps it there, the page
+// shows a calm message (onWaiting), and it is sent again until it is taken.
 
 const RETRY_MS = 3000;
 
@@ -9,17 +12,24 @@ function newId() {
   return "id-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
 }
 
+// Not a final reply: the same message should be sent again later.
+function retryable(status, data) {
+  return status >= 500 || status === 429 || (data && data.retry === true);
+}
+
 export class Api {
-  constructor(token, {onMessages, onProblem, onOffline, onOnline}) {
+  constructor(token, {onMessages, onProblem, onOffline, onOnline, onWaiting}) {
     this.token = token;
     this.onMessages = onMessages;
     this.onProblem = onProblem;
     this.onOffline = onOffline;
     this.onOnline = onOnline;
+    this.onWaiting = onWaiting;
     this.outboxKey = "pupil-voice-outbox-" + token.slice(0, 12);
     this.sending = false;
-    window.addEventListener("online", () => this.flush());
-    setInterval(() => this.flush(), RETRY_MS);
+    this.onOnlineEvent = () => this.flush();
+    window.addEventListener("online", this.onOnlineEvent);
+    this.timer = setInterval(() => this.flush(), RETRY_MS);
   }
 
   headers() {
@@ -42,12 +52,20 @@ export class Api {
   async command(path) {
     try {
       const {status, data} = await this.post(path);
-      this.handle(status, data);
+      if (retryable(status, data)) this.onWaiting(data, false);
+      else this.handle(status, data);
       return status;
     } catch (error) {
       this.onOffline(false);
       return 0;
     }
+  }
+
+  // Begin or resume the conversation; until the assistant answers, ask again now and then.
+  async start() {
+    const status = await this.command("/api/chat/start");
+    if (status === 0 || status >= 500) setTimeout(() => this.start(), RETRY_MS);
+    return status;
   }
 
   // A reply carries the messages, the session's status and the id of the prompt on screen.
@@ -76,8 +94,10 @@ export class Api {
     return this.flush();
   }
 
-  pending() {
-    return this.outbox().length;
+  // The session has ended: no more sending, and the timers stop.
+  close() {
+    clearInterval(this.timer);
+    window.removeEventListener("online", this.onOnlineEvent);
   }
 
   async flush() {
@@ -93,7 +113,10 @@ export class Api {
           this.onOffline(true);
           return;
         }
-        if (result.status === 409 && /still being sent/.test(result.data.error || "")) return;
+        if (retryable(result.status, result.data)) {
+          this.onWaiting(result.data, true);
+          return;  // kept in the outbox; sent again on the next round
+        }
         items = this.outbox().filter((item) => item.client_id !== items[0].client_id);
         this.saveOutbox(items);
         this.onOnline();

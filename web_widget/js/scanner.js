@@ -1,10 +1,11 @@
-// Switch scanning. One switch (auto): the highlight moves by itself at the profile's speed
-// and a press chooses the highlighted item. Two switches (step): Space moves the highlight,
-// Enter chooses. The highlighted item is spoken. There is no time limit: scanning goes round
-// until a choice is made.
+// Switch scanning, scoped to one root (the tablet page, or a dialog over it). One switch
+// (auto): the highlight moves by itself at the profile's speed and a press chooses the
+// highlighted item. Two switches (step): Space moves the highlight, Enter chooses. The
+// highlighted item is spoken. There is no time limit: scanning goes round until a choice.
 
 export class Scanner {
-  constructor({mode, intervalMs, items, speak, select}) {
+  constructor(root, {mode, intervalMs, items, speak, select}) {
+    this.root = root;
     this.mode = mode;
     this.intervalMs = Math.max(500, intervalMs || 2000);
     this.items = items;       // () => the elements to scan, in order
@@ -13,7 +14,10 @@ export class Scanner {
     this.index = -1;
     this.timer = null;
     this.paused = false;
-    document.addEventListener("keydown", (event) => this.onKey(event));
+    this.onKey = this.onKey.bind(this);
+    this.onKeyUp = this.onKeyUp.bind(this);
+    this.root.addEventListener("keydown", this.onKey);
+    this.root.addEventListener("keyup", this.onKeyUp);
   }
 
   get active() {
@@ -33,7 +37,7 @@ export class Scanner {
 
   pause(paused) {
     this.paused = paused;
-    if (paused) this.stopTimer(); else this.restart();
+    if (paused) { this.stopTimer(); this.clearHighlight(); } else this.restart();
   }
 
   stopTimer() {
@@ -41,8 +45,15 @@ export class Scanner {
     this.timer = null;
   }
 
+  // Stop for good: the timer and the key listener.
+  destroy() {
+    this.stopTimer();
+    this.root.removeEventListener("keydown", this.onKey);
+    this.root.removeEventListener("keyup", this.onKeyUp);
+  }
+
   clearHighlight() {
-    document.querySelectorAll(".scan-highlight").forEach((el) => el.classList.remove("scan-highlight"));
+    this.root.querySelectorAll(".scan-highlight").forEach((el) => el.classList.remove("scan-highlight"));
   }
 
   next() {
@@ -56,9 +67,17 @@ export class Scanner {
     this.speak(item.querySelector(".card-label")?.textContent || item.textContent.trim());
   }
 
+  // A switch's key must not also press the focused button (Space acts on key up).
+  onKeyUp(event) {
+    if (this.active && !this.paused && (event.key === " " || event.key === "Enter")
+        && !(event.target.closest && event.target.closest("input, textarea"))) {
+      event.preventDefault();
+    }
+  }
+
   onKey(event) {
     if (!this.active || this.paused) return;
-    if (event.target.closest && event.target.closest("input, textarea, .adult-panel, .dialog")) return;
+    if (event.target.closest && event.target.closest("input, textarea")) return;
     const items = this.items();
     if (this.mode === "step" && event.key === " ") {
       event.preventDefault();

@@ -22,13 +22,19 @@ export class Speaker {
     return promise;
   }
 
+  // Speak a text; resolves when it has been spoken (or could not be).
   async say(text) {
     if (!this.enabled || !text) return;
     try {
       const url = await this.load(text);
       this.audio.pause();
       this.audio.src = url;
+      const ended = new Promise((resolve) => {
+        this.audio.onended = resolve;
+        this.audio.onpause = resolve;
+      });
       await this.audio.play();
+      await ended;
     } catch (error) {
       // Speech is a support, not a gate: the words and symbols are on screen.
     }

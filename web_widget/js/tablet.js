@@ -1,8 +1,10 @@
-// The pupil's screen: one conversation. The adult's link carries a one-time code in its
-// fragment (#code=..., never sent to the server as part of the URL), or the code is typed;
-// the page swaps it once for the session's token, kept in this tab only. Shows each bot message as symbolised text, the board of answer
-// cards, the always-there repeat, break and stop buttons, and the adult's panel.
-// All text is set with textContent, never as HTML.
+// The pupil's screen: one conversation, one question a screen. The adult's link carries a
+// one-time code in its fragment (#code=..., never sent as part of the URL), or the code is
+// typed; the page swaps it once for the session's token, kept in this tab only. It shows the
+// current question as symbolised text with its board of cards (what was said before folds
+// to one short line), the always-there repeat, break and stop buttons, and the adult's
+// panel. Dialogs are native modal <dialog>s: nothing behind them can be reached, Escape
+// closes them. All text is set with textContent, never as HTML.
 
 import {Api} from "./api.js";
 import {CardBoard} from "./board.js";
@@ -10,321 +12,489 @@ import {Microphone} from "./microphone.js";
 import {Scanner} from "./scanner.js";
 import {Speaker} from "./speech.js";
 
-const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "pupil-voice-token";
-const state = {profile: {}, paused: false, modelling: false, finished: false, provenance: "independent",
-               promptId: null};
 const ENDED = ["finished", "stopped"];
-let api = null;
-let speaker = null;
-let microphone = null;
-// A card the recogniser proposed: the pupil confirms it with a tap (input mode speech).
-let proposal = null;
+const SAID_SECONDS = 5;
 
-const handlers = {
-  onMessages: showMessages,
-  onProblem: (message, status, data) => {
-    if (status === 409 && data && data.stale) {
-      // The answer was for an earlier question: the reply shows the one on screen now.
-      $("status").textContent = "";
+export class TabletPage {
+  constructor(doc) {
+    this.doc = doc;
+    this.$ = (id) => doc.getElementById(id);
+    this.root = this.$("tablet");
+    this.state = {profile: {}, paused: false, modelling: false, finished: false,
+                  provenance: "independent", promptId: null, shownAt: 0, spokenAt: 0,
+                  photo: null, photoShown: false, typedLast: false};
+    this.api = null;
+    this.speaker = null;
+    this.microphone = null;
+    this.proposal = null;  // a card the recogniser proposed: the pupil confirms it with a tap
+    this.helpTimer = null;
+    this.board = new CardBoard(this.$("board"), {
+      symbolUrl: (symbol) => this.symbolUrl(symbol),
+      speak: (text) => this.say(text),
+      choose: (button, inputMode) => this.chooseCard(button, inputMode),
+      hint: this.$("hint"), selection: "two_tap", cardsPerBoard: 6,
+    });
+    // The answer cards first, then repeat, break and stop, so a switch user can always stop.
+    this.scanner = this.makeScanner(this.root, () => [
+      ...this.root.querySelectorAll("#board .card"), ...this.root.querySelectorAll(".bar [data-scan]")]);
+    this.dialogScanners = ["stop-confirm", "paused"].map((id) =>
+      this.makeScanner(this.$(id), () => [...this.$(id).querySelectorAll("[data-scan]")]));
+    this.wire();
+  }
+
+  makeScanner(root, items) {
+    return new Scanner(root, {
+      mode: "off", intervalMs: 2000, items, speak: (text) => this.say(text),
+      select: (element) => {
+        if (element.classList.contains("card")) this.chooseCard(element, "switch");
+        else element.click();
+      },
+    });
+  }
+
+  symbolUrl(symbol) {
+    return `/symbols/${encodeURIComponent(this.state.profile.symbol_set || "openmoji")}/${encodeURIComponent(symbol)}`;
+  }
+
+  say(text) {
+    return this.speaker ? this.speaker.say(text) : Promise.resolve();
+  }
+
+  // A problem in the accent colour; a wait the tablet gets over by itself in a calm one.
+  showStatus(text, calm = false) {
+    this.$("status").textContent = text;
+    this.$("status").classList.toggle("calm", calm);
+  }
+
+  handlers() {
+    return {
+      onMessages: (messages, reply) => this.showMessages(messages, reply),
+      onProblem: (message, status, data) => {
+        if (status === 409 && data && data.stale) {
+          this.showStatus("");  // an answer to an earlier question: the reply shows this one
+          return;
+        }
+        this.showStatus(message);
+        if (status === 409 || status === 404) this.finish();
+      },
+      onOffline: (queued) => this.showStatus(queued
+        ? "The connection has dropped. Your answer is saved and will be sent when it comes back."
+        : "The connection has dropped. Please wait a moment and try again.", true),
+      onOnline: () => this.showStatus(""),
+      onWaiting: (data, answer) => this.showStatus(answer
+        ? "Just a moment, please. Your answer is safe and will be sent again."
+        : "Just a moment, please. The assistant will carry on soon.", true),
+    };
+  }
+
+  // ----- what the assistant says
+
+  showMessages(messages, reply = {}) {
+    if (reply.status && ENDED.includes(reply.status)) {
+      this.showEnd(messages, reply.status);
       return;
     }
-    $("status").textContent = message;
-    if (status === 409 || status === 404) finish();
-  },
-  onOffline: (queued) => {
-    $("status").textContent = queued
-      ? "The connection has dropped. Your answer is saved and will be sent when it comes back."
-      : "The connection has dropped. Please wait a moment and try again.";
-  },
-  onOnline: () => { $("status").textContent = ""; },
-};
-const say = (text) => speaker && speaker.say(text);
-
-function symbolUrl(symbol) {
-  return `/symbols/${encodeURIComponent(state.profile.symbol_set || "openmoji")}/${encodeURIComponent(symbol)}`;
-}
-
-const board = new CardBoard($("board"), {
-  symbolUrl,
-  speak: say,
-  choose: (concept, inputMode, stance) => chooseCard(concept, inputMode, stance),
-  hint: $("hint"),
-  selection: "two_tap",
-  cardsPerBoard: 6,
-});
-
-const scanner = new Scanner({
-  mode: "off",
-  intervalMs: 2000,
-  // The answer cards first, then repeat, break and stop, so a switch user can always stop.
-  items: () => [...document.querySelectorAll("#board .card"), ...document.querySelectorAll(".bar [data-scan]")],
-  speak: say,
-  select: (element) => {
-    if (element.classList.contains("card")) {
-      chooseCard(element.dataset.concept, "switch", element.dataset.stance);
+    if (!messages.length) return;
+    const prompt = [...messages].reverse().find((m) => m.prompt) || null;
+    const said = this.$("said");
+    said.classList.remove("spoken");
+    said.replaceChildren(...messages.filter((m) => m !== prompt).map((m) => this.symbolised(m, "bot said-line")));
+    for (const message of messages) {
+      if (message.picture && !this.state.photoShown) this.state.photo = message.picture;
     }
-    else element.click();
-  },
-});
-
-function showMessages(messages, reply = {}) {
-  if (reply.status && ENDED.includes(reply.status)) {
-    showConversation(messages);
-    finish();
-    return;
-  }
-  if (!messages.length) return;
-  showConversation(messages);
-}
-
-function showConversation(messages) {
-  if (!messages.length) return;
-  const conversation = $("conversation");
-  conversation.replaceChildren();
-  let prompt = null;
-  for (const message of messages) {
-    conversation.append(symbolisedText(message));
-    if (message.picture) conversation.append(photo(message.picture));
-    if (message.prompt) prompt = message;
-  }
-  if (prompt) {
-    state.promptId = prompt.prompt_id || null;
-    board.show(prompt);
-    scanner.restart();
-    $("banner").hidden = prompt.board !== "handover";
-    $("banner").textContent = prompt.board === "handover"
+    if (!prompt) {
+      this.board.clear();
+      return;
+    }
+    const question = this.$("question");
+    const line = this.symbolised(prompt, "bot prompt");
+    question.replaceChildren(line);
+    if (this.state.photo && !this.state.photoShown) {
+      question.append(this.photo(this.state.photo));  // once, beside the first question
+      this.state.photoShown = true;
+    }
+    this.state.promptId = prompt.prompt_id || null;
+    this.root.dataset.board = prompt.board;
+    this.board.show(prompt);
+    this.scanner.restart();
+    const handover = prompt.board === "handover";
+    this.$("banner").hidden = !handover;
+    this.$("banner").textContent = handover
       ? "Adult: please help. You can choose a card with the pupil, or open the panel to skip." : "";
-  } else {
-    board.clear();
+    this.startAnswerClock(messages);
+    if (this.state.typedLast) this.$("answer").focus(); else this.board.focus(0);
   }
-  if (state.profile.auto_speak !== false && !state.paused) {
-    speaker.say(messages.map((m) => m.text).join(" "));
-  }
-}
 
-function photo(picture) {
-  const image = document.createElement("img");
-  image.className = "place-photo";
-  image.alt = picture.alt;
-  // An <img> cannot send the token header: fetch the photo and show it from memory.
-  fetch(picture.url, {headers: api.headers()})
-    .then((response) => (response.ok ? response.blob() : Promise.reject()))
-    .then((blob) => { image.src = URL.createObjectURL(blob); })
-    .catch(() => image.remove());
-  return image;
-}
-
-function symbolisedText(message) {
-  const line = document.createElement("p");
-  line.className = message.prompt ? "bot prompt" : "bot";
-  const words = message.symbols && message.symbols.length ? message.symbols : [{text: message.text}];
-  for (const word of words) {
-    const span = document.createElement("span");
-    span.className = "word";
-    if (word.symbol) {
-      const image = document.createElement("img");
-      image.src = symbolUrl(word.symbol);
-      image.alt = "";
-      image.setAttribute("aria-hidden", "true");
-      span.append(image);
+  // The time to answer runs from the prompt shown and spoken; after the profile's wait the
+  // adult (never the pupil) is offered help. Nothing re-prompts the pupil.
+  startAnswerClock(messages) {
+    this.state.shownAt = performance.now();
+    this.state.spokenAt = 0;
+    clearTimeout(this.helpTimer);
+    const wait = (this.state.profile.help_after_seconds || 30) * 1000;
+    this.helpTimer = setTimeout(() => {
+      if (this.state.finished || this.state.paused) return;
+      this.$("banner").hidden = false;
+      this.$("banner").textContent = "Adult: the pupil may need help. Wait a little longer, or help them choose.";
+    }, wait);
+    // What was said before the question folds away once spoken (or read: a few seconds).
+    const fold = () => this.$("said").classList.add("spoken");
+    if (this.state.profile.auto_speak !== false && !this.state.paused) {
+      this.say(messages.map((m) => m.text).join(" ")).then(() => { this.state.spokenAt = performance.now(); fold(); });
     } else {
-      span.classList.add("no-symbol");
+      setTimeout(fold, SAID_SECONDS * 1000);
     }
-    const text = document.createElement("span");
-    text.textContent = word.text;
-    span.append(text);
-    line.append(span, " ");
   }
-  return line;
-}
 
-// Every answer names the prompt it answers, so a late one is never taken for the next.
-function answerBody(fields) {
-  const body = {...fields, provenance: state.provenance};
-  if (state.promptId) body.prompt_id = state.promptId;
-  return body;
-}
-
-function chooseCard(concept, inputMode, stance) {
-  if (!api || state.finished || state.paused) return;
-  if (state.modelling) {
-    $("hint").textContent = "Modelling: nothing is recorded.";
-    return;
+  symbolised(message, className) {
+    const line = document.createElement("p");
+    line.className = className;
+    const words = message.symbols && message.symbols.length ? message.symbols : [{text: message.text}];
+    for (const word of words) {
+      const span = document.createElement("span");
+      span.className = "word";
+      if (word.symbol) {
+        const image = document.createElement("img");
+        image.src = this.symbolUrl(word.symbol);
+        image.alt = "";
+        image.setAttribute("aria-hidden", "true");
+        span.append(image);
+      } else {
+        span.classList.add("no-symbol");
+      }
+      const text = document.createElement("span");
+      text.textContent = word.text;
+      span.append(text);
+      line.append(span, " ");
+    }
+    return line;
   }
-  const body = answerBody({card: concept, input_mode: inputMode});
-  if (stance) body.stance = stance;
-  if (proposal && proposal.card === concept) {
-    body.input_mode = "speech";
-    body.speech_confidence = proposal.confidence;
+
+  photo(picture) {
+    const image = document.createElement("img");
+    image.className = "place-photo";
+    image.alt = picture.alt;
+    // An <img> cannot send the token header: fetch the photo and show it from memory.
+    fetch(picture.url, {headers: this.api.headers()})
+      .then((response) => (response.ok ? response.blob() : Promise.reject()))
+      .then((blob) => { image.src = URL.createObjectURL(blob); })
+      .catch(() => image.remove());
+    return image;
   }
-  proposal = null;
-  board.clear();
-  scanner.stopTimer();
-  api.answer(body);
-}
 
-// ----- spoken answers: recognition only proposes a card; a tap confirms it.
-function showProposal({proposal: heard, prompt}) {
-  proposal = heard;
-  document.querySelectorAll("#board .card").forEach((card) => {
-    card.setAttribute("aria-pressed", String(!!heard && card.dataset.concept === heard.card));
-  });
-  $("hint").textContent = heard ? `${prompt} Touch it to say yes.` : prompt;
-  say(prompt);
-}
-
-function setUpMicrophone(profile) {
-  const wanted = profile.show_mic && (profile.input_modes || []).includes("speech") && Microphone.supported();
-  $("mic").hidden = !wanted;
-  if (!wanted) return;
-  microphone = new Microphone({
-    headers: () => api.headers(),
-    listenSeconds: profile.listen_seconds || 6,
-    onListening: (on) => {
-      $("mic").setAttribute("aria-pressed", String(on));
-      $("listening").textContent = on ? "Listening…" : "";
-    },
-    onResult: showProposal,
-    onError: (message) => { $("hint").textContent = message; },
-  });
-}
-
-function finish() {
-  state.finished = true;
-  board.clear();
-  scanner.stopTimer();
-  for (const id of ["repeat", "break", "stop"]) $(id).disabled = true;
-  $("typed").hidden = true;
-}
-
-function setPaused(paused) {
-  state.paused = paused;
-  $("paused").hidden = !paused;
-  $("pause").setAttribute("aria-pressed", String(paused));
-  scanner.pause(paused);
-  if (paused) { if (speaker) speaker.stop(); $("resume").focus(); }
-}
-
-function openPanel(open) {
-  $("adult-confirm").hidden = true;
-  $("adult-panel").hidden = !open;
-  (open ? $("pause") : $("adult-open")).focus();
-}
-
-function applyProfile(profile) {
-  state.profile = profile;
-  const body = document.body;
-  body.classList.remove("text-large", "text-x-large", "text-xx-large");
-  body.classList.add(`text-${profile.text_size || "large"}`);
-  body.classList.toggle("high-contrast", !!profile.high_contrast);
-  body.classList.toggle("reduced-motion", !!profile.reduced_motion);
-  board.selection = profile.selection || "two_tap";
-  board.cardsPerBoard = profile.cards_per_board || 6;
-  scanner.mode = profile.scanning || "off";
-  scanner.intervalMs = Math.max(500, profile.scan_interval_ms || 2000);
-  $("typed").hidden = !(profile.input_modes || []).includes("typed");
-  setUpMicrophone(profile);
-  document.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = symbolUrl(img.dataset.symbol); });
-}
-
-// ----- controls
-$("mic").addEventListener("click", () => {
-  if (!microphone || state.finished || state.paused) return;
-  if (microphone.listening) { microphone.stop(); return; }
-  microphone.listen([...document.querySelectorAll("#board .card")].map((card) => card.dataset.concept));
-});
-$("repeat").addEventListener("click", () => { if (api && !state.paused) api.command("/api/chat/repeat"); });
-$("stop").addEventListener("click", () => { if (api) api.command("/api/chat/stop"); });
-$("break").addEventListener("click", () => setPaused(true));
-$("resume").addEventListener("click", () => setPaused(false));
-$("typed").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = $("answer").value.trim();
-  if (!api || !text || state.finished || state.paused) return;
-  $("answer").value = "";
-  if (state.modelling) { $("hint").textContent = "Modelling: nothing is recorded."; return; }
-  board.clear();
-  api.answer(answerBody({text, input_mode: "typed"}));
-});
-
-// ----- the adult's panel: two deliberate steps to open, so a stray tap cannot.
-$("adult-open").addEventListener("click", () => { $("adult-confirm").hidden = false; $("adult-cancel").focus(); });
-$("adult-cancel").addEventListener("click", () => { $("adult-confirm").hidden = true; $("adult-open").focus(); });
-$("adult-yes").addEventListener("click", () => openPanel(true));
-$("adult-close").addEventListener("click", () => openPanel(false));
-$("pause").addEventListener("click", () => setPaused(!state.paused));
-$("skip").addEventListener("click", () => { openPanel(false); if (api) api.command("/api/chat/skip"); });
-$("modelling").addEventListener("click", () => {
-  state.modelling = !state.modelling;
-  $("modelling").setAttribute("aria-pressed", String(state.modelling));
-  $("banner").hidden = !state.modelling;
-  $("banner").textContent = state.modelling ? "Modelling: nothing is recorded." : "";
-});
-document.querySelectorAll("input[name=provenance]").forEach((radio) => {
-  radio.addEventListener("change", () => { state.provenance = radio.value; });
-});
-$("observation").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = $("observation-text").value.trim();
-  if (!text || !api) return;
-  const {status, data} = await api.post("/api/chat/observation", {text});
-  $("observation-status").textContent = status === 201 ? "Saved as your observation." : (data.error || "Not saved.");
-  if (status === 201) $("observation-text").value = "";
-});
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && !$("adult-panel").hidden) openPanel(false);
-});
-
-// ----- start: swap the one-time code for the token, then begin (or carry on).
-async function claim(code) {
-  const response = await fetch("/api/chat/claim", {
-    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({code})});
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || "That code does not work.");
-  sessionStorage.setItem(TOKEN_KEY, data.tablet_token);
-  return data.tablet_token;
-}
-
-async function begin(token) {
-  api = new Api(token, handlers);
-  speaker = new Speaker(api);
-  const {status, data} = await api.get("/api/chat").catch(() => ({status: 0, data: {}}));
-  if (status !== 200) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    $("status").textContent = data.error || "This tablet link is not valid.";
-    $("code-form").hidden = false;
-    return;
+  // The end: friendly, with a picture and a sound (not for a stop the pupil asked for).
+  showEnd(messages, status) {
+    const said = messages.map((m) => m.text).join(" ");
+    const end = document.createElement("div");
+    end.className = "end";
+    const image = document.createElement("img");
+    image.src = this.symbolUrl(status === "finished" ? "thank_you" : "stop");
+    image.alt = "";
+    image.setAttribute("aria-hidden", "true");
+    const words = document.createElement("p");
+    words.className = "bot prompt";
+    words.textContent = said;
+    end.append(image, words);
+    this.$("said").replaceChildren();
+    this.$("question").replaceChildren(end);
+    this.finish();
+    if (status === "finished" && this.state.profile.auto_speak !== false) chime();
+    if (this.state.profile.auto_speak !== false) this.say(said);
   }
-  $("code-form").hidden = true;
-  applyProfile(data.session.profile);
-  if (ENDED.includes(data.session.status)) {
-    $("status").textContent = "This session has finished. Thank you!";
-    finish();
-    return;
+
+  // ----- answers
+
+  // Every answer names the prompt it answers, so a late one is never taken for the next,
+  // with how it was given: the time from the prompt and the card's place on the board.
+  answerBody(fields, position = null) {
+    const body = {...fields, provenance: this.state.provenance};
+    if (this.state.promptId) body.prompt_id = this.state.promptId;
+    const from = Math.max(this.state.shownAt, this.state.spokenAt);
+    if (from) body.response_ms = Math.max(0, Math.round(performance.now() - from));
+    if (position !== null) body.card_position = position;
+    return body;
   }
-  await api.command("/api/chat/start");
-  api.flush();
+
+  chooseCard(button, inputMode) {
+    if (!this.api || this.state.finished || this.state.paused) return;
+    if (this.state.modelling) {
+      this.$("hint").textContent = "Modelling: nothing is recorded.";
+      return;
+    }
+    const body = this.answerBody({card: button.dataset.concept, input_mode: inputMode},
+                                 Number(button.dataset.position));
+    if (button.dataset.stance) body.stance = button.dataset.stance;
+    if (this.proposal && this.proposal.card === button.dataset.concept) {
+      body.input_mode = "speech";
+      body.speech_confidence = this.proposal.confidence;
+    }
+    this.proposal = null;
+    this.state.typedLast = false;
+    this.sent();
+    this.api.answer(body);
+  }
+
+  sent() {
+    clearTimeout(this.helpTimer);
+    this.$("banner").hidden = true;
+    this.board.clear();
+    this.scanner.stopTimer();
+  }
+
+  typed(event) {
+    event.preventDefault();
+    const text = this.$("answer").value.trim();
+    if (!this.api || !text || this.state.finished || this.state.paused) return;
+    this.$("answer").value = "";
+    if (this.state.modelling) { this.$("hint").textContent = "Modelling: nothing is recorded."; return; }
+    this.state.typedLast = true;
+    this.sent();
+    this.api.answer(this.answerBody({text, input_mode: "typed"}));
+  }
+
+  // Spoken answers: recognition only proposes a card; a tap confirms it.
+  showProposal({proposal: heard, prompt}) {
+    this.proposal = heard;
+    this.board.select(heard ? this.board.card(heard.card) : null);
+    this.$("hint").textContent = heard ? `${prompt} Touch it to say yes.` : prompt;
+    this.say(prompt);
+  }
+
+  setUpMicrophone(profile) {
+    const wanted = profile.show_mic && (profile.input_modes || []).includes("speech") && Microphone.supported();
+    this.$("mic").hidden = !wanted;
+    if (!wanted) return;
+    this.microphone = new Microphone({
+      headers: () => this.api.headers(),
+      listenSeconds: profile.listen_seconds || 6,
+      onListening: (on) => {
+        this.$("mic").setAttribute("aria-pressed", String(on));
+        this.$("listening").textContent = on ? "Listening…" : "";
+      },
+      onResult: (result) => this.showProposal(result),
+      onError: (message) => { this.$("hint").textContent = message; },
+    });
+  }
+
+  // ----- the session's end, pauses and dialogs
+
+  finish() {
+    this.state.finished = true;
+    clearTimeout(this.helpTimer);
+    this.board.clear();
+    this.scanner.stopTimer();
+    for (const id of ["repeat", "break", "stop"]) this.$(id).disabled = true;
+    this.$("typed").hidden = true;
+    this.$("mic").hidden = true;
+    if (this.api) this.api.close();
+  }
+
+  openDialog(id) {
+    const dialog = this.$(id);
+    if (!dialog.open) dialog.showModal();
+    const first = dialog.querySelector("button, input, textarea");
+    if (first) first.focus();
+  }
+
+  closeDialog(id, focusId = null) {
+    const dialog = this.$(id);
+    if (dialog.open) dialog.close();
+    if (focusId) this.$(focusId).focus();
+  }
+
+  setPaused(paused) {
+    this.state.paused = paused;
+    this.$("pause").setAttribute("aria-pressed", String(paused));
+    this.scanner.pause(paused);
+    if (paused) {
+      if (this.speaker) this.speaker.stop();
+      clearTimeout(this.helpTimer);
+      this.closeDialog("adult-panel");
+      this.openDialog("paused");
+      this.dialogScanners[1].restart();
+    } else {
+      this.dialogScanners[1].pause(true);
+      this.dialogScanners[1].paused = false;
+      this.closeDialog("paused");
+      this.board.focus(0);
+    }
+  }
+
+  askToStop() {
+    if (!this.api || this.state.finished) return;
+    this.scanner.pause(true);
+    this.openDialog("stop-confirm");
+    this.dialogScanners[0].restart();
+  }
+
+  answerStop(stop) {
+    this.dialogScanners[0].stopTimer();
+    this.closeDialog("stop-confirm");
+    this.scanner.pause(false);
+    if (stop) this.api.command("/api/chat/stop");
+    else this.board.focus(0);
+  }
+
+  applyProfile(profile) {
+    this.state.profile = profile;
+    const body = this.doc.body;
+    body.classList.remove("text-large", "text-x-large", "text-xx-large");
+    body.classList.add(`text-${profile.text_size || "large"}`);
+    body.classList.toggle("high-contrast", !!profile.high_contrast);
+    body.classList.toggle("reduced-motion", !!profile.reduced_motion);
+    this.board.selection = profile.selection || "two_tap";
+    this.board.cardsPerBoard = profile.cards_per_board || 6;
+    for (const scanner of [this.scanner, ...this.dialogScanners]) {
+      scanner.mode = profile.scanning || "off";
+      scanner.intervalMs = Math.max(500, profile.scan_interval_ms || 2000);
+    }
+    this.$("typed").hidden = !(profile.input_modes || []).includes("typed");
+    this.setUpMicrophone(profile);
+    this.doc.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = this.symbolUrl(img.dataset.symbol); });
+  }
+
+  // Tab and Shift+Tab go round the dialog's own controls and never leave it.
+  trapFocus(dialog) {
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return;
+      const stops = [...dialog.querySelectorAll("button, input, textarea, select, a[href]")]
+        .filter((el) => !el.disabled && el.offsetParent !== null);
+      if (!stops.length) return;
+      const first = stops[0];
+      const last = stops[stops.length - 1];
+      if (event.shiftKey && this.doc.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && this.doc.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+  }
+
+  wire() {
+    const on = (id, event, handler) => this.$(id).addEventListener(event, handler);
+    this.doc.querySelectorAll("dialog").forEach((dialog) => this.trapFocus(dialog));
+    on("mic", "click", () => {
+      if (!this.microphone || this.state.finished || this.state.paused) return;
+      if (this.microphone.listening) { this.microphone.stop(); return; }
+      this.microphone.listen(this.board.cards.map((card) => card.dataset.concept));
+    });
+    on("repeat", "click", () => { if (this.api && !this.state.paused) this.api.command("/api/chat/repeat"); });
+    on("stop", "click", () => this.askToStop());
+    on("stop-yes", "click", () => this.answerStop(true));
+    on("stop-no", "click", () => this.answerStop(false));
+    on("stop-confirm", "cancel", (event) => { event.preventDefault(); this.answerStop(false); });
+    on("break", "click", () => this.setPaused(true));
+    on("resume", "click", () => this.setPaused(false));
+    on("paused", "cancel", (event) => { event.preventDefault(); this.setPaused(false); });
+    on("typed", "submit", (event) => this.typed(event));
+    // The adult's panel: two deliberate steps to open, so a stray tap cannot.
+    on("adult-open", "click", () => this.openDialog("adult-confirm"));
+    on("adult-cancel", "click", () => this.closeDialog("adult-confirm", "adult-open"));
+    on("adult-confirm", "close", () => { if (!this.$("adult-panel").open) this.$("adult-open").focus(); });
+    on("adult-yes", "click", () => { this.closeDialog("adult-confirm"); this.openDialog("adult-panel"); });
+    on("adult-close", "click", () => this.closeDialog("adult-panel", "adult-open"));
+    on("adult-panel", "close", () => { if (!this.state.paused) this.$("adult-open").focus(); });
+    on("pause", "click", () => this.setPaused(!this.state.paused));
+    on("skip", "click", () => {
+      this.closeDialog("adult-panel");
+      if (this.api) this.api.command("/api/chat/skip");
+    });
+    on("modelling", "click", () => {
+      this.state.modelling = !this.state.modelling;
+      this.$("modelling").setAttribute("aria-pressed", String(this.state.modelling));
+      this.$("banner").hidden = !this.state.modelling;
+      this.$("banner").textContent = this.state.modelling ? "Modelling: nothing is recorded." : "";
+    });
+    this.doc.querySelectorAll("input[name=provenance]").forEach((radio) => {
+      radio.addEventListener("change", () => { this.state.provenance = radio.value; });
+    });
+    on("observation", "submit", async (event) => {
+      event.preventDefault();
+      const text = this.$("observation-text").value.trim();
+      if (!text || !this.api) return;
+      const {status, data} = await this.api.post("/api/chat/observation", {text});
+      this.$("observation-status").textContent = status === 201
+        ? (data.concern ? "Kept as a safeguarding concern for the safeguarding lead." : "Saved as your observation.")
+        : (data.error || "Not saved.");
+      if (status === 201) this.$("observation-text").value = "";
+    });
+    on("code-form", "submit", async (event) => {
+      event.preventDefault();
+      try {
+        await this.begin(await this.claim(this.$("code").value));
+      } catch (error) {
+        this.showStatus(error.message);
+      }
+    });
+  }
+
+  // ----- start: swap the one-time code for the token, then begin (or carry on).
+  async claim(code) {
+    const response = await fetch("/api/chat/claim", {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({code})});
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error || "That code does not work.");
+    sessionStorage.setItem(TOKEN_KEY, data.tablet_token);
+    return data.tablet_token;
+  }
+
+  async begin(token) {
+    this.api = new Api(token, this.handlers());
+    this.speaker = new Speaker(this.api);
+    const {status, data} = await this.api.get("/api/chat").catch(() => ({status: 0, data: {}}));
+    if (status !== 200) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      this.showStatus(data.error || "This tablet link is not valid.");
+      this.$("code-form").hidden = false;
+      return;
+    }
+    this.$("code-form").hidden = true;
+    this.applyProfile(data.session.profile);
+    if (ENDED.includes(data.session.status)) {
+      this.showStatus("This session has finished. Thank you!");
+      this.finish();
+      return;
+    }
+    await this.api.start();
+    this.api.flush();
+  }
+
+  async start() {
+    const code = new URLSearchParams(location.hash.slice(1)).get("code");
+    history.replaceState(null, "", location.pathname);  // the code is used once: drop it from the address
+    try {
+      const token = code ? await this.claim(code) : sessionStorage.getItem(TOKEN_KEY);
+      if (token) { await this.begin(token); return; }
+    } catch (error) {
+      this.showStatus(error.message);
+    }
+    this.$("code-form").hidden = false;
+    this.$("code").focus();
+  }
 }
 
-$("code-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
+// A short, soft chime for the end of a conversation, made in the browser (no file).
+function chime() {
   try {
-    await begin(await claim($("code").value));
+    const context = new AudioContext();
+    [523.25, 659.25, 783.99].forEach((frequency, i) => {
+      const tone = context.createOscillator();
+      const volume = context.createGain();
+      tone.frequency.value = frequency;
+      const at = context.currentTime + i * 0.18;
+      volume.gain.setValueAtTime(0.0001, at);
+      volume.gain.exponentialRampToValueAtTime(0.2, at + 0.03);
+      volume.gain.exponentialRampToValueAtTime(0.0001, at + 0.6);
+      tone.connect(volume).connect(context.destination);
+      tone.start(at);
+      tone.stop(at + 0.65);
+    });
   } catch (error) {
-    $("status").textContent = error.message;
+    // Sound is a support: the picture and the words are on screen.
   }
-});
+}
 
-(async () => {
-  const code = new URLSearchParams(location.hash.slice(1)).get("code");
-  history.replaceState(null, "", location.pathname);  // the code is used once: drop it from the address
-  try {
-    const token = code ? await claim(code) : sessionStorage.getItem(TOKEN_KEY);
-    if (token) { await begin(token); return; }
-  } catch (error) {
-    $("status").textContent = error.message;
-  }
-  $("code-form").hidden = false;
-  $("code").focus();
-})();
+new TabletPage(document).start();
