@@ -18,7 +18,7 @@ are kept as a concern, never as an answer (assistant.safeguarding).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import Enum
 
 from assistant.models import new_id
@@ -119,8 +119,8 @@ class State:
         return state
 
     def to_dict(self) -> dict:
-        """The state as JSON-able values."""
-        data = asdict(self)
+        """The state as JSON-able values (a shallow copy: the values are plain already)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["phase"] = self.phase.value if self.phase else None
         data["held"] = self.held.value if self.held else None
         return data

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.concept_matcher import ConceptMatcher, default_matcher, norm_word
+from assistant.concept_matcher import INTEREST_TO_JOB, ConceptMatcher, default_matcher, norm_word
 from symbols.catalogue import Catalogue, Concept
 
 # How sure the classifier must be before its intent alone counts (commands, yes and no).
@@ -64,6 +64,8 @@ SOFT_BREAKS = frozenset("and also plus or then because cos coz cuz so when".spli
 # ("no, I like swimming" corrects; it does not dislike swimming).
 INTERJECTIONS = frozenset("yes yeah yep yup yh ya ye aye no nah nope naw um erm hmm well oh ok okay".split())
 
+# Good feelings that, said beside a thing, evaluate it ("the dogs were ace").
+EVALUATIVE_FEELINGS = frozenset({"happy", "excited", "calm"})
 # Sensory concepts carry their own polarity ("it was noisy" is a complaint).
 SENSORY_POLARITY = {"noisy": -1, "crowded": -1, "bright": -1, "smelly": -1, "hot": -1,
                     "cold": -1, "quiet": 1}
@@ -212,11 +214,15 @@ def _clauses(words: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _cues_in(words: list[str], lo: int, hi: int) -> list[tuple[int, int]]:
-    """Polarity cues between word lo and hi: (position, +1/-1), negation applied."""
+def _cues_in(words: list[str], lo: int, hi: int, named: frozenset = frozenset()) -> list[tuple[int, int]]:
+    """Polarity cues between word lo and hi: (position, +1/-1), negation applied. Words that
+    name a concept themselves ("stank" is smelly) are no cue about another."""
     found: list[tuple[int, int]] = []
     k = lo
     while k < hi:
+        if k in named:
+            k += 1
+            continue
         for phrase, polarity in PHRASE_CUES.items():
             parts = phrase.split()
             if words[k:k + len(parts)] == parts and k + len(parts) <= hi:
@@ -248,6 +254,7 @@ def polarities(words: list[str], spans: list[tuple[int, int]]) -> list[tuple[int
     """
     clause_of = _clauses(words)
     n_clauses = clause_of[-1][0] + 1 if clause_of else 0
+    named = frozenset(k for i, j in spans for k in range(i, j))
     bounds = []
     for c in range(n_clauses):
         members = [k for k, (n, _) in enumerate(clause_of) if n == c]
@@ -261,16 +268,16 @@ def polarities(words: list[str], spans: list[tuple[int, int]]) -> list[tuple[int
         lo, hi, _ = bounds[c]
         lo = max(lo, first)
         if span is None:
-            cues = _cues_in(words, lo, hi)
+            cues = _cues_in(words, lo, hi, named)
             return cues[0][1] if cues else 0
         i, j = span
-        before = [p for k, p in _cues_in(words, lo, i)]
+        before = [p for k, p in _cues_in(words, lo, i, named)]
         if before:
             return before[-1]
         if i > lo and words[i - 1] in NEGATORS or (i > lo + 1 and words[i - 2] in NEGATORS
                                                      and words[i - 1] in ("the", "a", "my", "any")):
             return -1
-        after = [p for k, p in _cues_in(words, j, hi)]
+        after = [p for k, p in _cues_in(words, j, hi, named)]
         return after[0] if after else 0
 
     out = []
@@ -336,7 +343,6 @@ class Reader:
             return Meaning("answer", mentions=mentions)
         if has_cue(words, DONT_KNOW_CUES) or (intent == "dont_know" and confidence >= CONFIDENT):
             return Meaning("dont_know")
-        content = not self.matcher.is_gibberish(self.matcher.tokenize(text), text=text)
         if has_cue(words, NOT_STOPPING):
             return Meaning("keep_going")
         if not mentions and intent in COMMAND_INTENTS and has_cue(words, COMMAND_CUES[intent]) \
@@ -356,7 +362,8 @@ class Reader:
             return Meaning("affirm")
         if intent in ("affirm", "deny") and confidence >= CONFIDENT and len(words) <= 6:
             return Meaning(intent)
-        return Meaning("words" if content else "unclear")
+        mashing = self.matcher.is_gibberish(self.matcher.tokenize(text), text=text)
+        return Meaning("unclear" if mashing else "words")
 
     def names_a_concept(self, text: str) -> bool:
         """True when the words name any concept of the catalogue, fitting or not."""
@@ -367,6 +374,11 @@ class Reader:
         """The concepts named that answer a question of these types (asking for this speech
         act), with their polarity."""
         found = self.matcher.match_text(text, intent=act, expect=types)
+        if types == ("job",):
+            # "What job would you like?" - "football": the job of that interest.
+            for ent in found:
+                if ent["entity"] == "interest" and ent["value"] in INTEREST_TO_JOB:
+                    ent["entity"], ent["value"] = "job", INTEREST_TO_JOB[ent["value"]]
         fitting, spans = [], []
         for ent in found:
             concept = self.catalogue.get(str(ent["value"]))
@@ -377,9 +389,14 @@ class Reader:
                 spans.append(_span_words(text, ent.get("start"), ent.get("end")))
         out = []
         complaint = any(c.type == "sensory" for c in fitting)
+        # A good feeling beside something else it is about ("the cafe was mint") is how the
+        # pupil felt about that thing, not an answer of its own, unless feelings are asked.
+        evaluated = types[:1] != ("feeling",) and any(c.type != "feeling" for c in fitting)
         for concept, (polarity, own) in zip(fitting, polarities(words, spans)):
             if complaint and concept.type == "interest" and not own:
                 continue  # the setting of a complaint ("the canteen, too many people")
+            if evaluated and concept.id in EVALUATIVE_FEELINGS:
+                continue
             if not polarity and concept.type == "sensory":
                 polarity = SENSORY_POLARITY.get(concept.id, 0)
             out.append(Mention(concept, polarity))

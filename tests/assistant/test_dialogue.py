@@ -548,3 +548,19 @@ def test_choosing_by_place_brings_one_control_question_on_the_scale(catalogue):
     assert (entry["step"], entry["rating"], entry["concept_ids"]) == ("control", "dont_like", ["cooking"])
     assert entry["recalls_entry_id"] == next(e["id"] for e in c.entries.values() if e["step"] == "likes")
     assert prompt(c.last)["step"] == "anything_else"  # asked once, then on
+
+
+@pytest.mark.parametrize("conversation,step,words,concepts", [
+    ("debrief", "liked", "the dogs were ace", ["animals"]),
+    ("debrief", "hard", "the kitchen stank", ["smelly"]),
+    ("aspirations", "job", "football", ["footballer"]),
+    ("debrief", "feeling", "happy and excited", ["happy", "excited"]),
+])
+def test_a_good_feeling_evaluates_the_thing_and_a_job_question_takes_a_job(
+        catalogue, conversation, step, words, concepts):
+    c = Conversation(catalogue, conversation=conversation)
+    c.play("start")
+    while prompt(c.last)["step"] != step:
+        c.play("skip")
+    c.say(words)
+    assert sorted(cid for e in c.entries.values() for cid in e["concept_ids"]) == sorted(concepts)
