@@ -1,7 +1,7 @@
 """Spoken prompts: text to a WAV in the pupil's voice and rate, cached on disk.
 
 pyttsx3 (espeak-ng) runs in one worker process started with "spawn": it hangs after a fork
-and crashes when two threads synthesise at once (docs: shared/reference/speech-notes.md §1).
+and crashes when two threads synthesise at once (both seen here with espeak-ng).
 The worker takes one request at a time behind a lock, each with a timeout; a stuck or dead
 worker is killed, the caller gets `SpeechUnavailable`, and the next request starts a fresh one.
 Nothing starts at import: the worker starts on the first uncached request.
