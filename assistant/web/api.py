@@ -45,6 +45,10 @@ PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto
                   "help_after_seconds")
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -88,12 +92,15 @@ def encounters():
 def create_session():
     body = _body()
     pupil_id, encounter_id = body.get("pupil_id"), body.get("encounter_id")
-    if not isinstance(pupil_id, int) or (encounter_id is not None and not isinstance(encounter_id, int)):
+    if not _is_number(pupil_id) or (encounter_id is not None and not _is_number(encounter_id)):
         raise InvalidInput("pupil_id (and encounter_id, if given) must be numbers.")
-    session, code = start_session(
-        get_db(), current_staff(), pupil_id, str(body.get("conversation", "")), encounter_id,
-        adult_present=bool(body.get("adult_present", True)),
-        adult_name=str(body.get("adult_name") or ""))
+    conversation, adult_present = body.get("conversation"), body.get("adult_present", True)
+    adult_name = body.get("adult_name")
+    if not isinstance(conversation, str) or not isinstance(adult_present, bool) \
+            or not isinstance(adult_name, (str, type(None))):
+        raise InvalidInput("conversation and adult_name are text; adult_present is true or false.")
+    session, code = start_session(get_db(), current_staff(), pupil_id, conversation, encounter_id,
+                                  adult_present=adult_present, adult_name=adult_name or "")
     from assistant.web.speech import prepare_opening_speech  # speech imports this module
 
     prepare_opening_speech(session)
