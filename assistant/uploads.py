@@ -53,7 +53,8 @@ def read_pupils_csv(data: bytes) -> list[dict]:
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
         if "given_name" not in header:
             raise InvalidInput(f"The first row must name the columns: {', '.join(CSV_COLUMNS)}.")
-        for number, raw in enumerate(reader, start=2):
+        for raw in reader:
+            number = reader.line_num
             row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
                    for k, v in raw.items() if isinstance(k, str)}
             if not any(row.values()):
