@@ -138,13 +138,17 @@ def _session_info(session: ConversationSession) -> dict:
 def _clean_text(text: object) -> str:
     if not isinstance(text, str):
         raise InvalidInput("Please type an answer, or touch a picture.")
-    # Drop control characters; keep every script and emoji. A leading "/" would be a Rasa
-    # command, which only the web app may send.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = " ".join(text.split()).lstrip("/").strip()
-    if not text:
-        raise InvalidInput("Please type an answer, or touch a picture.")
-    if len(text) > current_app.config["MAX_MESSAGE_CHARS"]:
+    longest = current_app.config["MAX_MESSAGE_CHARS"]
+    # Drop control characters and lone surrogates; keep every script and emoji (with their
+    # joiners and characters newer than this Python). A leading "/" would be a Rasa command,
+    # which only the web app may send.
+    if len(text) <= longest:
+        text = "".join(ch for ch in text
+                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+        text = " ".join(text.split()).lstrip("/").strip()
+        if not text:
+            raise InvalidInput("Please type an answer, or touch a picture.")
+    if len(text) > longest:
         raise InvalidInput(f"That is too long. Please use at most "
                            f"{current_app.config['MAX_MESSAGE_CHARS']} characters.")
     return text

@@ -36,7 +36,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         messages = {404: "Not found.", 405: "That method is not allowed here.",
                     413: "That is too big to send.", 400: "The request could not be read."}
-        return _respond(error.code or 500, messages.get(error.code, error.description or "Error."))
+        response = app.make_response(
+            _respond(error.code or 500, messages.get(error.code, error.description or "Error.")))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
