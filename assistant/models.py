@@ -260,15 +260,20 @@ class Annotation(Base):
 
 
 class ChatRequest(Base):
-    """A tablet message already handled, by the tablet's own id for it: a message re-sent
-    after a dropped connection gets the same reply and is recorded exactly once."""
+    """A tablet message, by the tablet's own id for it: a message sent again after a dropped
+    connection or a fault gets the same reply and is recorded exactly once."""
 
     __tablename__ = "chat_requests"
     id = Column(Integer, primary_key=True)
     session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"), nullable=False)
     client_id = Column(String(64), nullable=False)
     reply = Column(JSON, nullable=True)
+    # When this request was (last) claimed for handling; also its version for a re-claim.
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # When the conversation engine took the answer (in the transaction that recorded it).
+    taken_at = Column(DateTime, nullable=True)
+    # The draft the web app kept while the assistant could not take the answer.
+    kept_entry_id = Column(ForeignKey("entries.id", ondelete="SET NULL"), nullable=True)
     __table_args__ = (UniqueConstraint("session_id", "client_id"),)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from assistant.errors import DomainError
@@ -42,6 +43,20 @@ def init_app(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error: OperationalError):
+        # The database is restarting, locked for too long or gone: nothing was changed, and
+        # the tablet sends the same message again later (retry).
+        log.warning("database unreachable on %s: %s", request.path, type(error.orig).__name__)
+        try:
+            close_db()
+        except Exception:  # the connection is gone; the pool replaces it
+            pass
+        if _wants_json():
+            return jsonify(error="The record cannot be reached just now. Please try again in a moment.",
+                           retry=True), 503
+        return _respond(503, "The record cannot be reached just now. Please try again in a moment.")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
