@@ -28,9 +28,10 @@ from assistant.models import Annotation, ChatRequest, Entry, utcnow
 from assistant.unit_of_work import transaction
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-# A claim with no reply after this long belongs to a request that died: handle it again.
-# (Longer than the web app waits for the assistant; handling twice is safe, see `take`.)
-STALE = timedelta(seconds=45)
+# A claim with no reply after this long belongs to a request that died (or could not write
+# its reply): handle it again. Handling twice is safe (see `take`); the wait only spares the
+# assistant a second copy of a message that is still on its way.
+STALE = timedelta(seconds=10)
 
 
 def check_client_id(client_id: object) -> str:
