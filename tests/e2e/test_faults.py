@@ -100,6 +100,17 @@ def assert_each_answer_once(db, session_id, cards):
     assert not any("Kept by the web app" in (e.status_reason or "") for e in entries)
 
 
+def resumes(db, session_id, tablet, name, answered, pending):
+    """The `pending` answer is sent again until taken, then one more answer: the questions
+    follow on from where the conversation was, and every answer is stored exactly once."""
+    done = len(answered)
+    prompt = tablet.answer_until_taken(f"{name}-{done + 1}", pending)
+    assert prompt["text"] == QUESTIONS[done + 1]
+    following = first_card(prompt)
+    assert tablet.answer_until_taken(f"{name}-{done + 2}", following)["text"] == QUESTIONS[done + 2]
+    assert_each_answer_once(db, session_id, [*answered, pending, following])
+
+
 def in_background(function, *args):
     result = {}
     thread = threading.Thread(target=lambda: result.setdefault("value", function(*args)))
@@ -131,11 +142,7 @@ def test_action_server_down_for_a_turn(stack):
         assert kept.concept_ids == [first] and kept.status == "draft"
     finally:
         stack.start_part("actions")
-    prompt = tablet.answer_until_taken("fault-actions-1", first)
-    assert prompt["text"] == QUESTIONS[1]
-    second = first_card(prompt)
-    assert tablet.answer_until_taken("fault-actions-2", second)["text"] == QUESTIONS[2]
-    assert_each_answer_once(stack.db, session_id, [first, second])
+    resumes(stack.db, session_id, tablet, "fault-actions", [], first)
 
 
 def test_database_locked_mid_turn(stack):
@@ -152,11 +159,7 @@ def test_database_locked_mid_turn(stack):
     lock.close()
     thread.join(90)
     assert result["value"].status_code in (200, 503)
-    prompt = tablet.answer_until_taken("fault-lock-1", first)
-    assert prompt["text"] == QUESTIONS[1]
-    second = first_card(prompt)
-    assert tablet.answer_until_taken("fault-lock-2", second)["text"] == QUESTIONS[2]
-    assert_each_answer_once(stack.db, session_id, [first, second])
+    resumes(stack.db, session_id, tablet, "fault-lock", [], first)
 
 
 def test_web_app_killed_mid_turn_and_restarted_with_the_session_open(stack):
@@ -170,11 +173,7 @@ def test_web_app_killed_mid_turn_and_restarted_with_the_session_open(stack):
     assert result["value"] is None  # the tablet heard nothing back: the answer stays in its outbox
     assert tablet.answer("fault-web-1", first) is None  # still down
     stack.start_part("web")
-    prompt = tablet.answer_until_taken("fault-web-1", first)
-    assert prompt["text"] == QUESTIONS[1]
-    second = first_card(prompt)
-    assert tablet.answer_until_taken("fault-web-2", second)["text"] == QUESTIONS[2]
-    assert_each_answer_once(stack.db, session_id, [first, second])
+    resumes(stack.db, session_id, tablet, "fault-web", [], first)
 
 
 def test_rasa_killed_mid_turn_and_restarted(stack):
@@ -193,14 +192,9 @@ def test_rasa_killed_mid_turn_and_restarted(stack):
     try:
         response = tablet.answer("fault-rasa-2", second)  # Rasa still loading
         assert response.status_code == 503 and response.json()["retry"] is True
-        stack.wait_ready("rasa")
-        prompt = tablet.answer_until_taken("fault-rasa-2", second)
     finally:
         stack.wait_ready("rasa")
-    assert prompt["text"] == QUESTIONS[2]
-    third = first_card(prompt)
-    assert tablet.answer_until_taken("fault-rasa-3", third)["text"] == QUESTIONS[3]
-    assert_each_answer_once(stack.db, session_id, [first, second, third])
+    resumes(stack.db, session_id, tablet, "fault-rasa", [first], second)
 
 
 def test_postgresql_restarted_mid_turn(stack):
@@ -231,11 +225,7 @@ def test_postgresql_restarted_mid_turn(stack):
         response = tablet.answer("fault-pg-1", first)
         assert response.status_code == 503 and response.json()["retry"] is True
         server.start()
-        prompt = tablet.answer_until_taken("fault-pg-1", first)
-        assert prompt["text"] == QUESTIONS[1]
-        second = first_card(prompt)
-        assert tablet.answer_until_taken("fault-pg-2", second)["text"] == QUESTIONS[2]
-        assert_each_answer_once(db, session_id, [first, second])
+        resumes(db, session_id, tablet, "fault-pg", [], first)
     finally:
         db.close()
         engine.dispose()
