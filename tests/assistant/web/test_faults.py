@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from assistant.questions import steps_for
 from tests.assistant.web.conftest import login
+
+SECOND_QUESTION = steps_for("interests")[1].question
 
 
 def entries(client, session_id):
@@ -27,38 +30,37 @@ def test_an_answer_the_assistant_could_not_take_is_kept_once_then_taken(client, 
     client.post("/api/chat/start", headers=tablet.headers)
     fake_rasa.fault = fault
     for _ in range(3):  # the tablet sends it again while the fault lasts
-        reply = send(client, tablet, "answer-0001", text="i like cooking")
+        reply = send(client, tablet, "answer-0001", card="cooking")
         assert reply.status_code == 503
         assert reply.json["kept"] is True and reply.json["retry"] is True
     (kept,) = entries(client, tablet.session_id)
-    assert kept["words"] == "i like cooking" and kept["status"] == "draft"
+    assert kept["concepts"][0]["id"] == "cooking" and kept["status"] == "draft"
     assert "Kept by the web app" in kept["status_reason"]
 
     fake_rasa.fault = None
-    reply = send(client, tablet, "answer-0001", text="i like cooking")
+    reply = send(client, tablet, "answer-0001", card="cooking")
     assert reply.status_code == 200
-    assert reply.json["messages"][-1]["text"] == "You like cooking. Is that right?"
+    assert reply.json["messages"][-1]["text"] == SECOND_QUESTION
     (taken,) = entries(client, tablet.session_id)  # the draft gave way to the taken answer
-    assert taken["words"] == "i like cooking" and taken["concepts"][0]["id"] == "cooking"
+    assert taken["concepts"][0]["id"] == "cooking" and taken["id"] != kept["id"]
     assert taken["status_reason"] is None
-    assert send(client, tablet, "answer-0001", text="i like cooking").json == reply.json
-    assert send(client, tablet, "answer-0002", card="yes").status_code == 200
-    (confirmed,) = entries(client, tablet.session_id)
-    assert confirmed["checked_back"] is True
+    assert send(client, tablet, "answer-0001", card="cooking").json == reply.json
+    assert send(client, tablet, "answer-0002", card="football").status_code == 200
+    assert [e["concepts"][0]["id"] for e in entries(client, tablet.session_id)] == ["cooking", "football"]
 
 
 def test_an_answer_taken_whose_reply_was_lost_is_not_taken_again(client, tablet, fake_rasa):
     client.post("/api/chat/start", headers=tablet.headers)
     fake_rasa.fault = "lost"  # Rasa died after the action had recorded the answer
-    reply = send(client, tablet, "answer-0001", text="i like football")
+    reply = send(client, tablet, "answer-0001", card="football")
     assert reply.status_code == 503 and reply.json["kept"] is True
     (entry,) = entries(client, tablet.session_id)
     assert entry["concepts"][0]["id"] == "football" and entry["status_reason"] is None
 
     fake_rasa.fault = None
-    again = send(client, tablet, "answer-0001", text="i like football")
-    assert again.status_code == 200  # where the conversation is: the check-back question
-    assert again.json["messages"][-1]["text"] == "You like football. Is that right?"
+    again = send(client, tablet, "answer-0001", card="football")
+    assert again.status_code == 200  # where the conversation is now: the next question
+    assert again.json["messages"][-1]["text"] == SECOND_QUESTION
     assert len(entries(client, tablet.session_id)) == 1
 
 
