@@ -75,11 +75,13 @@ def read_pupils_csv(data: bytes) -> list[dict]:
 def clean_photo(data: bytes) -> tuple[bytes, str]:
     """A JPEG or PNG photo decoded and saved anew: (bytes, ".jpg" or ".png");
     InvalidInput for anything else, a broken picture or one too large."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput("The photo is too big (5 MB at most).")
     Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
+    # A truncated picture is refused, whatever another library in this process allowed.
+    truncated_allowed, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(io.BytesIO(data), formats=list(PHOTO_FORMATS)) as image:
             kind = image.format
@@ -97,4 +99,6 @@ def clean_photo(data: bytes) -> tuple[bytes, str]:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError):
         raise InvalidInput("The photo must be a JPEG or PNG picture.") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     return out.getvalue(), PHOTO_FORMATS[kind]
