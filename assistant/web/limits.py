@@ -26,14 +26,29 @@ BODY_LIMITS = {
     "listen.chat_listen": MAX_AUDIO_BYTES,
 }
 class ShallowJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, where a body nested too deeply for the parser is a ValueError (which
-    Flask answers with 400), not a RecursionError (a 500)."""
+    """Flask's JSON, where a body nested too deeply for the parser, or holding a string that
+    is not Unicode text (a lone surrogate such as "\\ud800", which no database or file takes),
+    is a ValueError (which Flask answers with 400), never a 500 further on."""
 
     def loads(self, s, **kwargs):
         try:
-            return json.loads(s, **kwargs)
+            value = json.loads(s, **kwargs)
+            _check_text(value)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
+        return value
+
+
+def _check_text(value) -> None:
+    if isinstance(value, str):
+        value.encode("utf-8")  # UnicodeEncodeError (a ValueError) for a lone surrogate
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
 
 
 class IdConverter(IntegerConverter):

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 
 HOSTILE = st.one_of(
     st.text(max_size=60),
-    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FFFF), max_size=20),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FFFF, exclude_categories=("Cs",)),
+            max_size=20),  # a browser cannot send a lone surrogate in a form
     st.sampled_from(["", " ", "0", "-1", "1e400", "NaN", "10" * 20, "2147483648", "9" * 30,
                      "0001-01-01", "9999-12-31", "2026-02-30", "../../etc/passwd", "<script>",
                      "\x00", "a\x00b", "%00", "true", "[]", "{}", "x" * 6000]),
