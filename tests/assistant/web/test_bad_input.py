@@ -99,4 +99,6 @@ def test_a_photo_over_64_kib_is_taken(client, app):
         "type": "careers_fair", "title": "Fair", "date": "2026-03-03", "photo_consent": "Agreed",
         "photo": (io.BytesIO(out.getvalue()), "noise.png")}, content_type="multipart/form-data")
     assert response.status_code == 302
-    assert client.get(response.headers["Location"] + "/photo").status_code == 200
+    photo = client.get(response.headers["Location"] + "/photo")
+    assert photo.status_code == 200 and photo.mimetype == "image/png"
+    photo.close()
