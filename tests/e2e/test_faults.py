@@ -111,10 +111,13 @@ def resumes(db, session_id, tablet, name, answered, pending):
     assert_each_answer_once(db, session_id, [*answered, pending, following])
 
 
-def in_background(function, *args):
+def sent_mid_turn(tablet, client_id, card):
+    """Send an answer in the background while the action server is `held`; returns once the
+    web app has claimed it and Rasa waits on the action: (thread, {"value": response})."""
     result = {}
-    thread = threading.Thread(target=lambda: result.setdefault("value", function(*args)))
+    thread = threading.Thread(target=lambda: result.setdefault("value", tablet.answer(client_id, card)))
     thread.start()
+    time.sleep(2)
     return thread, result
 
 
@@ -150,8 +153,7 @@ def test_database_locked_mid_turn(stack):
     first = first_card(prompt)
     path = stack.database_url.removeprefix("sqlite:///")
     with held(stack):
-        thread, result = in_background(tablet.answer, "fault-lock-1", first)
-        time.sleep(2)  # the web app has claimed it and Rasa waits on the action
+        thread, result = sent_mid_turn(tablet, "fault-lock-1", first)
         lock = sqlite3.connect(path, isolation_level=None, timeout=30)
         lock.execute("BEGIN EXCLUSIVE")
     time.sleep(4)  # the action runs into the lock and waits
@@ -166,8 +168,7 @@ def test_web_app_killed_mid_turn_and_restarted_with_the_session_open(stack):
     session_id, tablet, prompt = open_session(stack, stack.db)
     first = first_card(prompt)
     with held(stack):
-        thread, result = in_background(tablet.answer, "fault-web-1", first)
-        time.sleep(2)
+        thread, result = sent_mid_turn(tablet, "fault-web-1", first)
         stack.kill("web")
     thread.join(60)
     assert result["value"] is None  # the tablet heard nothing back: the answer stays in its outbox
@@ -182,8 +183,7 @@ def test_rasa_killed_mid_turn_and_restarted(stack):
     prompt = tablet.answer_until_taken("fault-rasa-1", first)
     second = first_card(prompt)
     with held(stack):
-        thread, result = in_background(tablet.answer, "fault-rasa-2", second)
-        time.sleep(2)
+        thread, result = sent_mid_turn(tablet, "fault-rasa-2", second)
         stack.kill("rasa")
         thread.join(60)
     response = result["value"]
@@ -216,8 +216,7 @@ def test_postgresql_restarted_mid_turn(stack):
         session_id, tablet, prompt = open_session(stack, db)
         first = first_card(prompt)
         with held(stack):
-            thread, result = in_background(tablet.answer, "fault-pg-1", first)
-            time.sleep(2)
+            thread, result = sent_mid_turn(tablet, "fault-pg-1", first)
             server.stop("immediate")  # a crash: every connection cut
         thread.join(90)
         assert result["value"].status_code == 503
