@@ -1,7 +1,7 @@
 """chat requests: when the assistant took the answer, and the draft kept while it could not
 
 Revision ID: 9a01
-Revises: 0005
+Revises: 12a2
 Create Date: 2026-12-01 03:30:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '9a01'
-down_revision = '0005'
+down_revision = '12a2'
 branch_labels = None
 depends_on = None
 
