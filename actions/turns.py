@@ -57,8 +57,10 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
     """Run one turn through the core and send its messages; never raise into Rasa."""
     try:
         with session_factory()() as db:
+            metadata = (tracker.latest_message or {}).get("metadata") or {}
             reply = take_turn(db, load_catalogue(), tracker.sender_id, kind,
-                              turn_from(tracker) if kind == "answer" else None)
+                              turn_from(tracker) if kind == "answer" else None,
+                              client_id=metadata.get("client_id"))
         messages = [STALE] if reply.stale else reply.messages
     except Exception:  # the pupil still gets an answer; the adult is asked to help
         log.exception("turn %s failed for a session", kind)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import Encounter, Pupil
+from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, is_id
 from assistant.unit_of_work import transaction
 from symbols.catalogue import Catalogue
 
@@ -37,6 +37,8 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
     title = (title or "").strip() or ENCOUNTER_TYPES[type][0]
     if len(title) > 200:
         raise InvalidInput("The title is too long (200 characters at most).")
+    if not FIRST_DATE <= on <= LAST_DATE:
+        raise InvalidInput(f"Give a date from {FIRST_DATE.year} to {LAST_DATE.year}.")
     benchmarks = sorted(set(gatsby_benchmarks)) if gatsby_benchmarks else list(ENCOUNTER_TYPES[type][1])
     if any(b not in range(1, 9) for b in benchmarks):
         raise InvalidInput("Gatsby benchmarks are numbered 1 to 8.")
@@ -45,9 +47,9 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
                               provider=provider or "", notes=notes or "",
                               gatsby_benchmarks=benchmarks)
         for pupil_id in pupil_ids or []:
-            pupil = db.get(Pupil, pupil_id)
+            pupil = db.get(Pupil, pupil_id) if is_id(pupil_id) else None
             if pupil is None:
-                raise NotFound(f"No pupil with id {pupil_id}.")
+                raise NotFound("No such pupil.")
             encounter.pupils.append(pupil)
         db.add(encounter)
     return encounter

@@ -6,7 +6,7 @@ Plain SQLAlchemy (1.4, 2.0 style); no Flask, no Rasa. Times are naive UTC.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String,
                         Table, Text, UniqueConstraint)
@@ -24,6 +24,17 @@ ROLES = ("admin", "careers_lead", "advocate")
 ENTRY_STATUSES = ("draft", "confirmed", "discarded")
 ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood", "observation")
 SESSION_STATUSES = ("created", "active", "finished", "stopped")
+# The largest integer id (PostgreSQL's INTEGER): a larger one names nothing.
+MAX_ID = 2**31 - 1
+
+
+# The dates a school record can hold: a wider one is a slip (or date arithmetic's overflow).
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def is_id(value: object) -> bool:
+    """True for a number that can name a row (1 to MAX_ID; not True or False)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def utcnow() -> datetime:
@@ -249,15 +260,20 @@ class Annotation(Base):
 
 
 class ChatRequest(Base):
-    """A tablet message already handled, by the tablet's own id for it: a message re-sent
-    after a dropped connection gets the same reply and is recorded exactly once."""
+    """A tablet message, by the tablet's own id for it: a message sent again after a dropped
+    connection or a fault gets the same reply and is recorded exactly once."""
 
     __tablename__ = "chat_requests"
     id = Column(Integer, primary_key=True)
     session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"), nullable=False)
     client_id = Column(String(64), nullable=False)
     reply = Column(JSON, nullable=True)
+    # When this request was (last) claimed for handling; also its version for a re-claim.
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # When the conversation engine took the answer (in the transaction that recorded it).
+    taken_at = Column(DateTime, nullable=True)
+    # The draft the web app kept while the assistant could not take the answer.
+    kept_entry_id = Column(ForeignKey("entries.id", ondelete="SET NULL"), nullable=True)
     __table_args__ = (UniqueConstraint("session_id", "client_id"),)
 
 

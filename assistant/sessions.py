@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, utcnow
+from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, is_id, utcnow
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
 
@@ -45,7 +45,7 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
     pupil = pupil_for(db, staff, pupil_id)
     encounter = None
     if encounter_id is not None:
-        encounter = db.get(Encounter, encounter_id) if isinstance(encounter_id, int) else None
+        encounter = db.get(Encounter, encounter_id) if is_id(encounter_id) else None
         if encounter is None:
             raise NotFound("No such encounter.")
     if conversation in ("prepare", "debrief") and encounter is None:

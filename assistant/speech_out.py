@@ -56,6 +56,8 @@ def clean_text(text: object) -> str:
     """The text to speak, whitespace collapsed; InvalidInput if empty, too long or not a string."""
     if not isinstance(text, str):
         raise InvalidInput("The text to speak must be a string.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"The text to speak is longer than {MAX_TEXT_CHARS} characters.")
     text = " ".join(CONTROL_CHARS.sub(" ", text).split())
     if not text:
         raise InvalidInput("There is no text to speak.")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from assistant import received
 from assistant.dialogue import Context, Engine, Reply, Turn
 from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
@@ -31,10 +32,15 @@ PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter 
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
-              turn: Turn | None = None) -> Reply:
+              turn: Turn | None = None, client_id: str | None = None) -> Reply:
     """Play one turn of the session Rasa knows as `sender_id`: the engine reads the message
     with the question in hand, and its writes and new state are made in one transaction.
-    An answer to a prompt no longer on screen changes nothing (the reply says `stale`)."""
+    An answer to a prompt no longer on screen changes nothing (the reply says `stale`).
+
+    With the tablet's `client_id` for the message, the turn is taken at most once: a message
+    taken already (sent again after a fault) changes nothing and gets the messages up to the
+    current question, so the conversation goes on from where it is.
+    """
     if kind not in TURN_KINDS:
         raise InvalidInput(f"Unknown turn {kind!r}.")
     if kind == "answer":
@@ -47,6 +53,11 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
                              .with_for_update()).scalar_one_or_none()
         if session is None:
             raise InvalidInput("This conversation has no session.")
+        request = received.lock(db, session.id, client_id)
+        if request is not None:
+            db.refresh(session)  # read again under the lock (SQLite locks only on a write)
+        if request is not None and request.taken_at is not None:
+            return Engine(_context(db, catalogue, session, "repeat"), session.dialogue_state).start()
         engine = Engine(_context(db, catalogue, session, kind), session.dialogue_state)
         reply = engine.answer(turn) if kind == "answer" else getattr(engine, kind)()
         if reply.stale:
@@ -68,6 +79,8 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
                 entry.confirmed_at = now
         session.dialogue_state = reply.state
         flag_modified(session, "dialogue_state")
+        if request is not None:
+            received.take(db, request)
         if reply.session_status:
             session.status = reply.session_status
             if reply.session_status in ("finished", "stopped"):
@@ -130,9 +143,18 @@ def symbol_set_shown(name: str) -> str:
 
 
 def keep_answer(db: Session, session: ConversationSession, words: str | None,
-                concept_id: str | None, input_mode: str, provenance: str, reason: str) -> Entry:
-    """Keep an answer the assistant could not take (it was down): a draft for the adult."""
+                concept_id: str | None, input_mode: str, provenance: str, reason: str,
+                client_id: str | None = None) -> Entry | None:
+    """Keep an answer the assistant could not take (down, or its reply empty or an error):
+    a draft for the adult. With the tablet's `client_id`, kept once however often it fails,
+    and not at all when the assistant took it after all (None then: it is recorded)."""
     with transaction(db):
+        request = received.lock(db, session.id, client_id)
+        if request is not None and request.taken_at is not None:
+            return None
+        if request is not None and request.kept_entry_id:
+            return db.get(Entry, request.kept_entry_id)
+        db.refresh(session)
         entry = Entry(**_where_we_are(session),
                       answer_kind="concept" if concept_id else "not_understood",
                       concept_ids=[concept_id] if concept_id else [], words=words,
@@ -140,6 +162,9 @@ def keep_answer(db: Session, session: ConversationSession, words: str | None,
                       adult_name=session.adult_name if session.adult_present else "",
                       status="draft", status_reason=reason)
         db.add(entry)
+        if request is not None:
+            db.flush()
+            request.kept_entry_id = entry.id
     return entry
 
 

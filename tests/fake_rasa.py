@@ -36,16 +36,39 @@ def parse(message: str, catalogue) -> tuple[str, list[dict]]:
 
 
 class FakeRasa:
+    """`fault` makes it fail as the real stack does: "down" (Rasa unreachable), "empty" (the
+    action server down: Rasa answers 200 with []), "error" (the action failed and said so),
+    "lost" (the action ran and recorded the answer, then Rasa died before replying)."""
+
     def __init__(self, catalogue):
         self.catalogue = catalogue
         self.calls: list[dict] = []
-        self.down = False
+        self.fault: str | None = None
+
+    @property
+    def down(self) -> bool:
+        return self.fault == "down"
+
+    @down.setter
+    def down(self, value: bool) -> None:
+        self.fault = "down" if value else None
 
     def send(self, sender_id: str, message: str, metadata: dict) -> list[dict]:
+        from actions.turns import TROUBLE
         from assistant.web.rasa_client import AssistantUnavailable
 
-        if self.down:
+        if self.fault == "down":
             raise AssistantUnavailable("down")
+        if self.fault == "empty":
+            return []
+        if self.fault == "error":
+            return [TROUBLE]
+        if self.fault == "lost":
+            self.take(sender_id, message, metadata)
+            raise AssistantUnavailable("died after the action")
+        return self.take(sender_id, message, metadata)
+
+    def take(self, sender_id: str, message: str, metadata: dict) -> list[dict]:
         self.calls.append({"sender": sender_id, "message": message, "metadata": metadata})
         intent, entities = parse(message, self.catalogue)
         tracker = Tracker(sender_id=sender_id, slots={}, latest_message={

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import Encounter, Entry, Pupil, encounter_pupils, utcnow
+from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Entry, Pupil, encounter_pupils, is_id, utcnow
 from assistant.pupils import profile_of
 from assistant.reports.changes import Change, Opinion, changes_between, opinions
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
@@ -147,9 +147,11 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
 
     NotFound for an unknown pupil; InvalidInput when start is after end.
     """
-    pupil = db.get(Pupil, pupil_id) if isinstance(pupil_id, int) else None
+    pupil = db.get(Pupil, pupil_id) if is_id(pupil_id) else None
     if pupil is None:
         raise NotFound(f"No pupil with id {pupil_id}.")
+    if any(day is not None and not FIRST_DATE <= day <= LAST_DATE for day in (start, end)):
+        raise InvalidInput(f"Choose dates from {FIRST_DATE.year} to {LAST_DATE.year}.")
     catalogue = catalogue or load_catalogue()
     since, until = _period(start, end)
     statuses = ("confirmed", "draft") if include_drafts else ("confirmed",)

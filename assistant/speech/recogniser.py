@@ -125,9 +125,10 @@ _shared_lock = threading.Lock()
 
 
 def shared() -> Recogniser:
-    """This worker's recogniser, built on first use (never at import time)."""
+    """This worker's recogniser, built on first use (never at import time). A listening
+    worker takes one recording at a time, so one slot: more recordings means more workers."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = build()
+            _shared = build(slots=1)
         return _shared

@@ -17,7 +17,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(int(settings["SESSION_COOKIE_SECURE"])),
-        MAX_CONTENT_LENGTH=64 * 1024,
         JSON_SORT_KEYS=False,
     )
     if not app.config.get("SECRET_KEY"):
@@ -28,9 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from assistant.web import (api, cli, errors, listen, pages, report_cli, speech, staff, store,
-                               symbols)
+    from assistant.web import (api, cli, errors, limits, listen, pages, report_cli, speech, staff,
+                               store, symbols)
 
+    limits.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     store.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -8,12 +8,14 @@ tablet, and Rasa gets its sender id and metadata from here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from pathlib import Path
 
 import yaml
 from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.encounters import list_encounters
 from assistant.entries import entries_of_session, entry_as_dict
@@ -32,6 +34,8 @@ from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+log = logging.getLogger(__name__)
+KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
@@ -43,6 +47,10 @@ PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto
                   "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
                   "scanning", "scan_interval_ms", "listen_seconds", "show_mic",
                   "help_after_seconds")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _body() -> dict:
@@ -88,12 +96,15 @@ def encounters():
 def create_session():
     body = _body()
     pupil_id, encounter_id = body.get("pupil_id"), body.get("encounter_id")
-    if not isinstance(pupil_id, int) or (encounter_id is not None and not isinstance(encounter_id, int)):
+    if not _is_number(pupil_id) or (encounter_id is not None and not _is_number(encounter_id)):
         raise InvalidInput("pupil_id (and encounter_id, if given) must be numbers.")
-    session, code = start_session(
-        get_db(), current_staff(), pupil_id, str(body.get("conversation", "")), encounter_id,
-        adult_present=bool(body.get("adult_present", True)),
-        adult_name=str(body.get("adult_name") or ""))
+    conversation, adult_present = body.get("conversation"), body.get("adult_present", True)
+    adult_name = body.get("adult_name")
+    if not isinstance(conversation, str) or not isinstance(adult_present, bool) \
+            or not isinstance(adult_name, (str, type(None))):
+        raise InvalidInput("conversation and adult_name are text; adult_present is true or false.")
+    session, code = start_session(get_db(), current_staff(), pupil_id, conversation, encounter_id,
+                                  adult_present=adult_present, adult_name=adult_name or "")
     from assistant.web.speech import prepare_opening_speech  # speech imports this module
 
     prepare_opening_speech(session)
@@ -131,13 +142,17 @@ def _session_info(session: ConversationSession) -> dict:
 def _clean_text(text: object) -> str:
     if not isinstance(text, str):
         raise InvalidInput("Please type an answer, or touch a picture.")
-    # Drop control characters; keep every script and emoji. A leading "/" would be a Rasa
-    # command, which only the web app may send.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = " ".join(text.split()).lstrip("/").strip()
-    if not text:
-        raise InvalidInput("Please type an answer, or touch a picture.")
-    if len(text) > current_app.config["MAX_MESSAGE_CHARS"]:
+    longest = current_app.config["MAX_MESSAGE_CHARS"]
+    # Drop control characters and lone surrogates; keep every script and emoji (with their
+    # joiners and characters newer than this Python). A leading "/" would be a Rasa command,
+    # which only the web app may send.
+    if len(text) <= longest:
+        text = "".join(ch for ch in text
+                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+        text = " ".join(text.split()).lstrip("/").strip()
+        if not text:
+            raise InvalidInput("Please type an answer, or touch a picture.")
+    if len(text) > longest:
         raise InvalidInput(f"That is too long. Please use at most "
                            f"{current_app.config['MAX_MESSAGE_CHARS']} characters.")
     return text
@@ -187,7 +202,7 @@ def _stale(session: ConversationSession):
 def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
               words: str | None = None, card: str | None = None,
               speech_confidence: float | None = None, prompt_id: str | None = None,
-              timing: dict | None = None):
+              timing: dict | None = None, client_id: str | None = None):
     client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
     metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
     if speech_confidence is not None:
@@ -195,26 +210,49 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     if prompt_id is not None:
         metadata["prompt_id"] = prompt_id
     metadata.update(timing or {})
+    if client_id is not None:
+        metadata["client_id"] = client_id  # the engine takes this message at most once
     try:
         messages = client.send(session.rasa_sender_id, message, metadata)
     except AssistantUnavailable:
         messages = None
-    if messages is None or any(m.get("error") for m in messages):
-        kept = words is not None or bool(card and card not in CARD_INTENTS
-                                         and card not in CHOSEN_SPECIAL_CARDS
-                                         and not MAT_ITEM_CARD.match(card))
-        if kept:
-            keep_answer(get_db(), session, words, card, input_mode, provenance,
-                        "Kept by the web app: the assistant could not take this answer.")
-        return jsonify(error="The assistant is not answering just now. "
-                             + ("What you said is kept. " if kept else "")
-                             + "Please try again in a moment.",
-                       kept=kept, messages=messages or []), 503
+    # Every turn answers with at least one message: an empty reply means the action server
+    # was down or failed (Rasa still answers 200), so the answer was not recorded.
+    if not messages or any(m.get("error") for m in messages):
+        return _fault(session, words, card, input_mode, provenance, client_id)
     get_db().refresh(session)  # the action server wrote the turn
     if any(m.get("stale") for m in messages):
         return _stale(session)
     current, _ = _current_prompt(session)
     return jsonify(messages=messages, status=session.status, prompt_id=current), 200
+
+
+def _fault(session: ConversationSession, words: str | None, card: str | None, input_mode: str,
+           provenance: str, client_id: str | None):
+    """The assistant did not take the message: keep an answer as a draft (once), and ask the
+    tablet to send it again (retry) so that the conversation goes on when the assistant can."""
+    keepable = words is not None or bool(card and card not in CARD_INTENTS
+                                         and card not in CHOSEN_SPECIAL_CARDS
+                                         and not MAT_ITEM_CARD.match(card))
+    kept = False
+    if keepable:
+        try:
+            keep_answer(get_db(), session, words, card, input_mode, provenance, KEPT_REASON,
+                        client_id=client_id)
+            kept = True
+        except SQLAlchemyError:  # the record is unreachable too: the tablet's outbox keeps it
+            log.warning("could not keep an answer the assistant did not take", exc_info=True)
+            _roll_back()
+    error = "Just a moment, please. " + ("Your answer is safe. " if keepable else "") \
+        + "The assistant will carry on soon."
+    return jsonify(error=error, kept=kept, retry=True, messages=[]), 503
+
+
+def _roll_back() -> None:
+    try:
+        get_db().rollback()
+    except SQLAlchemyError:  # the connection is gone; the pool replaces it
+        pass
 
 
 @bp.post("/chat/claim")
@@ -300,21 +338,27 @@ def chat_message():
         raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
     timing = _timing(body)
 
-    def converse():
+    def converse(client_id: str | None = None):
         if prompt_id is not None and prompt_id != _current_prompt(session)[0]:
             return _stale(session)
         return _converse(session, message, input_mode, provenance, words=words, card=card,
-                         speech_confidence=confidence, prompt_id=prompt_id, timing=timing)
+                         speech_confidence=confidence, prompt_id=prompt_id, timing=timing,
+                         client_id=client_id)
 
     if "client_id" not in body:
         return converse()
-    first, request_row = received.claim(get_db(), session.id, body["client_id"])
+    client_id = received.check_client_id(body["client_id"])
+    first, request_row = received.claim(get_db(), session.id, client_id)
     if not first:
         if request_row.reply is None:
-            return jsonify(error="That answer is still being sent."), 409
+            return jsonify(error="That answer is still being sent.", retry=True), 409
         return jsonify(request_row.reply["body"]), request_row.reply["status"]
-    response, status = converse()
-    received.remember(get_db(), request_row, status, response.get_json())
+    response, status = converse(client_id=client_id)
+    try:
+        received.remember(get_db(), request_row, status, response.get_json())
+    except SQLAlchemyError:  # not remembered: a repeat is handled again, and taken only once
+        log.warning("could not remember a reply", exc_info=True)
+        _roll_back()
     return response, status
 
 

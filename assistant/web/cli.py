@@ -12,6 +12,7 @@ from assistant.errors import DomainError
 from assistant.erasure import erase_pupil
 from assistant.models import Pupil
 from assistant.pupils import import_pupils
+from assistant.uploads import read_pupils_csv
 from assistant.migrate import upgrade
 from assistant.staff import create_staff
 from assistant.web.store import get_db
@@ -53,9 +54,9 @@ def init_app(app: Flask) -> None:
         """Add or update pupils from a CSV file (reference, given_name, family_name, year_group, group)."""
         _migrate()
         try:
-            result = import_pupils(get_db(), Path(csv_file).read_text(encoding="utf-8-sig"))
-        except (DomainError, UnicodeDecodeError) as error:
-            raise click.ClickException(getattr(error, "message", "The file is not UTF-8 text."))
+            result = import_pupils(get_db(), read_pupils_csv(Path(csv_file).read_bytes()))
+        except DomainError as error:
+            raise click.ClickException(error.message)
         click.echo(f"{result['created']} pupils added, {result['updated']} updated.")
 
     @app.cli.command("erase-pupil")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from assistant.errors import DomainError
@@ -36,7 +37,26 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         messages = {404: "Not found.", 405: "That method is not allowed here.",
                     413: "That is too big to send.", 400: "The request could not be read."}
-        return _respond(error.code or 500, messages.get(error.code, error.description or "Error."))
+        response = app.make_response(
+            _respond(error.code or 500, messages.get(error.code, error.description or "Error.")))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error: OperationalError):
+        # The database is restarting, locked for too long or gone: nothing was changed, and
+        # the tablet sends the same message again later (retry).
+        log.warning("database unreachable on %s: %s", request.path, type(error.orig).__name__)
+        try:
+            close_db()
+        except Exception:  # the connection is gone; the pool replaces it
+            pass
+        if _wants_json():
+            return jsonify(error="The record cannot be reached just now. Please try again in a moment.",
+                           retry=True), 503
+        return _respond(503, "The record cannot be reached just now. Please try again in a moment.")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

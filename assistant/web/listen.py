@@ -1,7 +1,9 @@
 """Routes for spoken answers: the tablet posts a recording and the cards on screen; the reply
-proposes one card to confirm with a tap (or none). Nothing is stored: the recording lives
-in memory until recognition ends, and only a confirmed card becomes an answer (as a card
-with input_mode "speech", through /api/chat/message)."""
+proposes one card to confirm with a tap (or none). The recording is checked, decoded and
+recognised in the listening sandbox, never in this process. Nothing is stored: the recording
+lives in memory until recognition ends, and only a confirmed card becomes an answer (as a
+card with input_mode "speech", through /api/chat/message). The body limit is set per route
+in limits.py."""
 
 from __future__ import annotations
 
@@ -11,8 +13,7 @@ from flask import Blueprint, jsonify, request
 
 from assistant.errors import InvalidInput
 from assistant.sessions import ensure_open
-from assistant.speech import board_of_cards, listen
-from assistant.speech.audio import MAX_BYTES
+from assistant.speech import board_of_cards, propose
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("listen", __name__, url_prefix="/api")
@@ -42,8 +43,7 @@ def chat_listen():
     session = tablet_session()
     ensure_open(session)
     board = board_of_cards(load_catalogue(), _cards())
-    request.max_content_length = MAX_BYTES
-    proposal = listen(request.get_data(cache=False), board)
+    proposal = propose(request.get_data(cache=False), board)
     if proposal.choice is None:
         return jsonify(proposal=None, prompt=NOTHING)
     return jsonify(proposal={"card": proposal.choice, "label": proposal.label,

@@ -12,13 +12,13 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, send_file, url_for)
 from sqlalchemy import func, select
 
-from assistant import audit
+from assistant import audit, uploads
 from assistant.encounters import ENCOUNTER_TYPES, create_encounter, list_encounters
 from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import concept_histories
-from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff
+from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff, is_id
 from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
                                render_summary_pdf, review_summary)
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
@@ -52,8 +52,6 @@ KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in 
 NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
                "observation": "observation", "discard": "set aside"}
 ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate"}
-PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
-MAX_PHOTO = 5 * 1024 * 1024
 
 
 def roles_required(*roles: str):
@@ -146,11 +144,8 @@ def import_csv():
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput("Choose a CSV file.")
-    try:
-        text = upload.read(5_000_001).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("The file is not a UTF-8 CSV file.")
-    result = import_pupils(get_db(), text, current_staff())
+    rows = uploads.parse(uploads.read_pupils_csv, upload.read(uploads.MAX_FILE_BYTES + 1))
+    result = import_pupils(get_db(), rows, current_staff())
     flash(f"{result['created']} pupils added, {result['updated']} updated.", "ok")
     return redirect(url_for("staff.pupils"))
 
@@ -299,16 +294,12 @@ def new_encounter():
         except ValueError:
             raise InvalidInput("Gatsby benchmarks are numbers from 1 to 8.")
     photo = request.files.get("photo")
-    photo_bytes = photo.read(MAX_PHOTO + 1) if photo and photo.filename else b""
+    photo_bytes = photo.read(uploads.MAX_FILE_BYTES + 1) if photo and photo.filename else b""
     suffix = None
     if photo_bytes:
-        if len(photo_bytes) > MAX_PHOTO:
-            raise InvalidInput("The photo is too big (5 MB at most).")
-        suffix = next((s for magic, s in PHOTO_TYPES.items() if photo_bytes.startswith(magic)), None)
-        if suffix is None:
-            raise InvalidInput("The photo must be a JPEG or PNG picture.")
         if not form.get("photo_consent", "").strip():
             raise InvalidInput("Say how consent was given for the photo.")
+        photo_bytes, suffix = uploads.parse(uploads.clean_photo, photo_bytes)
     encounter = create_encounter(db, form.get("type", ""), form.get("title", ""), on,
                                  form.get("place", "")[:200], form.get("provider", "")[:200],
                                  form.get("notes", "")[:5000],
@@ -472,7 +463,11 @@ def audit_log():
 
 
 def _int(value) -> int:
+    """A form field naming a row by its number; NotFound for anything else."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+    if not is_id(number):
         raise NotFound("Not found.")
+    return number

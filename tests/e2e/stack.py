@@ -38,6 +38,8 @@ def wait_for(url: str, seconds: float, process: subprocess.Popen, log: Path) -> 
 
 
 class Stack:
+    """The three parts, each started, killed and started again on its own (fault tests)."""
+
     def __init__(self, workdir: Path, database_url: str, model: Path):
         self.workdir = workdir
         self.database_url = database_url
@@ -45,41 +47,70 @@ class Stack:
         self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.token = "e2e-" + os.urandom(8).hex()
         self.processes: list[subprocess.Popen] = []
+        self.parts: dict[str, subprocess.Popen] = {}
         self.logs: list = []
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.tracker_db = workdir / "trackers.db"
+        self.env: dict[str, str] = {}
 
     def _start(self, name: str, command: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
-        self.logs.append(log.open("w"))
+        self.logs.append(log.open("a"))
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.logs[-1],
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
+        self.parts[name] = process
         return process, log
 
-    def start(self) -> "Stack":
-        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                   SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
-                   PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
-                   RASA_URL=self.rasa_url, RASA_TOKEN=self.token, PYTHONWARNINGS="ignore")
+    def _command(self, name: str) -> list[str]:
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
+        return {
+            "actions": [str(BIN / "python"), "-m", "actions", "--port", str(self.action_port)],
+            "rasa": [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
+                     "--credentials", "credentials.yml", "--enable-api", "--auth-token", self.token,
+                     "-i", "127.0.0.1", "-p", str(self.rasa_port)],
+            "web": [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port", str(self.web_port),
+                    "--threads", "4", "--call", "assistant:create_app"],
+        }[name]
+
+    def _ready_url(self, name: str) -> tuple[str, float]:
+        return {"actions": (f"http://127.0.0.1:{self.action_port}/health", 90),
+                "web": (f"{self.web_url}/api/openapi.json", 60),
+                "rasa": (f"{self.rasa_url}/status?token={self.token}", 300)}[name]
+
+    def start(self) -> "Stack":
+        self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+                        SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
+                        PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
+                        RASA_URL=self.rasa_url, RASA_TOKEN=self.token, PYTHONWARNINGS="ignore")
+        (self.workdir / "endpoints.yml").write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n')
-        actions, actions_log = self._start(
-            "actions", [str(BIN / "python"), "-m", "actions", "--port", str(self.action_port)], env)
-        rasa, rasa_log = self._start(
-            "rasa", [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
-                     "--credentials", "credentials.yml", "--enable-api", "--auth-token", self.token,
-                     "-i", "127.0.0.1", "-p", str(self.rasa_port)], env)
-        web, web_log = self._start(
-            "web", [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port", str(self.web_port),
-                    "--threads", "4", "--call", "assistant:create_app"], env)
-        wait_for(f"http://127.0.0.1:{self.action_port}/health", 90, actions, actions_log)
-        wait_for(f"{self.web_url}/api/openapi.json", 60, web, web_log)
-        wait_for(f"{self.rasa_url}/status?token={self.token}", 300, rasa, rasa_log)
+        for name in ("actions", "rasa", "web"):
+            self._start(name, self._command(name), self.env)
+        for name in ("actions", "web", "rasa"):
+            self.wait_ready(name)
         return self
+
+    def wait_ready(self, name: str) -> None:
+        """Until the part answers its health check (RuntimeError with its log if it dies)."""
+        url, seconds = self._ready_url(name)
+        wait_for(url, seconds, self.parts[name], self.workdir / f"{name}.log")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kill one part (its whole process group) and wait until it is gone."""
+        process = self.parts[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+        process.wait(30)
+
+    def start_part(self, name: str, wait: bool = True, **env: str) -> None:
+        """Start one part again (after `kill`), with `env` changed from the stack's own."""
+        self.env.update(env)
+        self._start(name, self._command(name), self.env)
+        if wait:
+            self.wait_ready(name)
 
     def stop(self) -> None:
         for process in self.processes:

@@ -495,3 +495,27 @@ def test_an_answer_chosen_offline_is_sent_once_when_the_connection_returns(page,
     entries = entries_of(stack, session_id)
     assert [e.step for e in entries] == ["likes", "dislikes"]
     assert entries[0].concept_ids == [first]
+
+
+def test_with_the_action_server_down_the_tablet_waits_calmly_and_sends_the_answer_again(page, stack):
+    session_id = open_tablet(page, stack)
+    first = page.locator("#board .card").first.get_attribute("data-concept")
+    stack.kill("actions")
+    try:
+        tap_card(page, first)
+        expect(page.locator("#status")).to_contain_text("Just a moment", timeout=15_000)
+        expect(page.locator("#status")).to_contain_text("Your answer is safe")
+        check_accessibility(page, "waiting for the assistant")
+        for name, size in (("landscape", TABLET), ("portrait", PORTRAIT), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            shot(page, f"fault-waiting-{name}")
+        page.set_viewport_size(TABLET)
+        assert page.evaluate("JSON.parse(localStorage['pupil-voice-outbox-'"
+                             " + sessionStorage['pupil-voice-token'].slice(0, 12)]).length") == 1
+    finally:
+        stack.start_part("actions")
+    wait_for_prompt(page, steps_for("interests")[1].question)  # sent again from the outbox
+    expect(page.locator("#status")).to_have_text("")
+    entries = entries_of(stack, session_id)
+    assert [(e.step, e.concept_ids) for e in entries] == [("likes", [first])]
+    assert not any("Kept by the web app" in (e.status_reason or "") for e in entries)

@@ -59,3 +59,15 @@ def test_too_big_and_no_token(client, tablet):
     assert listen(client, tablet, b"\x00" * (8 * 1024 * 1024)).status_code == 413
     response = client.post("/api/chat/listen?cards=yes,no", data=tone(0.5))
     assert response.status_code == 404
+
+
+def test_every_malformed_recording_gets_400_and_the_service_stays_up(client, tablet):
+    from tests.assistant.speech.bad_audio import FOLDER
+
+    files = sorted(FOLDER.iterdir())
+    assert len(files) >= 40
+    for path in files:
+        response = listen(client, tablet, path.read_bytes())
+        assert response.status_code == 400, path.name
+        assert response.json["error"], path.name
+    assert listen(client, tablet, tone(1.0)).status_code == 200

@@ -134,9 +134,17 @@ def test_a_changed_answer_shows_both_on_the_pupil_page(client, app, tablet, fake
     assert "Changed over time" in page and "likes it" in page and "does not like it" in page
 
 
+def picture(kind: str, size=(40, 30), exif: bytes | None = None) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format=kind, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
 def test_encounter_with_photo_and_benchmarks(client, app, tmp_path):
     staff_login(client)
-    png = b"\\x89PNG\\r\\n\\x1a\\n".decode("unicode_escape").encode("latin-1") + b"0" * 64
+    png = picture("PNG")
     response = post(client, "/staff/encounters/new", {
         "type": "careers_fair", "title": "Spring fair", "date": "2026-03-03", "place": "Town hall",
         "pupil_ids": [str(app.people[2])], "photo": (io.BytesIO(png), "hall.png"),
