@@ -20,7 +20,8 @@ def test_every_card_of_every_question_is_a_concept(catalogue):
         for step in steps:
             for card in step.cards:
                 assert catalogue.get(card) is not None, (step.id, card)
-    assert {"yes", "no", "dont_know", "skip", "something_else", "stop", "keep_going", "finish"} == \
+    assert {"yes", "no", "dont_know", "skip", "something_else", "stop", "keep_going", "finish",
+            "remove"} == \
         set(SPECIAL_CARDS)
     assert not set(SPECIAL_CARDS) & set(catalogue.concepts)  # a special card is never an answer
 
