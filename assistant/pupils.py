@@ -92,7 +92,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
         if key in values:
             changes[key] = bool(values[key])
     for key, low, high in (("speech_rate", 80, 220), ("scan_interval_ms", 500, 10000),
-                           ("listen_seconds", 2, 30)):
+                           ("listen_seconds", 2, 30), ("help_after_seconds", 5, 300)):
         if key in values:
             try:
                 number = int(values[key])

@@ -41,6 +41,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("touching", r"\b(?:touch|touches|touched|touching|feel|feels|felt|grab|grabs|grabbed)\s+(?:me|him|her)\s+(?:down there|there|in my private|in her private|in his private|on my private|where)\b"),
     ("touching", r"\b(?:private parts|privates|down below|down there|my willy|my fanny|my bum|her bum|his willy)\b"),
     ("touching", r"\b(?:touches|touched|touching) me\b"),
+    ("touching", rf"\b{PERSON}\s+(?:\w+\s+){{0,3}}touch (?:me|him|her)\b"),
     ("touching", r"\b(?:sex|sexual|rape|raped|raping|molest|molested|groped|grope|fingered)\b"),
     ("touching", r"\b(?:kiss|kisses|kissed) me (?:and|when) i\b|\bmakes? me kiss\b"),
     ("touching", r"\b(?:take|takes|took|taking) (?:my|off my|me) clothes\b|\btake my clothes off\b|\bwithout (?:my|any) clothes\b|\bnaked\b|\bnudes?\b"),

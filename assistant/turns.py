@@ -67,6 +67,8 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
             db.add(Entry(pupil_id=session.pupil_id, session_id=session.id,
                          encounter_id=session.encounter_id, **fields))
         for fields in reply.concerns:
+            if _concern_kept_already(db, session, fields["words"]):
+                continue  # the web app kept it while the assistant was down
             db.add(Concern(pupil_id=session.pupil_id, session_id=session.id, **fields))
             audit.record(db, None, "concern", session.pupil_id,
                          f"possible disclosure ({fields['category']}) kept for the safeguarding lead")
@@ -144,10 +146,13 @@ def symbol_set_shown(name: str) -> str:
 
 def keep_answer(db: Session, session: ConversationSession, words: str | None,
                 concept_id: str | None, input_mode: str, provenance: str, reason: str,
-                client_id: str | None = None) -> Entry | None:
+                client_id: str | None = None) -> Entry | Concern | None:
     """Keep an answer the assistant could not take (down, or its reply empty or an error):
     a draft for the adult. With the tablet's `client_id`, kept once however often it fails,
-    and not at all when the assistant took it after all (None then: it is recorded)."""
+    and not at all when the assistant took it after all (None then: it is recorded).
+    Words that may disclose harm are kept as a concern for the safeguarding lead, never as
+    an entry, exactly as the assistant itself would keep them."""
+    concern = concern_in(words)
     with transaction(db):
         request = received.lock(db, session.id, client_id)
         if request is not None and request.taken_at is not None:
@@ -155,7 +160,19 @@ def keep_answer(db: Session, session: ConversationSession, words: str | None,
         if request is not None and request.kept_entry_id:
             return db.get(Entry, request.kept_entry_id)
         db.refresh(session)
-        entry = Entry(**_where_we_are(session),
+        where = _where_we_are(session)
+        if concern is not None:
+            if _concern_kept_already(db, session, words):
+                return None
+            kept = Concern(pupil_id=session.pupil_id, session_id=session.id, words=words,
+                           category=concern.category, question=where["question"],
+                           input_mode=input_mode, provenance=provenance,
+                           adult_name=session.adult_name if session.adult_present else "")
+            db.add(kept)
+            audit.record(db, None, "concern", session.pupil_id,
+                         f"possible disclosure ({concern.category}) kept for the safeguarding lead")
+            return kept
+        entry = Entry(**where,
                       answer_kind="concept" if concept_id else "not_understood",
                       concept_ids=[concept_id] if concept_id else [], words=words,
                       input_mode=input_mode, provenance=provenance,
@@ -166,6 +183,13 @@ def keep_answer(db: Session, session: ConversationSession, words: str | None,
             db.flush()
             request.kept_entry_id = entry.id
     return entry
+
+
+def _concern_kept_already(db: Session, session: ConversationSession, words: str | None) -> bool:
+    """The same words in the same session are one disclosure, however often they were sent
+    (a tablet re-sends an answer the assistant could not take)."""
+    return db.execute(select(Concern.id).where(Concern.session_id == session.id,
+                                               Concern.words == words).limit(1)).first() is not None
 
 
 def add_observation(db: Session, session: ConversationSession, text: str) -> Entry | Concern:

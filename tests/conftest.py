@@ -77,13 +77,16 @@ def sqlite_db(sqlite_url):
 
 
 def make_people(db):
-    """A careers lead, an advocate of Oak class, and two pupils (Oak and Willow)."""
+    """A careers lead, an advocate of Oak class, two pupils (Oak and Willow), an administrator
+    and the designated safeguarding lead (who works with Oak class too)."""
     lead = create_staff(db, "lead@school.test", "Ms Lead", "careers_lead", "correct horse battery")
     advocate = create_staff(db, "ta@school.test", "Mr TA", "advocate", "correct horse battery",
                             group_names=["Oak class"])
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     leo = create_pupil(db, "Leo", "Brown", "Year 10", "Willow class")
     create_staff(db, "admin@school.test", "Ada Admin", "admin", "correct horse battery")
+    create_staff(db, "dsl@school.test", "Ms Safe", "dsl", "correct horse battery",
+                 group_names=["Oak class"])
     return lead, advocate, sam, leo
 
 

@@ -13,6 +13,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from sqlalchemy import func, select
 
 from assistant import audit, uploads
+from assistant.concerns import unseen_count
 from assistant.encounters import ENCOUNTER_TYPES, create_encounter, list_encounters
 from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
@@ -51,7 +52,8 @@ KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in 
                "observation": "the adult's observation"}
 NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
                "observation": "observation", "discard": "set aside"}
-ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate"}
+ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate",
+               "dsl": "Designated safeguarding lead"}
 
 
 def roles_required(*roles: str):
@@ -128,7 +130,7 @@ def home():
                       .where(Entry.status == "draft", ConversationSession.pupil_id.in_(pupils or [-1]))
                       .group_by(ConversationSession.id)
                       .order_by(ConversationSession.created_at.desc()).limit(50)).all()
-    return render_template("staff/home.html",
+    return render_template("staff/home.html", unseen_concerns=unseen_count(db, current_staff()),
                            to_review=[{"session": s, "drafts": n} for s, n in rows])
 
 
@@ -174,7 +176,7 @@ def edit_profile(pupil_id: int):
         form = request.form
         values = {key: form[key] for key in ("symbol_set", "cards_per_board", "voice", "speech_rate",
                                              "selection", "scanning", "scan_interval_ms", "text_size",
-                                             "sharing_note") if key in form}
+                                             "help_after_seconds", "sharing_note") if key in form}
         for key in ("auto_speak", "high_contrast", "reduced_motion", "words_shareable"):
             values[key] = form.get(key) == "1"
         values["input_modes"] = form.getlist("input_modes")

@@ -116,3 +116,23 @@ def test_keep_answer_stores_a_draft_for_the_adult(db, people, catalogue):
     (entry,) = entries_of_session(db, session.id)
     assert entry.words == "i like trains 🚂" and entry.status == "draft"
     assert entry.answer_kind == "not_understood" and entry.status_reason == "assistant down"
+
+
+def test_a_kept_disclosure_is_a_concern_once_and_never_an_entry(db, people, catalogue):
+    """Words that may disclose harm, kept while the assistant is down and sent again, and
+    then taken by the assistant: one concern for the safeguarding lead, no entry."""
+    from assistant.models import Concern
+
+    session = _session(db, people)
+    take_turn(db, catalogue, session.rasa_sender_id, "start")
+    words = "my uncle hurts me at home"
+    for _ in range(2):
+        kept = keep_answer(db, session, words, None, "typed", "independent", "assistant down")
+    assert kept is None  # the second time: kept already
+    take_turn(db, catalogue, session.rasa_sender_id, "answer",
+              Turn("express_feeling", [], words, input_mode="typed", provenance="independent"))
+    db.expire_all()
+    concerns = db.execute(select(Concern).where(Concern.session_id == session.id)).scalars().all()
+    assert [c.words for c in concerns] == [words]
+    assert concerns[0].provenance == "independent" and concerns[0].question
+    assert all(words not in (e.words or "") for e in entries_of_session(db, session.id))

@@ -15,6 +15,7 @@ from tests.assistant.web.staff_client import csrf, staff_login
 #   public   anyone            tablet   a tablet's token (or anyone for claim)
 #   staff    any logged-in staff (advocates only for their own pupils)
 #   lead     careers lead and administrator        admin   administrator only
+#   dsl      the designated safeguarding lead only (concerns)
 RULES = {
     "static": "public", "pages.start": "public", "pages.tablet": "public",
     "symbols.picture": "public", "symbols.about": "public",
@@ -36,13 +37,16 @@ RULES = {
     "staff.import_csv": "lead", "staff.new_encounter": "lead", "staff.groups": "lead",
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
     "staff.audit_log": "admin",
+    "concerns.concerns": "dsl", "concerns.seen": "dsl",
 }
-ROLES = ["anonymous", "tablet", "advocate", "lead", "admin"]
+ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl"]
+GROUP_ROLES = ("advocate", "dsl")  # they see the pupils of their groups only
 ALLOWED = {
-    "public": set(ROLES), "tablet": {"tablet"}, "staff": {"advocate", "lead", "admin"},
-    "lead": {"lead", "admin"}, "admin": {"admin"},
+    "public": set(ROLES), "tablet": {"tablet"}, "staff": {"advocate", "lead", "admin", "dsl"},
+    "lead": {"lead", "admin"}, "admin": {"admin"}, "dsl": {"dsl"},
 }
-LOGINS = {"advocate": "ta@school.test", "lead": "lead@school.test", "admin": "admin@school.test"}
+LOGINS = {"advocate": "ta@school.test", "lead": "lead@school.test", "admin": "admin@school.test",
+          "dsl": "dsl@school.test"}
 
 
 def test_every_route_has_a_rule(app):
@@ -66,7 +70,7 @@ def _refused(role: str, access: str, pupil_scoped: bool, response) -> bool:
         return True
     if response.status_code == 404:
         # An unknown tablet token, or a pupil outside the advocate's groups, is "not found".
-        return (access == "tablet" and role != "tablet") or (pupil_scoped and role == "advocate")
+        return (access == "tablet" and role != "tablet") or (pupil_scoped and role in GROUP_ROLES)
     return False
 
 
@@ -82,14 +86,20 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
     with app.app_context():
         from sqlalchemy import select
 
-        from assistant.models import Entry
+        from assistant.models import Concern, Entry
 
-        entry_id = get_db().execute(select(Entry.id)).scalar_one()
-        encounter_id = create_encounter(get_db(), "careers_fair", "Fair", date(2026, 3, 3)).id
-    # The advocate works with Sam's group, not Leo's: every pupil page below is Leo's.
+        db = get_db()
+        entry_id = db.execute(select(Entry.id)).scalar_one()
+        encounter_id = create_encounter(db, "careers_fair", "Fair", date(2026, 3, 3)).id
+        concern = Concern(pupil_id=app.people[2], words="he hits me", category="physical_harm",
+                          input_mode="typed", provenance="independent")
+        db.add(concern)
+        db.commit()
+        concern_id = concern.id
+    # The advocate and the safeguarding lead work with Sam's group, not Leo's: every pupil page below is Leo's.
     ids = {"pupil_id": app.people[3], "session_id": tablet.session_id, "entry_id": entry_id,
            "encounter_id": encounter_id, "set_name": "openmoji", "symbol_id": "cooking",
-           "action": "confirm", "filename": "widget.css"}
+           "action": "confirm", "filename": "widget.css", "concern_id": concern_id}
     headers = tablet.headers if role == "tablet" else {}
     if role in LOGINS:
         staff_login(client, LOGINS[role])
@@ -103,14 +113,14 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
                                  "api.chat_stop", "api.chat_claim"):
                 continue  # they change who is logged in or end the session: tested elsewhere
             kwargs = {"headers": headers}
-            if method == "POST" and rule.endpoint.startswith("staff."):
+            if method == "POST" and path.startswith("/staff/"):
                 kwargs["data"] = {"csrf_token": token}
             elif method == "POST":
                 kwargs["json"] = {}
             response = client.open(path, method=method, **kwargs)
             refused = _refused(role, access, pupil_scoped, response)
             response.close()
-            allowed = role in ALLOWED[access] and not (role == "advocate" and pupil_scoped)
+            allowed = role in ALLOWED[access] and not (role in GROUP_ROLES and pupil_scoped)
             if allowed:
                 assert not refused, f"{role} kept out of {method} {path} ({response.status_code})"
             else:

@@ -59,15 +59,21 @@ def test_profile_and_sharing_flags_are_saved(client, app):
     response = post(client, f"/staff/pupils/{sam}/profile", {
         "symbol_set": "openmoji", "cards_per_board": "9", "voice": "en-gb+f3", "speech_rate": "100",
         "selection": "single_tap", "scanning": "step", "scan_interval_ms": "1500", "text_size": "xx-large",
-        "auto_speak": "1", "input_modes": ["touch", "switch"], "sharing_note": "Mum asked: not outside school"})
+        "help_after_seconds": "45", "auto_speak": "1", "input_modes": ["touch", "switch"], "sharing_note": "Mum asked: not outside school"})
     assert response.status_code == 302
     with app.app_context():
         pupil = db_of(app).get(Pupil, sam)
         assert (pupil.profile.cards_per_board, pupil.profile.scanning, pupil.profile.speech_rate) == (9, "step", 100)
         assert pupil.profile.input_modes == ["touch", "switch"] and pupil.words_shareable is False
         assert pupil.sharing_note == "Mum asked: not outside school"
+        assert pupil.profile.help_after_seconds == 45
     bad = post(client, f"/staff/pupils/{sam}/profile", {"cards_per_board": "7"}, follow_redirects=True)
     assert "Cards per board must be one of" in bad.get_data(as_text=True)
+    for wait in ("2", "9999", "soon"):
+        bad = post(client, f"/staff/pupils/{sam}/profile", {"help_after_seconds": wait}, follow_redirects=True)
+        assert "Help after seconds must be" in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db_of(app).get(Pupil, sam).profile.help_after_seconds == 45
 
 
 def test_start_a_session_shows_a_one_time_code(client, app):
@@ -199,3 +205,59 @@ def test_export_and_erase_leave_no_trace(client, app, tablet, fake_rasa, tmp_pat
     with sqlite3.connect(tracker) as con:
         assert con.execute("SELECT sender_id FROM events").fetchall() == [("someone-else",)]
     con.close()
+
+
+def test_the_safeguarding_lead_is_alerted_and_marks_concerns_seen(client, app, fake_rasa, tablet):
+    """A disclosure on the tablet reaches the safeguarding lead's home page as an alert, and
+    nobody else's; marking it seen is audited and ends the alert."""
+    from assistant.models import AuditEvent, Concern
+
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers=tablet.headers, json={"text": "my dad hits me"})
+    staff_login(client, "lead@school.test")
+    assert "safeguarding" not in client.get("/staff/").get_data(as_text=True)
+    assert client.get("/staff/concerns/").status_code == 403
+    client.post("/staff/logout")
+    staff_login(client, "dsl@school.test")
+    home = client.get("/staff/").get_data(as_text=True)
+    assert "1 new safeguarding" in home and "/staff/concerns/" in home
+    page = client.get("/staff/concerns/").get_data(as_text=True)
+    assert "my dad hits me" in page and "Mark as seen" in page
+    with app.app_context():
+        concern_id = db_of(app).execute(select(Concern.id)).scalar_one()
+    assert post(client, f"/staff/concerns/{concern_id}/seen", {}).status_code == 302
+    assert "new safeguarding" not in client.get("/staff/").get_data(as_text=True)
+    assert post(client, "/staff/concerns/999999/seen", {}).status_code == 404
+    with app.app_context():
+        details = db_of(app).execute(select(AuditEvent.detail)).scalars().all()
+        assert "safeguarding concern seen" in details
+
+
+def test_a_concern_is_in_no_document_and_on_no_advocate_screen(client, app, fake_rasa, tablet):
+    """The words of a possible disclosure appear on the safeguarding lead's page only: not in
+    the review, the pupil page, the summary (page, PDF, Word) or the pupil's own profile."""
+    import subprocess
+    import zipfile
+
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers=tablet.headers, json={"text": "cooking"})
+    client.post("/api/chat/message", headers=tablet.headers, json={"text": "they touch me at home"})
+    client.post("/api/chat/stop", headers=tablet.headers)
+    sam = app.people[2]
+    for login in ("ta@school.test", "lead@school.test"):
+        staff_login(client, login)
+        pages = [f"/staff/pupils/{sam}", f"/staff/pupils/{sam}/summary", f"/staff/pupils/{sam}/my-profile",
+                 f"/staff/sessions/{tablet.session_id}", "/staff/"]
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "touch me" not in response.get_data(as_text=True), path
+        docx = client.get(f"/staff/pupils/{sam}/summary?format=docx").data
+        with zipfile.ZipFile(io.BytesIO(docx)) as document:
+            assert "touch me" not in document.read("word/document.xml").decode()
+        pdf = client.get(f"/staff/pupils/{sam}/summary?format=pdf").data
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+        assert b"touch me" not in text and b"Sam" in text
+        client.post("/staff/logout")
+    staff_login(client, "dsl@school.test")
+    assert "they touch me at home" in client.get("/staff/concerns/").get_data(as_text=True)
