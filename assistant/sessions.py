@@ -97,16 +97,6 @@ def session_for_token(db: Session, token: str) -> ConversationSession:
     return session
 
 
-def session_by_sender(db: Session, sender_id: str) -> ConversationSession:
-    """The session Rasa knows by this sender id."""
-    session = db.execute(select(ConversationSession)
-                         .where(ConversationSession.rasa_sender_id == sender_id)
-                         ).scalar_one_or_none()
-    if session is None:
-        raise NotFound("No such conversation session.")
-    return session
-
-
 def session_for_staff(db: Session, staff: Staff, session_id: str) -> ConversationSession:
     """A session of a pupil this member of staff may see."""
     session = db.get(ConversationSession, session_id) if isinstance(session_id, str) else None
