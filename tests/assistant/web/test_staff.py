@@ -85,6 +85,43 @@ def test_start_a_session_shows_a_one_time_code(client, app):
     assert other.status_code == 404
 
 
+def test_the_start_form_keeps_what_was_chosen_on_an_error(client, app):
+    from datetime import date
+
+    from assistant.encounters import create_encounter
+
+    staff_login(client)
+    sam, leo = app.people[2], app.people[3]
+    with app.app_context():
+        visit_id = create_encounter(db_of(app), "workplace_visit", "Garden centre", date(2026, 11, 1),
+                                    pupil_ids=[sam]).id
+    response = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
+                                                     "encounter_id": "", "adult_name": "Mrs Jones"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "need one: choose it" in page
+    assert f'<option value="{leo}" selected>' in page
+    assert '<option value="debrief" selected>' in page and 'value="Mrs Jones"' in page
+    refused = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
+                                                    "encounter_id": str(visit_id)})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Leo Brown is not recorded as going to Garden centre" in page
+    assert f'value="{visit_id}" data-pupils="{sam}" selected' in page
+    interests = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "interests",
+                                                      "encounter_id": str(visit_id)})
+    assert interests.status_code == 400 and "leave the encounter empty" in interests.get_data(as_text=True)
+    with app.app_context():
+        assert db_of(app).query(ConversationSession).count() == 0  # nothing was started
+    # The encounter page offers a debrief for each pupil who went, with the form filled in.
+    encounter_page = client.get(f"/staff/encounters/{visit_id}").get_data(as_text=True)
+    link = f"/staff/sessions/new?pupil_id={sam}&amp;conversation=debrief&amp;encounter_id={visit_id}"
+    assert link in encounter_page and "Start a debrief with Sam" in encounter_page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option value="{sam}" selected>' in form and '<option value="debrief" selected>' in form
+    started = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "debrief",
+                                                    "encounter_id": str(visit_id)})
+    assert started.status_code == 200 and "#code=" in started.get_data(as_text=True)
+
+
 def _session_with_entries(app, tablet_client, fake_rasa, tablet):
     tablet_client.post("/api/chat/start", headers=tablet.headers)
     tablet_client.post("/api/chat/message", headers=tablet.headers, json={"text": "cooking"})
