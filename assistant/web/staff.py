@@ -279,7 +279,9 @@ def review_session(session_id: str):
     audit.log(db, staff, "view", session.pupil_id, "session review")
     entries = db.execute(select(Entry).where(Entry.session_id == session.id)
                          .order_by(Entry.created_at, Entry.id)).scalars().all()
-    shown = [e for e in entries if state == "all" or e.status == state]
+    saved = request.args.get("saved", "")[:40]
+    # The answer just changed stays in view, with "Saved." beside it, whatever the filter.
+    shown = [e for e in entries if state == "all" or e.status == state or e.id == saved]
     notes = annotations_of(db, [e.id for e in shown])
     catalogue = load_catalogue()
     items = [{"entry": e, "notes": notes[e.id], "how": how_given(e),
@@ -288,7 +290,7 @@ def review_session(session_id: str):
                            states=REVIEW_STATES, drafts=sum(e.status == "draft" for e in entries),
                            total=len(entries), checked=len(checked_back_drafts(db, session.id)),
                            flags=answer_flags(entries), batch=last_batch(db, staff, session.id),
-                           saved=request.args.get("saved", "")[:40])
+                           saved=saved)
 
 
 @bp.post("/sessions/<session_id>/confirm-checked")
