@@ -29,7 +29,7 @@ from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, import_
 from assistant.answer_patterns import flags as answer_flags
 from assistant.review import (annotations_of, checked_back_drafts, confirm, confirm_checked_back,
                               correct_provenance, discard, how_given, last_batch, observe,
-                              QUEUE_LIMIT, QUEUE_VIEWS, review_queue, undo_confirm_batch)
+                              MAX_BATCH, QUEUE_LIMIT, QUEUE_VIEWS, review_queue, undo_confirm_batch)
 from assistant.sessions import ENCOUNTER_CONVERSATIONS, session_for_staff, start_session
 from assistant.staff import authenticate, create_staff
 from assistant.unit_of_work import transaction
@@ -290,7 +290,17 @@ def review_session(session_id: str):
                            states=REVIEW_STATES, drafts=sum(e.status == "draft" for e in entries),
                            total=len(entries), checked=len(checked_back_drafts(db, session.id)),
                            flags=answer_flags(entries), batch=last_batch(db, staff, session.id),
-                           saved=saved)
+                           saved=saved, done=_bulk_done(min(max(request.args.get("n", 0, type=int) or 0, 0), MAX_BATCH),
+                                                        request.args.get("done") == "undone")
+                           if request.args.get("done") in ("confirmed", "undone") else "")
+
+
+def _bulk_done(n: int, undone: bool) -> str:
+    """What a confirm-all (or its undo) did, in words."""
+    answers = f"{n} answer{'s' if n != 1 else ''}"
+    if undone:
+        return f"Undone: {answers} back to review."
+    return f"Confirmed {answers} the pupil checked back." if n else "No checked-back answers were waiting."
 
 
 @bp.post("/sessions/<session_id>/confirm-checked")
@@ -298,11 +308,10 @@ def review_session(session_id: str):
 def confirm_checked(session_id: str):
     """Confirm every answer of the session the pupil already checked back by choosing."""
     _at, confirmed = confirm_checked_back(get_db(), current_staff(), session_id)
-    n = len(confirmed)
-    flash(f"Confirmed {n} answer{'s' if n != 1 else ''} the pupil checked back." if n else
-          "No checked-back answers were waiting.", "ok")
-    return redirect(url_for("staff.review_session", session_id=session_id,
-                            state=request.form.get("state", "all")[:10]) + "#bulk")
+    state = request.form.get("state", "all")
+    # The message shows in the review box the adult pressed the button in (#bulk).
+    return redirect(url_for("staff.review_session", session_id=session_id, done="confirmed",
+                            n=len(confirmed), state=state if state in REVIEW_STATES else "all") + "#bulk")
 
 
 @bp.post("/sessions/<session_id>/undo-confirm")
@@ -310,9 +319,9 @@ def confirm_checked(session_id: str):
 def undo_confirm(session_id: str):
     """Undo this adult's latest confirm-all of the session."""
     undone = undo_confirm_batch(get_db(), current_staff(), session_id)
-    flash(f"Undone: {len(undone)} answer{'s' if len(undone) != 1 else ''} back to review.", "ok")
-    return redirect(url_for("staff.review_session", session_id=session_id,
-                            state=request.form.get("state", "all")[:10]) + "#bulk")
+    state = request.form.get("state", "all")
+    return redirect(url_for("staff.review_session", session_id=session_id, done="undone",
+                            n=len(undone), state=state if state in REVIEW_STATES else "all") + "#bulk")
 
 
 @bp.post("/entries/<entry_id>/<action>")
