@@ -10,16 +10,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import Entry
+from symbols.catalogue import Catalogue, load_catalogue
 
-# The answer an entry gives about its concept, on one scale, so answers can be compared.
-POSITIVE = {"like", "good_at", "aspire", "liked", "expect_like", "important", "community", "health"}
-NEGATIVE = {"dont_like", "hard", "worry", "need"}
+# What an answer says about its concept, by the stance it was given with. Needs, things
+# found hard, worries and strengths are their own views, never "likes" or "does not like":
+# "A quiet space" to "What help do you need?" is a need.
+STANCE_VIEWS = {"like": "like", "liked": "like", "expect_like": "like", "community": "like",
+                "dont_like": "dont_like", "dont_want": "dont_like", "not_sure": "not_sure",
+                "need": "need", "hard": "hard", "worry": "worry", "good_at": "good_at",
+                "important": "important", "aspire": "aspire", "live": "aspire", "health": "helps"}
+VIEW_LABELS = {"like": "likes it", "not_sure": "not sure", "dont_like": "does not like it",
+               "need": "needs it", "need_help": "needs help with it", "hard": "found it hard",
+               "worry": "worried about it", "good_at": "good at it", "important": "important to them",
+               "aspire": "would like it after school", "helps": "helps them feel well",
+               "felt": "felt it", "other": "mentioned it"}
+# The views on one scale, like to dislike: a change among them is a change of mind.
+LIKE_SCALE = ("like", "not_sure", "dont_like")
 
 
 @dataclass
 class Point:
     when: datetime
-    view: str          # like | not_sure | dont_like | other
+    view: str          # a key of VIEW_LABELS
     entry_id: str
     step: str
     words: str | None
@@ -33,29 +45,36 @@ class ConceptHistory:
 
     @property
     def changed(self) -> bool:
-        """True when confirmed answers about this concept disagree."""
-        return len({p.view for p in self.points if p.view != "other"}) > 1
+        """True when confirmed likes and dislikes of this concept disagree."""
+        return len({p.view for p in self.points if p.view in LIKE_SCALE}) > 1
 
 
-def _view(entry: Entry) -> str:
-    if entry.rating:
+def view_of(entry: Entry, concept_type: str = "") -> str:
+    """The view an entry gives of its concept (see STANCE_VIEWS)."""
+    if entry.rating and entry.stance not in ("need", "good_at", "important", "hard", "worry"):
         return entry.rating
-    if entry.stance in POSITIVE:
-        return "like"
-    if entry.stance in NEGATIVE:
-        return "dont_like"
-    return "other"
+    view = STANCE_VIEWS.get(entry.stance or "", "other")
+    if view == "need" and concept_type not in ("support", ""):
+        return "need_help"  # "reading" to "What help do you need?": help with reading
+    if entry.stance in ("felt", "expect_felt"):
+        return "felt"
+    return view
 
 
-def concept_histories(db: Session, pupil_id: int) -> list[ConceptHistory]:
-    """Each concept the pupil's confirmed answers name, with every answer about it by date;
-    the ones that changed come first."""
+def concept_histories(db: Session, pupil_id: int, catalogue: Catalogue | None = None) -> list[ConceptHistory]:
+    """Each concept the pupil's own confirmed answers name (never the adult's view or an
+    observation), with every answer about it by date; the ones that changed come first."""
+    catalogue = catalogue or load_catalogue()
     entries = db.execute(select(Entry).where(Entry.pupil_id == pupil_id, Entry.status == "confirmed")
                          .order_by(Entry.created_at, Entry.id)).scalars()
     by_concept: dict[str, ConceptHistory] = {}
     for entry in entries:
+        if entry.provenance == "adult_view" or entry.answer_kind == "observation":
+            continue
         for concept_id in entry.concept_ids or []:
             history = by_concept.setdefault(concept_id, ConceptHistory(concept_id))
-            history.points.append(Point(entry.created_at, _view(entry), entry.id, entry.step,
+            concept = catalogue.get(concept_id)
+            history.points.append(Point(entry.created_at, view_of(entry, concept.type if concept else ""),
+                                        entry.id, entry.step,
                                         entry.words, entry.provenance))
     return sorted(by_concept.values(), key=lambda h: (not h.changed, h.concept_id))

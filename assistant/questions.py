@@ -261,10 +261,12 @@ def _clause_for(stance: str, concept: Concept) -> str:
         if stance == "health":
             return f"{x} helps you feel well"
         return ("you needed " if stance == "hard" else "you need ") + x
+    if stance == "hard" and concept.type in ("job", "pathway", "living"):
+        return f"you found {'the job of ' if concept.type == 'job' else ''}{x} hard"
     if concept.type == "job":
         if stance in ("liked",):
             return "you liked the job of " + x
-        if stance in ("hard", "dont_like", "dont_want"):
+        if stance in ("dont_like", "dont_want"):
             return "you would not like to be " + _with_article(x)
         return "you would like to be " + _with_article(x)
     if concept.type == "pathway":

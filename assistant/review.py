@@ -4,13 +4,16 @@ is an annotation and an audit event."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import PROVENANCES, Annotation, Entry, Staff, utcnow
+from assistant.models import PROVENANCES, Annotation, ConversationSession, Entry, Staff, utcnow
 from assistant.pupils import pupil_for
+from assistant.sessions import session_for_staff
 from assistant.unit_of_work import transaction
 
 MAX_NOTE = 2000
@@ -92,3 +95,119 @@ def annotations_of(db: Session, entry_ids: list[str]) -> dict[str, list[Annotati
                             .order_by(Annotation.at, Annotation.id)).scalars():
             out[a.entry_id].append(a)
     return out
+
+
+BATCH_NOTE = "Confirmed with every answer the pupil checked back by choosing."
+MAX_BATCH = 500
+
+
+def checked_back_drafts(db: Session, session_id: str) -> list[Entry]:
+    """The drafts of a session the pupil already checked back by choosing a card: the
+    pupil's own answers (never an observation or the adult's view), oldest first."""
+    return list(db.execute(select(Entry).where(
+        Entry.session_id == session_id, Entry.status == "draft", Entry.checked_back.is_(True),
+        Entry.answer_kind != "observation", Entry.provenance != "adult_view")
+        .order_by(Entry.created_at, Entry.id).limit(MAX_BATCH)).scalars())
+
+
+def confirm_checked_back(db: Session, staff: Staff, session_id: str) -> tuple[datetime, list[Entry]]:
+    """Confirm, in one action, every draft of a session the pupil checked back by choosing.
+    The batch shares one time, by which `undo_confirm_batch` finds it again."""
+    session = session_for_staff(db, staff, session_id)
+    entries = checked_back_drafts(db, session.id)
+    at = utcnow().replace(microsecond=0)
+    if not entries:
+        return at, []
+    with transaction(db):
+        for entry in entries:
+            entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", at
+            db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="confirm", text=BATCH_NOTE,
+                              old_value="draft", new_value="confirmed", at=at))
+        audit.record(db, staff, "review", session.pupil_id,
+                     f"confirmed {len(entries)} checked-back entries of session {session.id}")
+    return at, entries
+
+
+def last_batch(db: Session, staff: Staff, session_id: str) -> tuple[datetime, list[Entry]] | None:
+    """This adult's latest confirm-all in a session and its entries still confirmed by it
+    (None when there is nothing left to undo)."""
+    at = db.execute(select(Annotation.at).join(Entry, Entry.id == Annotation.entry_id).where(
+        Entry.session_id == session_id, Annotation.staff_id == staff.id, Annotation.kind == "confirm",
+        Annotation.text == BATCH_NOTE).order_by(Annotation.at.desc()).limit(1)).scalar_one_or_none()
+    if at is None:
+        return None
+    entries = [e for e in db.execute(select(Entry).join(Annotation, Annotation.entry_id == Entry.id).where(
+        Entry.session_id == session_id, Annotation.staff_id == staff.id, Annotation.kind == "confirm",
+        Annotation.text == BATCH_NOTE, Annotation.at == at)).scalars()
+        if e.status == "confirmed" and e.confirmed_at == at]
+    return (at, entries) if entries else None
+
+
+def undo_confirm_batch(db: Session, staff: Staff, session_id: str) -> list[Entry]:
+    """Undo this adult's latest confirm-all in a session: its entries that nobody changed
+    since go back to drafts (an annotation and an audit event say so)."""
+    session = session_for_staff(db, staff, session_id)
+    batch = last_batch(db, staff, session.id)
+    if batch is None:
+        raise InvalidInput("There is no confirmation to undo.")
+    _at, entries = batch
+    with transaction(db):
+        for entry in entries:
+            entry.status, entry.confirmed_by, entry.confirmed_at = "draft", None, None
+            db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="undo",
+                              text="Confirmation undone.", old_value="confirmed", new_value="draft"))
+        audit.record(db, staff, "review", session.pupil_id,
+                     f"undid confirming {len(entries)} entries of session {session.id}")
+    return entries
+
+
+QUICK_MS = 1000  # an answer this fast may be a tap by chance
+
+
+def how_given(entry: Entry) -> list[str]:
+    """How one answer was given, in plain words for the reviewer: time taken, the card's
+    place on the board, whether the pupil checked it back by choosing."""
+    out = []
+    if entry.response_ms is not None:
+        seconds = entry.response_ms / 1000
+        out.append(f"answered in {seconds:.1f} seconds" if seconds < 60
+                   else f"answered after {seconds / 60:.0f} minute{'s' if seconds >= 90 else ''}")
+        if entry.response_ms < QUICK_MS:
+            out.append("very quick: it may have been a tap by chance")
+    if entry.card_position is not None:
+        out.append("chose the first card on the board" if entry.card_position == 0
+                   else f"chose card {entry.card_position + 1} on the board")
+    if entry.checked_back:
+        out.append("the pupil checked it back by choosing")
+    return out
+
+
+QUEUE_VIEWS = {"review": "Needs review", "today": "Today", "all": "All sessions"}
+QUEUE_LIMIT = 50
+
+
+def review_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int | None = None,
+                 today: date | None = None) -> list[dict]:
+    """Sessions of the pupils this adult may see, newest first, with how many answers wait:
+    only those with drafts ("review"), those started today ("today") or all ("all"),
+    for one pupil when asked. InvalidInput for an unknown view."""
+    from assistant.pupils import visible_pupils
+
+    if view not in QUEUE_VIEWS:
+        raise InvalidInput(f"Choose one of: {', '.join(QUEUE_VIEWS)}.")
+    pupils = {p.id for p in visible_pupils(db, staff)}
+    if pupil_id is not None:
+        pupils &= {pupil_id}
+    drafts = (select(Entry.session_id, func.count(Entry.id).label("n")).where(Entry.status == "draft")
+              .group_by(Entry.session_id).subquery())
+    query = (select(ConversationSession, func.coalesce(drafts.c.n, 0))
+             .outerjoin(drafts, drafts.c.session_id == ConversationSession.id)
+             .where(ConversationSession.pupil_id.in_(pupils or [-1])))
+    if view == "review":
+        query = query.where(drafts.c.n > 0)
+    elif view == "today":
+        day = today or utcnow().date()
+        query = query.where(ConversationSession.created_at >= datetime.combine(day, time.min),
+                            ConversationSession.created_at < datetime.combine(day + timedelta(days=1), time.min))
+    rows = db.execute(query.order_by(ConversationSession.created_at.desc()).limit(QUEUE_LIMIT)).all()
+    return [{"session": s, "drafts": n} for s, n in rows]

@@ -24,6 +24,8 @@ def _hash(token: str) -> str:
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 CODE_MINUTES = 30
+# Conversations about one encounter (they need it; the others must not have one).
+ENCOUNTER_CONVERSATIONS = ("prepare", "debrief")
 
 
 def normalise_code(code: str) -> str:
@@ -48,8 +50,14 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
         encounter = db.get(Encounter, encounter_id) if is_id(encounter_id) else None
         if encounter is None:
             raise NotFound("No such encounter.")
-    if conversation in ("prepare", "debrief") and encounter is None:
+    if conversation in ENCOUNTER_CONVERSATIONS and encounter is None:
         raise InvalidInput("Preparing for and talking about an encounter need one: choose it.")
+    if conversation not in ENCOUNTER_CONVERSATIONS and encounter is not None:
+        raise InvalidInput("Only a conversation before or after an encounter is about one: "
+                           "leave the encounter empty.")
+    if conversation == "debrief" and pupil not in encounter.pupils:
+        raise InvalidInput(f"{pupil.display_name} is not recorded as going to "
+                           f"{encounter.title}: add them to the encounter first, or choose another.")
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction(db):
         session = ConversationSession(

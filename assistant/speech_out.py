@@ -381,3 +381,37 @@ def _read(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     return data or None
+
+
+# English voices of espeak-ng a school may pick, by the name resolve_voice understands, with
+# plain labels; and two variants of each. Offered only when their files are installed.
+ENGLISH_VOICES = {"en-gb": "English (England)", "en-gb-x-rp": "English (received pronunciation)",
+                  "en-gb-scotland": "English (Scotland)", "en-gb-x-gbclan": "English (Lancashire)",
+                  "en-gb-x-gbcwmd": "English (West Midlands)", "en-us": "English (America)",
+                  "en-029": "English (Caribbean)"}
+VOICE_FILES = {"en-gb": "en", "en-gb-x-rp": "en-GB-x-rp", "en-gb-scotland": "en-GB-scotland",
+               "en-gb-x-gbclan": "en-GB-x-gbclan", "en-gb-x-gbcwmd": "en-GB-x-gbcwmd",
+               "en-us": "en-US", "en-029": "en-029"}
+VOICE_VARIANTS = {"": "", "f3": ", higher", "m3": ", lower"}
+ESPEAK_DATA = (Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data"), Path("/usr/share/espeak-ng-data"),
+               Path("/usr/lib/aarch64-linux-gnu/espeak-ng-data"))
+
+
+def installed_voices(data_dirs: Iterable[Path] = ESPEAK_DATA, current: str = "") -> list[tuple[str, str]]:
+    """(value, label) of each voice a profile may choose, from the espeak-ng files on this
+    computer; the pupil's current voice stays offered even if it is not among them."""
+    data = next((d for d in data_dirs if (d / "lang").is_dir()), None)
+    out: list[tuple[str, str]] = []
+    if data is not None:
+        for name, label in ENGLISH_VOICES.items():
+            if not (data / "lang" / "gmw" / VOICE_FILES[name]).is_file():
+                continue
+            for variant, suffix in VOICE_VARIANTS.items():
+                if variant and not (data / "voices" / "!v" / variant).is_file():
+                    continue
+                out.append((f"{name}+{variant}" if variant else name, label + suffix))
+    if not out:
+        out.append((DEFAULT_VOICE, ENGLISH_VOICES[DEFAULT_VOICE]))
+    if current and current not in {value for value, _ in out}:
+        out.insert(0, (current, f"{current} (as set before)"))
+    return out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.models import Entry
-from assistant.questions import describe, describe_rating, plain_label
+from assistant.questions import describe
 from assistant.reports.wording import first_person, month_year
 from symbols.catalogue import Catalogue, Concept
 
@@ -29,7 +29,7 @@ class Opinion:
     @property
     def statement(self) -> str:
         if self.topic == "interest":
-            return first_person(describe_rating("recall", self.value, plain_label(self.concept)))
+            return first_person(describe(self.value, [self.concept]))  # like | not_sure | dont_like
         stance = "good_at" if self.topic == "good_at" else "aspire"
         if self.concept.type == "living":
             stance = "live"

@@ -16,7 +16,7 @@ from assistant.reports.images import SymbolImages
 from assistant.reports.pupil_view import pupil_profile
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (PROVENANCE_LABELS, WORDS_WITHHELD, day_month_year,
-                                       month_year, period_text)
+                                       month_year, period_text, running_title)
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -40,7 +40,8 @@ def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = No
     return environment().get_template("summary.html").render(
         s=summary, period=period_text(summary.start, summary.end), img=images.data_uri, legend=PROVENANCE_LABELS,
         withheld=WORDS_WITHHELD, benchmarks=BENCHMARKS, for_print=for_print,
-        credits=images.credits)
+        credits=images.credits,
+        running=running_title(summary.pupil.display_name, summary.start, summary.end))
 
 
 def render_pupil_html(summary: ReviewSummary, images: SymbolImages | None = None,

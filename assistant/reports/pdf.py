@@ -1,10 +1,16 @@
-"""PDF bytes of the reports (WeasyPrint renders the same HTML, A4, with every symbol)."""
+"""PDF bytes of the reports (WeasyPrint renders the same HTML, A4, with every symbol).
+
+PDFs are PDF/UA-1: tagged (headings, lists, tables, figures with their alt text), with the
+document's language and title, for screen readers. `tests/assistant/reports/` checks it."""
 
 from __future__ import annotations
 
 from assistant.reports.html import render_pupil_html, render_summary_html
 from assistant.reports.images import SymbolImages
 from assistant.reports.summary import ReviewSummary
+
+
+PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint's PDF/UA-1 variant)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -14,7 +20,7 @@ def html_to_pdf(html: str) -> bytes:
 
     # Reports carry their pictures as data: URIs; nothing else is ever fetched.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:

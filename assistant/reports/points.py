@@ -14,7 +14,7 @@ from datetime import datetime
 from assistant.models import Entry
 from assistant.questions import describe, describe_rating, plain_label
 from assistant.reports.wording import (AREAS, OTHER_AREA, STEP_AREAS, WORDS_WITHHELD, area_of,
-                                       first_person, provenance_label)
+                                       first_person, provenance_label, said_when)
 from symbols.catalogue import Catalogue, Concept
 
 # The part of an area each interests/aspirations question feeds.
@@ -26,6 +26,8 @@ STEP_CATEGORIES = {
 }
 ASPIRATION_TYPES = ("job", "pathway", "living")
 RECALLED_STANCES = ("good_at", "aspire")
+# A rating on the scale read as the stance of a chosen card.
+RATING_STANCES = {"like": "like", "dont_like": "dont_like", "not_sure": "not_sure"}
 
 
 @dataclass
@@ -74,6 +76,11 @@ class Point:
         return len(self.evidence)
 
     @property
+    def when(self) -> str:
+        """'said 2 times on 1 December 2026', and so on (see wording.said_when)."""
+        return said_when(self.times, self.first, self.last)
+
+    @property
     def drafts(self) -> int:
         return sum(1 for e in self.evidence if e.status == "draft")
 
@@ -111,6 +118,10 @@ def entry_points(entry: Entry, catalogue: Catalogue,
             stance = before.stance if before is not None else None
             if stance in RECALLED_STANCES and entry.rating == "like":
                 clause = describe(stance, [concept])
+            elif entry.rating in RATING_STANCES:
+                # Worded as the first answer was ("I don't like it when it is noisy."), so
+                # the two are one point said twice, not two near-identical points.
+                clause = describe(RATING_STANCES[entry.rating], [concept])
             else:
                 clause = describe_rating("recall", entry.rating, plain_label(concept))
             if concept.type in ASPIRATION_TYPES:

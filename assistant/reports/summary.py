@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Entry, Pupil, encounter_pupils, is_id, utcnow
+from assistant.models import (CONVERSATIONS, FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
+                              encounter_pupils, is_id, utcnow)
+from assistant.questions import steps_for
 from assistant.pupils import profile_of
 from assistant.reports.changes import Change, Opinion, changes_between, opinions
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.points import Point, area_order, collect_points, pupil_words
 from assistant.reports.thread import EncounterStory, ThreadLink, encounter_stories, golden_thread
-from assistant.reports.wording import AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
+from assistant.reports.wording import ADULT_NOTE_LABELS, AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
 from symbols.catalogue import Catalogue, Concept, load_catalogue
 
 
@@ -48,8 +50,12 @@ class AdultNote:
     question: str
     concepts: list[Concept]
     text: str | None
-    kind: str              # observation | answer (an answer recorded as the adult's view)
+    kind: str              # observation (on the tablet) | review (written at review) | answer (the adult's view)
     encounter_title: str = ""
+
+    @property
+    def label(self) -> str:
+        return ADULT_NOTE_LABELS[self.kind]
 
 
 @dataclass
@@ -124,8 +130,29 @@ def _sections(points: list[Point]) -> list[Section]:
     return sorted(sections, key=lambda s: area_order(s.key))
 
 
-def _adult_notes(entries: list[Entry], catalogue: Catalogue,
-                 titles: dict[int, str]) -> list[AdultNote]:
+# Where an adult's note was made when its step is not a question: never the words on the
+# screen then, which during a check-back are a reading the pupil may have rejected.
+PHASE_ABOUT = {"check": "While an answer was checked back", "confirm_stop": "When the pupil asked to stop",
+               "end": "At \u201canything else?\u201d", "mat": "At the final mat", "move": "At the final mat"}
+ASKED_AGAIN = ("recall", "control")
+
+
+def about(entry: Entry, place: str = "") -> str:
+    """What an adult's note is about: the question of the entry's step as the plan words
+    it, never a check-back's reading (which the pupil may have rejected)."""
+    if entry.step in ASKED_AGAIN:
+        return entry.question
+    if entry.moment in CONVERSATIONS:
+        for step in steps_for(entry.moment):
+            if step.id == entry.step:
+                return step.text(place or "the encounter")
+    return PHASE_ABOUT.get(entry.step, "During the conversation")
+
+
+def _adult_notes(db: Session, pupil_id: int, entries: list[Entry], catalogue: Catalogue,
+                 titles: dict[int, str], since: datetime | None, until: datetime | None) -> list[AdultNote]:
+    """The adults' own views: answers recorded as the adult's view, observations made on
+    the tablet, and observations written at review (with who wrote them and when)."""
     notes = []
     for entry in entries:
         if entry.provenance != "adult_view" and entry.answer_kind != "observation":
@@ -133,12 +160,35 @@ def _adult_notes(entries: list[Entry], catalogue: Catalogue,
         concepts = [c for c in (catalogue.get(cid) for cid in entry.concept_ids or []) if c]
         if entry.answer_kind == "rating" and entry.rating and catalogue.get(entry.rating):
             concepts.append(catalogue.get(entry.rating))
+        title = titles.get(entry.encounter_id, "")
         notes.append(AdultNote(entry.id, entry.created_at, entry.adult_name or "an adult",
-                               entry.moment, entry.question, concepts,
+                               entry.moment, about(entry, title), concepts,
                                (entry.words or "").strip() or None,
                                "observation" if entry.answer_kind == "observation" else "answer",
-                               titles.get(entry.encounter_id, "")))
-    return notes
+                               title))
+    query = (select(Annotation, Entry).join(Entry, Entry.id == Annotation.entry_id)
+             .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation"))
+    if since:
+        query = query.where(Annotation.at >= since)
+    if until:
+        query = query.where(Annotation.at < until)
+    for note, entry in db.execute(query.order_by(Annotation.at, Annotation.id)):
+        title = titles.get(entry.encounter_id, "")
+        notes.append(AdultNote(entry.id, note.at, note.staff.display_name if note.staff else "an adult",
+                               entry.moment, about(entry, title), [], note.text, "review", title))
+    return sorted(notes, key=lambda n: n.when)
+
+
+def adult_notes_for(db: Session, pupil_id: int, catalogue: Catalogue | None = None) -> list[AdultNote]:
+    """Every adult's note about a pupil (the pupil page's "What adults noticed")."""
+    catalogue = catalogue or load_catalogue()
+    entries = _entries(db, pupil_id, ("confirmed",), None, None)
+    ids = {e.encounter_id for e in entries if e.encounter_id}
+    ids |= set(db.execute(select(Entry.encounter_id).join(Annotation, Annotation.entry_id == Entry.id)
+                          .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation",
+                                 Entry.encounter_id.is_not(None))).scalars())
+    titles = dict(db.execute(select(Encounter.id, Encounter.title).where(Encounter.id.in_(ids or [-1]))).all())
+    return _adult_notes(db, pupil_id, entries, catalogue, titles, None, None)
 
 
 def review_summary(db: Session, pupil_id: int, start: date | None = None, end: date | None = None,
@@ -200,11 +250,12 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
         pupil=pupil, start=start, end=end, made_at=utcnow(), include_drafts=include_drafts,
         drafts_left_out=drafts_left_out, symbol_set=profile_of(pupil).symbol_set,
         sections=_sections(points),
-        adult_notes=_adult_notes(entries, catalogue, {i: e.title for i, e in encounters.items()}),
+        adult_notes=_adult_notes(db, pupil.id, entries, catalogue,
+                                 {i: e.title for i, e in encounters.items()}, since, until),
         changes=changes, compared=bool(earlier), encounters=stories,
         thread=golden_thread(aspirations, stories, catalogue),
         benchmarks=pupil_benchmarks(db, pupil.id, start, end), points=points, now=now,
     )
 
 
-__all__ = ["AdultNote", "ReviewSummary", "Section", "review_summary", "pupil_words"]
+__all__ = ["AdultNote", "ReviewSummary", "Section", "about", "adult_notes_for", "review_summary", "pupil_words"]

@@ -12,16 +12,18 @@ import re
 
 from docx import Document
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import PROVENANCE_LABELS, WORDS_WITHHELD, day_month_year, period_text
+from assistant.reports.wording import (PROVENANCE_LABELS, WORDS_WITHHELD, day_month_year, period_text,
+                                       running_title)
 from symbols.catalogue import Concept
 
 SYMBOL_WIDTH = Cm(1.3)
+A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
 # Characters XML 1.0 cannot hold (python-docx refuses them); typed text may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -48,6 +50,19 @@ class _Writer:
         style = self.doc.styles["Normal"]
         style.font.name = "Arial"
         style.font.size = Pt(11)
+        self.page_setup()
+
+    def page_setup(self) -> None:
+        """A4 like the PDF (python-docx's template is US Letter), with the pupil's name and
+        the period in the header of every page."""
+        s = self.s
+        for section in self.doc.sections:
+            section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+            section.left_margin = section.right_margin = Mm(18)
+            section.top_margin = section.bottom_margin = Mm(18)
+            header = section.header.paragraphs[0]
+            header.text = _t(running_title(s.pupil.display_name, s.start, s.end))
+            header.runs[0].font.size = Pt(9)
 
     def symbols(self, paragraph, concepts: list[Concept]) -> None:
         for concept in concepts:
@@ -110,9 +125,7 @@ class _Writer:
                     cells[2].text = "\n".join(w if w == WORDS_WITHHELD else f"\u201c{_t(w)}\u201d"
                                               for w in point.words)
                     cells[3].text = point.provenance_label
-                    when = day_month_year(point.first)
-                    if point.times > 1:
-                        when = f"{point.times} times, {when} to {day_month_year(point.last)}"
+                    when = point.when
                     if point.drafts:
                         when += f" ({point.drafts} not yet confirmed)"
                     cells[4].text = when
@@ -202,8 +215,7 @@ class _Writer:
             text = ", ".join(c.label for c in note.concepts)
             if note.text:
                 text = f"{text}\n{note.text}" if text else note.text
-            kind = "Observation by the adult" if note.kind == "observation" else PROVENANCE_LABELS["adult_view"]
-            cells[3].text = _t(f"{text}\n({kind})")
+            cells[3].text = _t(f"{text}\n({note.label})")
 
     def footer(self) -> None:
         paragraph = self.doc.add_paragraph()

@@ -21,6 +21,13 @@ PROVENANCE_LABELS = {
     "adult_view": "The adult's view",
 }
 
+# How each kind of adult's note is labelled: always as the adult's, never the pupil's.
+ADULT_NOTE_LABELS = {
+    "observation": "Observation by the adult, during the session",
+    "review": "Observation by the adult, written at review",
+    "answer": "The adult's view",
+}
+
 WORDS_WITHHELD = "(words kept in school at the pupil's request)"
 
 # Preparing for Adulthood areas, in the order EHCP reviews use them.
@@ -96,3 +103,24 @@ def period_text(start: date | None, end: date | None) -> str:
     if end:
         return f"up to {day_month_year(end)}"
     return "from every session so far"
+
+
+def said_when(times: int, first: date | datetime, last: date | datetime) -> str:
+    """When a point was said, for people: '1 December 2026', 'said 2 times on 1 December
+    2026', 'said 3 times in December 2026', 'said 3 times between October and December 2026',
+    'said 4 times between October 2025 and March 2026'."""
+    if times <= 1:
+        return day_month_year(first)
+    said = f"said {times} times"
+    if (first.year, first.month, first.day) == (last.year, last.month, last.day):
+        return f"{said} on {day_month_year(first)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{said} in {month_year(first)}"
+    if first.year == last.year:
+        return f"{said} between {first.strftime('%B')} and {month_year(last)}"
+    return f"{said} between {month_year(first)} and {month_year(last)}"
+
+
+def running_title(name: str, start: date | None, end: date | None) -> str:
+    """The line at the top of every page of a document: whose it is and which period."""
+    return f"{name}: pupil voice, answers {period_text(start, end)}"

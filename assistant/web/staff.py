@@ -18,20 +18,25 @@ from assistant.encounters import ENCOUNTER_TYPES, create_encounter, list_encount
 from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
-from assistant.history import concept_histories
+from assistant.history import VIEW_LABELS, concept_histories
 from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff, is_id
 from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
                                render_summary_pdf, review_summary)
+from assistant.reports.summary import adult_notes_for
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
                                       pupil_benchmarks)
 from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, import_pupils, profile_of,
                               pupil_for, update_profile, visible_pupils)
-from assistant.review import annotations_of, confirm, correct_provenance, discard, observe
-from assistant.sessions import session_for_staff, start_session
+from assistant.answer_patterns import flags as answer_flags
+from assistant.review import (annotations_of, checked_back_drafts, confirm, confirm_checked_back,
+                              correct_provenance, discard, how_given, last_batch, observe,
+                              MAX_BATCH, QUEUE_LIMIT, QUEUE_VIEWS, review_queue, undo_confirm_batch)
+from assistant.sessions import ENCOUNTER_CONVERSATIONS, session_for_staff, start_session
 from assistant.staff import authenticate, create_staff
 from assistant.unit_of_work import transaction
 from assistant.web.auth import current_staff, log_in, log_out
-from assistant.web.speech import prepare_opening_speech
+from assistant.speech_out import installed_voices
+from assistant.web.speech import prepare_opening_speech, synthesiser
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 from symbols.sets import INSTANCE_SUBDIR, SymbolSets
@@ -45,13 +50,11 @@ CONVERSATION_LABELS = {"interests": "All about me (interests)",
                        "prepare": "Before an encounter (prepare)",
                        "debrief": "After an encounter (debrief)",
                        "aspirations": "When I leave school (aspirations)"}
-VIEW_LABELS = {"like": "likes it", "not_sure": "not sure", "dont_like": "does not like it",
-               "other": "mentioned it"}
 KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in their words",
                "dont_know": "I don't know", "not_understood": "not understood",
                "observation": "the adult's observation"}
 NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
-               "observation": "observation", "discard": "set aside"}
+               "observation": "observation", "discard": "set aside", "undo": "confirmation undone"}
 ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate",
                "dsl": "Designated safeguarding lead"}
 
@@ -123,15 +126,16 @@ def logout():
 @bp.get("/")
 @login_required
 def home():
+    """Sessions to review, filtered: needs review (the default), today, or all; one pupil."""
     db = get_db()
-    pupils = {p.id for p in visible_pupils(db, current_staff())}
-    rows = db.execute(select(ConversationSession, func.count(Entry.id))
-                      .join(Entry, Entry.session_id == ConversationSession.id)
-                      .where(Entry.status == "draft", ConversationSession.pupil_id.in_(pupils or [-1]))
-                      .group_by(ConversationSession.id)
-                      .order_by(ConversationSession.created_at.desc()).limit(50)).all()
-    return render_template("staff/home.html", unseen_concerns=unseen_count(db, current_staff()),
-                           to_review=[{"session": s, "drafts": n} for s, n in rows])
+    staff = current_staff()
+    view = request.args.get("show", "review")
+    view = view if view in QUEUE_VIEWS else "review"
+    pupil = request.args.get("pupil", "")
+    pupil_id = _int(pupil) if pupil else None
+    return render_template("staff/home.html", to_review=review_queue(db, staff, view, pupil_id),
+                           unseen_concerns=unseen_count(db, staff), view=view, views=QUEUE_VIEWS,
+                           pupil_id=pupil_id, pupils=visible_pupils(db, staff), limit=QUEUE_LIMIT)
 
 
 @bp.get("/pupils")
@@ -162,7 +166,7 @@ def pupil(pupil_id: int):
     sessions = db.execute(select(ConversationSession).where(ConversationSession.pupil_id == record.id)
                           .order_by(ConversationSession.created_at.desc())).scalars().all()
     return render_template("staff/pupil.html", pupil=record, sessions=sessions,
-                           histories=concept_histories(db, record.id),
+                           histories=concept_histories(db, record.id), adult_notes=adult_notes_for(db, record.id),
                            concepts=load_catalogue().concepts,
                            gatsby=pupil_benchmarks(db, record.id), benchmarks=BENCHMARKS)
 
@@ -184,8 +188,25 @@ def edit_profile(pupil_id: int):
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=record.id))
     sets = SymbolSets(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR).names()
-    return render_template("staff/profile.html", pupil=record, profile=profile_of(record),
-                           symbol_sets=sets, input_modes=INPUT_MODE_CHOICES)
+    profile = profile_of(record)
+    return render_template("staff/profile.html", pupil=record, profile=profile,
+                           symbol_sets=sets, input_modes=INPUT_MODE_CHOICES,
+                           voices=installed_voices(current=profile.voice))
+
+
+VOICE_SAMPLE = "Hello! This is how I will sound on the tablet."
+
+
+@bp.get("/voice-sample")
+@login_required
+def voice_sample():
+    """A short sample of an installed voice at a rate, for the profile's "hear it" button."""
+    voice = request.args.get("voice", "")[:50]
+    if voice not in {value for value, _ in installed_voices()}:
+        raise NotFound("No such voice on this computer.")
+    rate = request.args.get("rate", type=int) or 140
+    audio = synthesiser().synthesise(VOICE_SAMPLE, voice=voice, rate=rate)
+    return Response(audio, mimetype="audio/wav", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.get("/pupils/<int:pupil_id>/export")
@@ -217,21 +238,35 @@ def erase_pupil(pupil_id: int):
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @login_required
 def new_session():
+    """Start a session. On an error the form comes back with what was chosen, and the error."""
     db = get_db()
     staff = current_staff()
+    values = request.form if request.method == "POST" else request.args
+    chosen = {"pupil_id": values.get("pupil_id", "")[:20], "conversation": values.get("conversation", "")[:20],
+              "encounter_id": values.get("encounter_id", "")[:20],
+              "adult_name": values.get("adult_name", staff.display_name)[:200]}
+    error = None
     if request.method == "POST":
-        form = request.form
-        encounter = form.get("encounter_id") or None
-        session, code = start_session(
-            db, staff, _int(form.get("pupil_id")), form.get("conversation", ""),
-            _int(encounter) if encounter else None, adult_present=True,
-            adult_name=form.get("adult_name", "")[:200])
-        prepare_opening_speech(session)
-        return render_template("staff/session_started.html", session=session, code=code,
-                               link=url_for("pages.tablet", _external=True) + "#code=" + code,
-                               tablet_page=url_for("pages.tablet", _external=True))
+        encounter = chosen["encounter_id"] or None
+        try:
+            session, code = start_session(
+                db, staff, _int(chosen["pupil_id"]), chosen["conversation"],
+                _int(encounter) if encounter else None, adult_present=True,
+                adult_name=chosen["adult_name"])
+        except InvalidInput as refused:
+            db.rollback()
+            error = refused.message
+        else:
+            prepare_opening_speech(session)
+            return render_template("staff/session_started.html", session=session, code=code,
+                                   link=url_for("pages.tablet", _external=True) + "#code=" + code,
+                                   tablet_page=url_for("pages.tablet", _external=True))
     return render_template("staff/new_session.html", pupils=visible_pupils(db, staff),
-                           encounters=list_encounters(db), chosen=request.args.get("pupil_id", type=int))
+                           encounters=list_encounters(db), chosen=chosen, error=error,
+                           encounter_conversations=ENCOUNTER_CONVERSATIONS), 400 if error else 200
+
+
+REVIEW_STATES = {"all": "All answers", "draft": "Needs review"}
 
 
 @bp.get("/sessions/<session_id>")
@@ -240,14 +275,55 @@ def review_session(session_id: str):
     db = get_db()
     staff = current_staff()
     session = session_for_staff(db, staff, session_id)
+    state = request.args.get("state", "all")
+    if state not in REVIEW_STATES:
+        state = "all"
     audit.log(db, staff, "view", session.pupil_id, "session review")
     entries = db.execute(select(Entry).where(Entry.session_id == session.id)
                          .order_by(Entry.created_at, Entry.id)).scalars().all()
-    notes = annotations_of(db, [e.id for e in entries])
+    saved = request.args.get("saved", "")[:40]
+    # The answer just changed stays in view, with "Saved." beside it, whatever the filter.
+    shown = [e for e in entries if state == "all" or e.status == state or e.id == saved]
+    notes = annotations_of(db, [e.id for e in shown])
     catalogue = load_catalogue()
-    items = [{"entry": e, "notes": notes[e.id],
-              "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c]} for e in entries]
-    return render_template("staff/review.html", session=session, items=items)
+    items = [{"entry": e, "notes": notes[e.id], "how": how_given(e),
+              "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c]} for e in shown]
+    return render_template("staff/review.html", session=session, items=items, state=state,
+                           states=REVIEW_STATES, drafts=sum(e.status == "draft" for e in entries),
+                           total=len(entries), checked=len(checked_back_drafts(db, session.id)),
+                           flags=answer_flags(entries), batch=last_batch(db, staff, session.id),
+                           saved=saved, done=_bulk_done(min(max(request.args.get("n", 0, type=int) or 0, 0), MAX_BATCH),
+                                                        request.args.get("done") == "undone")
+                           if request.args.get("done") in ("confirmed", "undone") else "")
+
+
+def _bulk_done(n: int, undone: bool) -> str:
+    """What a confirm-all (or its undo) did, in words."""
+    answers = f"{n} answer{'s' if n != 1 else ''}"
+    if undone:
+        return f"Undone: {answers} back to review."
+    return f"Confirmed {answers} the pupil checked back." if n else "No checked-back answers were waiting."
+
+
+@bp.post("/sessions/<session_id>/confirm-checked")
+@login_required
+def confirm_checked(session_id: str):
+    """Confirm every answer of the session the pupil already checked back by choosing."""
+    _at, confirmed = confirm_checked_back(get_db(), current_staff(), session_id)
+    state = request.form.get("state", "all")
+    # The message shows in the review box the adult pressed the button in (#bulk).
+    return redirect(url_for("staff.review_session", session_id=session_id, done="confirmed",
+                            n=len(confirmed), state=state if state in REVIEW_STATES else "all") + "#bulk")
+
+
+@bp.post("/sessions/<session_id>/undo-confirm")
+@login_required
+def undo_confirm(session_id: str):
+    """Undo this adult's latest confirm-all of the session."""
+    undone = undo_confirm_batch(get_db(), current_staff(), session_id)
+    state = request.form.get("state", "all")
+    return redirect(url_for("staff.review_session", session_id=session_id, done="undone",
+                            n=len(undone), state=state if state in REVIEW_STATES else "all") + "#bulk")
 
 
 @bp.post("/entries/<entry_id>/<action>")
@@ -267,8 +343,10 @@ def review_entry(entry_id: str, action: str):
         entry = discard(db, staff, entry_id, form.get("reason", ""))
     else:
         abort(404)
-    flash("Saved.", "ok")
-    return redirect(url_for("staff.review_session", session_id=entry.session_id) + f"#q-{entry.id}")
+    # "Saved." shows beside the answer just changed, where the adult is looking.
+    state = form.get("state", "all")
+    return redirect(url_for("staff.review_session", session_id=entry.session_id, saved=entry.id,
+                            state=state if state in REVIEW_STATES else "all") + f"#entry-{entry.id}")
 
 
 # ---------------------------------------------------------------- encounters

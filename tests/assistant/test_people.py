@@ -68,6 +68,19 @@ def test_a_debrief_needs_an_encounter(db, people):
     assert session.encounter.title == "Garden centre"
 
 
+def test_a_debrief_only_for_a_pupil_who_went_and_interests_without_an_encounter(db, people):
+    lead, _advocate, sam, leo = people
+    visit = create_encounter(db, "workplace_visit", "Garden centre", date(2026, 11, 1), pupil_ids=[sam.id])
+    with pytest.raises(InvalidInput, match="not recorded as going"):
+        start_session(db, lead, leo.id, "debrief", encounter_id=visit.id)
+    for conversation in ("interests", "aspirations"):
+        with pytest.raises(InvalidInput, match="leave the encounter empty"):
+            start_session(db, lead, sam.id, conversation, encounter_id=visit.id)
+    # Preparing is before the encounter: the list of who goes may still change.
+    assert start_session(db, lead, leo.id, "prepare", encounter_id=visit.id)[0].encounter_id == visit.id
+    assert db.query(ConversationSession).filter_by(conversation="debrief").count() == 0
+
+
 def test_finished_sessions_are_closed():
     with pytest.raises(SessionClosed):
         ensure_open(ConversationSession(status="stopped"))

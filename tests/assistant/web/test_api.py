@@ -222,7 +222,8 @@ def test_the_tablet_sees_only_its_own_encounter_photo(client, app, fake_rasa, tm
     from assistant.web.store import get_db
 
     with app.app_context():
-        visit = create_encounter(get_db(), "workplace_visit", "Bakery", date(2026, 5, 1))
+        visit = create_encounter(get_db(), "workplace_visit", "Bakery", date(2026, 5, 1),
+                                 pupil_ids=[app.people[2]])
         visit.photo_filename = "encounter-photo.png"
         get_db().commit()
         visit_id = visit.id

@@ -91,6 +91,43 @@ def test_start_a_session_shows_a_one_time_code(client, app):
     assert other.status_code == 404
 
 
+def test_the_start_form_keeps_what_was_chosen_on_an_error(client, app):
+    from datetime import date
+
+    from assistant.encounters import create_encounter
+
+    staff_login(client)
+    sam, leo = app.people[2], app.people[3]
+    with app.app_context():
+        visit_id = create_encounter(db_of(app), "workplace_visit", "Garden centre", date(2026, 11, 1),
+                                    pupil_ids=[sam]).id
+    response = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
+                                                     "encounter_id": "", "adult_name": "Mrs Jones"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "need one: choose it" in page
+    assert f'<option value="{leo}" selected>' in page
+    assert '<option value="debrief" selected>' in page and 'value="Mrs Jones"' in page
+    refused = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
+                                                    "encounter_id": str(visit_id)})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Leo Brown is not recorded as going to Garden centre" in page
+    assert f'value="{visit_id}" data-pupils="{sam}" selected' in page
+    interests = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "interests",
+                                                      "encounter_id": str(visit_id)})
+    assert interests.status_code == 400 and "leave the encounter empty" in interests.get_data(as_text=True)
+    with app.app_context():
+        assert db_of(app).query(ConversationSession).count() == 0  # nothing was started
+    # The encounter page offers a debrief for each pupil who went, with the form filled in.
+    encounter_page = client.get(f"/staff/encounters/{visit_id}").get_data(as_text=True)
+    link = f"/staff/sessions/new?pupil_id={sam}&amp;conversation=debrief&amp;encounter_id={visit_id}"
+    assert link in encounter_page and "Start a debrief with Sam" in encounter_page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option value="{sam}" selected>' in form and '<option value="debrief" selected>' in form
+    started = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "debrief",
+                                                    "encounter_id": str(visit_id)})
+    assert started.status_code == 200 and "#code=" in started.get_data(as_text=True)
+
+
 def _session_with_entries(app, tablet_client, fake_rasa, tablet):
     tablet_client.post("/api/chat/start", headers=tablet.headers)
     tablet_client.post("/api/chat/message", headers=tablet.headers, json={"text": "cooking"})
@@ -261,3 +298,168 @@ def test_a_concern_is_in_no_document_and_on_no_advocate_screen(client, app, fake
         client.post("/staff/logout")
     staff_login(client, "dsl@school.test")
     assert "they touch me at home" in client.get("/staff/concerns/").get_data(as_text=True)
+
+
+def _answers(app, session_id, pupil_id, n=3):
+    """n draft answers in a session: all checked back by choosing but the last."""
+    from datetime import datetime, timedelta
+
+    with app.app_context():
+        db = db_of(app)
+        ids = []
+        for i in range(n):
+            entry = Entry(pupil_id=pupil_id, session_id=session_id, moment="interests", step="likes",
+                          question="What do you like doing?", answer_kind="concept",
+                          concept_ids=[("cooking", "animals", "music", "art")[i % 4]], stance="like",
+                          rating="like", words=f"word {i}", input_mode="typed", provenance="independent",
+                          status="draft", checked_back=i < n - 1, response_ms=400 + 2000 * i,
+                          card_position=0, created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i))
+            db.add(entry)
+            db.flush()
+            ids.append(entry.id)
+        db.commit()
+        return ids
+
+
+def test_confirm_every_checked_back_answer_in_one_action_and_undo_it(client, app, tablet):
+    ids = _answers(app, tablet.session_id, app.people[2])
+    staff_login(client)
+    page = client.get(f"/staff/sessions/{tablet.session_id}").get_data(as_text=True)
+    assert "Confirm the 2 answers Sam checked back" in page and "Needs review (3)" in page
+    response = post(client, f"/staff/sessions/{tablet.session_id}/confirm-checked", {"state": "draft"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("state=draft#bulk")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Confirmed 2 answers the pupil checked back." in page and 'id="undo-confirm"' in page
+    assert "word 2" in page and "word 0" not in page  # the filter shows what still needs review
+    with app.app_context():
+        statuses = [db_of(app).get(Entry, i).status for i in ids]
+    assert statuses == ["confirmed", "confirmed", "draft"]  # never one the pupil did not check back
+    # Undo: the two go back to review, and the record says so.
+    undone = post(client, f"/staff/sessions/{tablet.session_id}/undo-confirm", follow_redirects=True)
+    assert "Undone: 2 answers back to review." in undone.get_data(as_text=True)
+    with app.app_context():
+        db = db_of(app)
+        assert [db.get(Entry, i).status for i in ids] == ["draft"] * 3
+        kinds = [a.kind for a in db.execute(select(Annotation).where(Annotation.entry_id == ids[0])
+                                            .order_by(Annotation.id)).scalars()]
+        assert kinds == ["confirm", "undo"]
+    again = post(client, f"/staff/sessions/{tablet.session_id}/undo-confirm", follow_redirects=True)
+    assert "There is no confirmation to undo." in again.get_data(as_text=True)
+    # An answer confirmed on its own after a confirm-all is not undone with it.
+    post(client, f"/staff/sessions/{tablet.session_id}/confirm-checked")
+    post(client, f"/staff/entries/{ids[0]}/discard", {"reason": "Tapped by mistake"})
+    post(client, f"/staff/sessions/{tablet.session_id}/undo-confirm")
+    with app.app_context():
+        assert [db_of(app).get(Entry, i).status for i in ids] == ["discarded", "draft", "draft"]
+
+
+def test_another_pupils_session_cannot_be_confirmed_in_bulk(client, app, tablet):
+    _answers(app, tablet.session_id, app.people[2])
+    staff_login(client, "ta@school.test")  # Sam is in the advocate's group: allowed
+    assert post(client, f"/staff/sessions/{tablet.session_id}/confirm-checked").status_code == 302
+    with app.app_context():
+        from assistant.sessions import start_session
+        from assistant.staff import authenticate
+
+        lead = authenticate(db_of(app), "lead@school.test", "correct horse battery")
+        leos, _ = start_session(db_of(app), lead, app.people[3], "interests")
+        leo_ids = _answers(app, leos.id, app.people[3])
+    assert post(client, f"/staff/sessions/{leos.id}/confirm-checked").status_code == 404
+    with app.app_context():
+        assert {db_of(app).get(Entry, i).status for i in leo_ids} == {"draft"}
+
+
+def test_saved_shows_beside_the_answer_and_how_it_was_given(client, app, tablet):
+    ids = _answers(app, tablet.session_id, app.people[2], n=4)
+    staff_login(client)
+    page = client.get(f"/staff/sessions/{tablet.session_id}").get_data(as_text=True)
+    assert "How it was given: answered in 0.4 seconds; very quick: it may have been a tap by chance; " \
+           "chose the first card on the board; the pupil checked it back by choosing." in page
+    assert "answered in 6.4 seconds; chose the first card on the board." in page
+    response = post(client, f"/staff/entries/{ids[2]}/confirm", {"state": "draft"})
+    location = response.headers["Location"]
+    assert location.endswith(f"#entry-{ids[2]}") and f"saved={ids[2]}" in location and "state=draft" in location
+    page = client.get(location).get_data(as_text=True)
+    assert page.count(">Saved.</p>") == 1
+    saved_at = page.index('role="status">Saved.</p>')
+    assert page.index(f'id="entry-{ids[2]}"') < saved_at  # inside the answer just confirmed,
+    assert f'id="entry-{ids[3]}"' not in page[:saved_at]  # before the next one
+    assert "word 2" in page  # kept in view though the filter shows only what needs review
+    assert client.get(f"/staff/sessions/{tablet.session_id}?state=draft").get_data(as_text=True).count("word 2") == 0
+
+
+def test_card_position_flags_show_on_the_review_page(client, app, tablet):
+    from datetime import datetime, timedelta
+
+    with app.app_context():
+        db = db_of(app)
+        for i in range(5):
+            db.add(Entry(pupil_id=app.people[2], session_id=tablet.session_id, moment="interests",
+                         step="likes", question="What do you like doing?", answer_kind="concept",
+                         concept_ids=["cooking"], stance="like", rating="like", input_mode="touch",
+                         provenance="independent", status="draft", card_position=0,
+                         created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i)))
+        db.commit()
+    staff_login(client)
+    page = client.get(f"/staff/sessions/{tablet.session_id}").get_data(as_text=True)
+    assert "5 of 5 cards were chosen at the same place on the board (place 1)" in page
+
+
+def test_home_is_filtered_by_need_today_and_pupil(client, app, tablet):
+    from datetime import datetime
+
+    _answers(app, tablet.session_id, app.people[2])
+    with app.app_context():
+        db = db_of(app)
+        old = ConversationSession(pupil_id=app.people[2], conversation="aspirations", status="finished",
+                                  created_at=datetime(2025, 1, 5, 9))
+        done = ConversationSession(pupil_id=app.people[3], conversation="interests", status="finished")
+        db.add_all([old, done])
+        db.commit()
+    staff_login(client)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert page.count("3 to review") == 1 and "When I leave school" not in page  # only what needs review
+    assert 'value="review" checked' in page
+    everything = client.get("/staff/?show=all").get_data(as_text=True)
+    assert "When I leave school" in everything and "Leo Brown" in everything
+    today = client.get("/staff/?show=today").get_data(as_text=True)
+    assert "05 Jan 2025" not in today and "Leo Brown" in today
+    only_leo = client.get(f"/staff/?show=all&pupil={app.people[3]}").get_data(as_text=True)
+    assert "Sam Taylor</th>" not in only_leo and "Leo Brown</th>" in only_leo
+    assert client.get("/staff/?show=nonsense").status_code == 200  # back to the default
+    assert client.get("/staff/?pupil=abc").status_code == 404
+    # An advocate sees only their groups' pupils, whatever they ask for.
+    client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff/")})
+    staff_login(client, "ta@school.test")
+    theirs = client.get(f"/staff/?show=all&pupil={app.people[3]}").get_data(as_text=True)
+    assert "Leo Brown</th>" not in theirs
+
+
+def test_review_observations_show_on_the_pupil_page_as_the_adults(client, app, tablet):
+    ids = _answers(app, tablet.session_id, app.people[2], n=1)
+    staff_login(client)
+    post(client, f"/staff/entries/{ids[0]}/observe", {"text": "Sam said 'dunno' but pointed <b>"})
+    page = client.get(f"/staff/pupils/{app.people[2]}").get_data(as_text=True)
+    adults = page.index("What adults noticed")
+    assert page.index("Sam said &#39;dunno&#39; but pointed &lt;b&gt;") > adults
+    assert "Observation by the adult, written at review" in page and "Ms Lead" in page[adults:]
+
+
+def test_voice_is_chosen_from_the_installed_voices(client, app, tmp_path):
+    from assistant.speech_out import installed_voices
+
+    data = tmp_path / "espeak-ng-data"
+    (data / "lang" / "gmw").mkdir(parents=True)
+    (data / "voices" / "!v").mkdir(parents=True)
+    for name in ("en", "en-US"):
+        (data / "lang" / "gmw" / name).write_text("")
+    (data / "voices" / "!v" / "f3").write_text("")
+    assert installed_voices([data]) == [("en-gb", "English (England)"), ("en-gb+f3", "English (England), higher"),
+                                        ("en-us", "English (America)"), ("en-us+f3", "English (America), higher")]
+    assert installed_voices([data], current="en-gb+m7")[0] == ("en-gb+m7", "en-gb+m7 (as set before)")
+    assert installed_voices([tmp_path / "none"]) == [("en-gb", "English (England)")]
+    staff_login(client)
+    page = client.get(f"/staff/pupils/{app.people[2]}/profile").get_data(as_text=True)
+    assert '<select id="voice" name="voice">' in page and '<option value="en-gb" selected>' in page
+    assert 'type="range" min="80" max="220"' in page and 'id="hear-voice"' in page
+    assert client.get("/staff/voice-sample?voice=klingon").status_code == 404
