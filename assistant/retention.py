@@ -62,6 +62,8 @@ def apply_retention(db: Session, days: int, tracker_store_url: str | None,
 
 def _old_tracker_events(url: str, cutoff: datetime) -> int:
     """Rasa's SQL tracker store keeps each event with a UNIX timestamp."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0  # never create an empty store
     engine = create_engine(url, future=True)
     try:
         if not inspect(engine).has_table("events"):
