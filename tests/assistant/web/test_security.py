@@ -365,3 +365,48 @@ def test_joiners_are_kept_in_a_pupils_answer(app, client, tablet, fake_rasa):
 
         words = [e.words for e in get_db().execute(select(Entry)).scalars() if e.words]
     assert any(chef in w for w in words), words
+
+
+# ---------------------------------------------------------------- 5. limits shared through Redis
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A private redis-server on a unix socket (bin/setup installs it)."""
+    import shutil
+    import subprocess
+    import time
+
+    socket = tmp_path / "redis.sock"
+    server = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", "0",
+                               "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        yield f"unix://{socket}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_failed_logins_count_across_processes_with_redis(sqlite_url, tmp_path, monkeypatch, redis_url):
+    from assistant import create_app
+
+    monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))
+    config = {"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True,
+              "RATE_LIMIT_STORAGE_URL": redis_url}
+    first, second = create_app(config), create_app(config)  # two web processes
+    with first.app_context():
+        from tests.conftest import make_people
+        from assistant.web.store import get_db
+
+        make_people(get_db())
+    guess = {"email": "admin@school.test", "password": "guess guess guess"}
+    for _ in range(3):
+        assert first.test_client().post("/api/login", json=guess).status_code == 401
+    for _ in range(2):
+        assert second.test_client().post("/api/login", json=guess).status_code == 401
+    assert first.test_client().post("/api/login", json=guess).status_code == 429
+    assert second.test_client().post("/api/login", json=guess).status_code == 429
