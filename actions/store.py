@@ -14,3 +14,9 @@ from assistant.settings import load_settings
 def session_factory() -> sessionmaker:
     """Sessions on the database named by the settings (DATABASE_URL)."""
     return make_session_factory(make_engine(load_settings()["DATABASE_URL"]))
+
+
+def channel_secret() -> str | None:
+    """The secret the web app signs its messages with (read each time: the web app may
+    create it after the action server started)."""
+    return load_settings().get("CHANNEL_SECRET")

@@ -7,7 +7,8 @@ import logging
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import session_factory
+from actions.store import channel_secret, session_factory
+from assistant.channel import verify
 from assistant.dialogue import Turn
 from assistant.turns import take_turn
 from symbols.catalogue import load_catalogue
@@ -54,7 +55,15 @@ def turn_from(tracker: Tracker) -> Turn:
 
 
 def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
-    """Run one turn through the core and send its messages; never raise into Rasa."""
+    """Run one turn through the core and send its messages; never raise into Rasa.
+
+    Nothing is recorded unless the message carries the web app's signature: a call to
+    Rasa's webhook or to the action server by anyone else changes no record."""
+    message = tracker.latest_message or {}
+    if not verify(channel_secret(), tracker.sender_id, message.get("text") or "", message.get("metadata")):
+        log.warning("a message without the web app's signature was refused (%s)", kind)
+        dispatcher.utter_message(json_message=TROUBLE)
+        return []
     try:
         with session_factory()() as db:
             metadata = (tracker.latest_message or {}).get("metadata") or {}

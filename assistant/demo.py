@@ -1,4 +1,7 @@
-"""Demo data for a first run: a school with staff, pupils, groups and one encounter."""
+"""Demo data for a first run: a school with staff, pupils, groups and one encounter.
+
+No password is published: the demo accounts get one generated password, shown once by
+`bin/run` (or `flask --app assistant demo-data`), which each must change at first login."""
 
 from __future__ import annotations
 
@@ -10,21 +13,24 @@ from sqlalchemy.orm import Session
 from assistant.encounters import create_encounter
 from assistant.models import ConversationSession, Entry, Staff
 from assistant.pupils import create_pupil
-from assistant.staff import create_staff
+from assistant.staff import create_staff, generated_password
 
-DEMO_LOGIN = ("careers@demo.school", "pupil-voice-demo")
-DEMO_ADVOCATE = ("ta@demo.school", "pupil-voice-demo")
-DEMO_ADMIN = ("admin@demo.school", "pupil-voice-demo")
+DEMO_LOGIN = "careers@demo.school"
+DEMO_ADVOCATE = "ta@demo.school"
+DEMO_ADMIN = "admin@demo.school"
 
 
-def load_demo_data(db: Session) -> bool:
-    """Fill an empty database with demo people (fictional); False if staff already exist."""
+def load_demo_data(db: Session) -> str | None:
+    """Fill an empty database with demo people (fictional) and return the demo accounts'
+    one-time password; None if staff already exist."""
     if db.execute(select(func.count(Staff.id))).scalar_one():
-        return False
-    create_staff(db, DEMO_ADMIN[0], "Demo Administrator", "admin", DEMO_ADMIN[1])
-    create_staff(db, DEMO_LOGIN[0], "Ms Patel (careers lead)", "careers_lead", DEMO_LOGIN[1])
-    create_staff(db, DEMO_ADVOCATE[0], "Mr Jones (TA)", "advocate", DEMO_ADVOCATE[1],
-                 group_names=["Oak class"])
+        return None
+    password = generated_password()
+    create_staff(db, DEMO_ADMIN, "Demo Administrator", "admin", password, must_change_password=True)
+    create_staff(db, DEMO_LOGIN, "Ms Patel (careers lead)", "careers_lead", password,
+                 must_change_password=True)
+    create_staff(db, DEMO_ADVOCATE, "Mr Jones (TA)", "advocate", password,
+                 group_names=["Oak class"], must_change_password=True)
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     aisha = create_pupil(db, "Aisha", "Khan", "Year 12", "Oak class", cards_per_board=6)
     create_pupil(db, "Leo", "Brown", "Year 10", "Willow class", cards_per_board=2)
@@ -32,7 +38,7 @@ def load_demo_data(db: Session) -> bool:
                              date(2026, 11, 20), place="Greenfields Garden Centre",
                              provider="Greenfields Ltd", pupil_ids=[sam.id, aisha.id])
     _demo_answers(db, sam.id, visit.id)
-    return True
+    return password
 
 
 def _demo_answers(db: Session, pupil_id: int, encounter_id: int) -> None:

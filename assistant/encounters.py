@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, is_id
+from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
+from assistant.text import clean_name, clean_note
 from assistant.unit_of_work import transaction
 from symbols.catalogue import Catalogue
 
@@ -34,7 +35,8 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
     """Record an encounter; its benchmarks come from its type unless given."""
     if type not in ENCOUNTER_TYPES:
         raise InvalidInput(f"Unknown encounter type {type!r}.")
-    title = (title or "").strip() or ENCOUNTER_TYPES[type][0]
+    title = clean_name(title) or ENCOUNTER_TYPES[type][0]
+    place, provider, notes = clean_name(place), clean_name(provider), clean_note(notes)
     if len(title) > 200:
         raise InvalidInput("The title is too long (200 characters at most).")
     if not FIRST_DATE <= on <= LAST_DATE:
@@ -87,7 +89,23 @@ def encounter_topics(encounter: Encounter | None, catalogue: Catalogue) -> list[
     return [t for t in dict.fromkeys(topics) if catalogue.get(t) is not None]
 
 
-def list_encounters(db: Session) -> list[Encounter]:
-    """All encounters, newest first."""
-    return list(db.execute(select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc()))
-                .scalars())
+def can_see_encounter(staff: Staff, encounter: Encounter) -> bool:
+    """Careers leads and administrators see every encounter; an advocate those with a pupil
+    of their groups (its notes and photo are about that visit)."""
+    from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see
+
+    return staff.role in WHOLE_SCHOOL_ROLES or any(can_see(staff, p) for p in encounter.pupils)
+
+
+def list_encounters(db: Session, staff: Staff | None = None) -> list[Encounter]:
+    """The encounters this member of staff may see (all without `staff`), newest first."""
+    found = db.execute(select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())).scalars()
+    return [e for e in found if staff is None or can_see_encounter(staff, e)]
+
+
+def encounter_for(db: Session, staff: Staff, encounter_id: object) -> Encounter:
+    """One encounter this member of staff may see; NotFound otherwise (never says which)."""
+    encounter = db.get(Encounter, encounter_id) if is_id(encounter_id) else None
+    if encounter is None or not can_see_encounter(staff, encounter):
+        raise NotFound("No such encounter.")
+    return encounter

@@ -83,7 +83,25 @@ class Staff(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # A disabled account cannot log in; its sessions end when it is disabled.
+    disabled_at = Column(DateTime, nullable=True)
+    # Set for a generated or reset password: the next login must choose a new one.
+    must_change_password = Column(Boolean, nullable=False, default=False)
     groups = relationship("Group", secondary=staff_groups)
+
+
+class StaffSession(Base):
+    """A staff login held on the server: the cookie carries a token, this row its hash.
+
+    Ended by logout, a password change, disabling the account, the idle timeout or its
+    absolute lifetime; a copied cookie then opens nothing."""
+
+    __tablename__ = "staff_sessions"
+    id = Column(String(64), primary_key=True)
+    staff_id = Column(ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime, nullable=True)
 
 
 class Pupil(Base):

@@ -9,6 +9,7 @@ from assistant import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff, is_id
 from assistant.settings import instance_path
+from assistant.text import clean_name
 from assistant.unit_of_work import transaction
 from symbols.sets import INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
 
@@ -18,7 +19,9 @@ WHOLE_SCHOOL_ROLES = ("admin", "careers_lead")
 def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
                  group_name: str | None = None, cards_per_board: int = 6) -> Pupil:
     """Add a pupil with a default communication profile."""
-    given_name = (given_name or "").strip()
+    given_name, family_name = clean_name(given_name), clean_name(family_name)
+    year_group = clean_name(year_group) or None
+    group_name = clean_name(group_name) or None
     if not given_name or len(given_name) > 100 or len(family_name or "") > 100:
         raise InvalidInput("A pupil needs a given name of at most 100 characters.")
     if cards_per_board not in (2, 4, 6, 9):
@@ -132,6 +135,9 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
     return profile
 
 
+NAME_COLUMNS = ("given_name", "family_name", "year_group", "group")
+
+
 def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None) -> dict:
     """Add or update pupils from rows read by `uploads.read_pupils_csv` (reference,
     given_name, family_name, year_group, group). Matched by reference when given.
@@ -142,6 +148,7 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None) -> 
     with transaction(db):
         groups = {g.name: g for g in db.execute(select(Group)).scalars()}
         for row in rows:
+            row = {k: (clean_name(v) if k in NAME_COLUMNS else v) for k, v in row.items()}
             if not row.get("given_name"):
                 raise InvalidInput(f"Row {row.get('row', '?')}: a given name is needed.")
             group = None
@@ -167,7 +174,7 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None) -> 
 
 def create_group(db: Session, name: str, staff_ids: list[int] | None = None) -> Group:
     """A class or tutor group, with the advocates who work with it."""
-    name = (name or "").strip()
+    name = clean_name(name)
     if not name or len(name) > 120:
         raise InvalidInput("A group needs a name (at most 120 characters).")
     with transaction(db):

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -26,6 +26,9 @@ CODE_LENGTH = 8
 CODE_MINUTES = 30
 # Conversations about one encounter (they need it; the others must not have one).
 ENCOUNTER_CONVERSATIONS = ("prepare", "debrief")
+# A tablet's token ends with its session: after the session finished or stopped, only long
+# enough for the last reply and its speech ("All done"), then it opens nothing.
+TOKEN_GRACE_AFTER_END = timedelta(minutes=2)
 
 
 def normalise_code(code: str) -> str:
@@ -47,9 +50,9 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
     pupil = pupil_for(db, staff, pupil_id)
     encounter = None
     if encounter_id is not None:
-        encounter = db.get(Encounter, encounter_id) if is_id(encounter_id) else None
-        if encounter is None:
-            raise NotFound("No such encounter.")
+        from assistant.encounters import encounter_for
+
+        encounter = encounter_for(db, staff, encounter_id)
     if conversation in ENCOUNTER_CONVERSATIONS and encounter is None:
         raise InvalidInput("Preparing for and talking about an encounter need one: choose it.")
     if conversation not in ENCOUNTER_CONVERSATIONS and encounter is not None:
@@ -79,17 +82,27 @@ def claim_session(db: Session, code: str, token_hours: int = 12) -> tuple[Conver
     if len(code) != CODE_LENGTH:
         raise refused
     token = secrets.token_urlsafe(24)
+    code_hash = _hash(code)
     with transaction(db):
         session = db.execute(select(ConversationSession)
-                             .where(ConversationSession.claim_code_hash == _hash(code))
-                             .with_for_update()).scalar_one_or_none()
-        if session is None or session.tablet_token_expires < utcnow() \
+                             .where(ConversationSession.claim_code_hash == code_hash)
+                             ).scalar_one_or_none()
+        now = utcnow()
+        if session is None or session.tablet_token_expires < now \
                 or session.status in ("finished", "stopped"):
             raise refused
-        session.claim_code_hash = None
-        session.claimed_at = utcnow()
-        session.tablet_token_hash = _hash(token)
-        session.tablet_token_expires = utcnow() + timedelta(hours=token_hours)
+        # One statement that only succeeds while the code is still unused: of two tablets
+        # claiming at the same moment, exactly one gets a token (on SQLite as on PostgreSQL).
+        claimed = db.execute(update(ConversationSession)
+                             .where(ConversationSession.id == session.id,
+                                    ConversationSession.claim_code_hash == code_hash)
+                             .values(claim_code_hash=None, claimed_at=now,
+                                     tablet_token_hash=_hash(token),
+                                     tablet_token_expires=now + timedelta(hours=token_hours))
+                             .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            raise refused
+    db.refresh(session)
     return session, token
 
 
@@ -100,7 +113,10 @@ def session_for_token(db: Session, token: str) -> ConversationSession:
     session = db.execute(select(ConversationSession)
                          .where(ConversationSession.tablet_token_hash == _hash(token))
                          ).scalar_one_or_none()
-    if session is None or session.tablet_token_expires < utcnow():
+    now = utcnow()
+    if session is None or session.tablet_token_expires < now or (
+            session.status in ("finished", "stopped")
+            and (session.ended_at is None or session.ended_at + TOKEN_GRACE_AFTER_END < now)):
         raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
     return session
 

@@ -35,9 +35,21 @@ DEFAULTS: dict[str, object] = {
     "TRACKER_STORE_URL": None,
     # Send staff cookies over HTTPS only (set to 1 when the app is served over HTTPS).
     "SESSION_COOKIE_SECURE": 0,
+    # Staff sessions end after this many idle minutes, and this many hours after login.
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 10,
+    # Signs what the web app sends to Rasa, checked by the action server before it records.
+    "CHANNEL_SECRET": None,
+    # Where the per-client rate limits count failures: memory:// in one process, or
+    # redis://127.0.0.1:6379 when several processes serve the app.
+    "RATE_LIMIT_STORAGE_URL": "memory://",
+    # Most audio kept in the speech cache (oldest files go first), in megabytes.
+    "SPEECH_CACHE_MB": 200,
+    # Days conversation events, stored replies and drafts are kept (0 keeps them for ever).
+    "RETENTION_DAYS": 0,
 }
 
-GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN")
+GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN", "CHANNEL_SECRET")
 INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int)}
 
 
@@ -71,6 +83,7 @@ def ensure_instance(path: Path | None = None) -> dict:
     """Create the instance folder and its generated secrets if missing; return settings."""
     path = Path(path) if path else instance_path()
     path.mkdir(parents=True, exist_ok=True)
+    secure_instance(path)
     file = path / "settings.json"
     stored = json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
     changed = False
@@ -79,9 +92,24 @@ def ensure_instance(path: Path | None = None) -> dict:
             stored[key] = secrets.token_urlsafe(32)
             changed = True
     if changed:
-        file.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(json.dumps(stored, indent=2) + "\n")
         file.chmod(0o600)
     return load_settings(path)
+
+
+def secure_instance(path: Path | None = None) -> None:
+    """Only the account that runs the app may read the instance folder: the folder and
+    every folder in it 0700, every file 0600 (the databases, secrets, photos, audio)."""
+    path = Path(path) if path else instance_path()
+    if not path.is_dir():
+        return
+    path.chmod(0o700)
+    for item in path.rglob("*"):
+        if item.is_symlink():
+            continue
+        item.chmod(0o700 if item.is_dir() else 0o600)
 
 
 if __name__ == "__main__":  # `python -m assistant.settings KEY` prints one setting (for bin/run)

@@ -196,8 +196,9 @@ class Synthesiser:
     """
 
     def __init__(self, cache_dir: str | Path, *, timeout: float = 10.0, start_timeout: float = 30.0,
-                 target: Callable = serve):
+                 target: Callable = serve, max_bytes: int | None = None):
         self.cache_dir = Path(cache_dir)
+        self.max_bytes = max_bytes  # the cache is trimmed (oldest first) to this size
         self.timeout = timeout
         self.start_timeout = start_timeout
         self.worker_calls = 0
@@ -309,6 +310,8 @@ class Synthesiser:
                 raise SpeechUnavailable("Speech could not be made; please try again.")
             wav_seconds(temp)  # never cache a file that does not parse
             os.replace(temp, path)  # atomic: readers see the whole WAV or none
+            if self.max_bytes is not None:
+                trim_cache(self.cache_dir, self.max_bytes, keep=path)
             log.debug("spoke %s (voice %s, rate %s, %s attempt(s))", path.stem[:12], resolved, rate,
                       reply.get("attempts"))
         except (OSError, EOFError, wave.Error) as error:
@@ -369,6 +372,32 @@ class Synthesiser:
         process.join(5)
         if process.exitcode is not None:  # close() refuses a process that somehow survived kill
             process.close()
+
+
+def trim_cache(cache_dir: Path, max_bytes: int, keep: Path | None = None) -> int:
+    """Remove the least recently written WAVs until the cache holds at most `max_bytes`
+    (never `keep`, the file just made); return how many were removed."""
+    files = []
+    for path in Path(cache_dir).glob("*/*.wav"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed meanwhile
+            continue
+        files.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in files)
+    removed = 0
+    for _, size, path in sorted(files, key=lambda f: f[0]):
+        if total <= max_bytes:
+            break
+        if keep is not None and path == keep:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
 
 
 def _voice_key(voice: object) -> str:

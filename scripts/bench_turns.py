@@ -11,6 +11,7 @@ of an answer (POST /api/chat/message), in ms. Loopback only; stops by itself.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -28,7 +29,8 @@ def main(argv=None) -> int:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", default="pupil-voice-demo")
+    parser.add_argument("--password", default=os.environ.get("PUPIL_VOICE_PASSWORD"), required="PUPIL_VOICE_PASSWORD" not in os.environ,
+                        help="the account's password (or PUPIL_VOICE_PASSWORD)")
     args = parser.parse_args(argv)
     staff = requests.Session()
     staff.post(args.base + "/api/login", json={"email": args.email, "password": args.password}).raise_for_status()

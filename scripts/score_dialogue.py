@@ -15,6 +15,7 @@ Needs the stack running (bin/run) with the demo data; talks to it over HTTP only
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import statistics
 import sys
@@ -79,7 +80,8 @@ def main(argv=None) -> int:
     parser.add_argument("items")
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", default="pupil-voice-demo")
+    parser.add_argument("--password", default=os.environ.get("PUPIL_VOICE_PASSWORD"), required="PUPIL_VOICE_PASSWORD" not in os.environ,
+                        help="the account's password (or PUPIL_VOICE_PASSWORD)")
     parser.add_argument("--json", help="write the figures here as JSON")
     args = parser.parse_args(argv)
     items = yaml.safe_load(open(args.items, encoding="utf-8"))["items"]

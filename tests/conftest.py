@@ -14,6 +14,10 @@ from assistant.pupils import create_pupil
 from assistant.staff import create_staff
 from symbols.catalogue import load_catalogue
 
+# The web app signs what it sends to Rasa and the actions check it (assistant/channel.py):
+# every part a test starts, in this process or a child, shares this secret.
+os.environ.setdefault("CHANNEL_SECRET", "test-channel-secret")
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

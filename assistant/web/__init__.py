@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from assistant.db import make_engine, make_session_factory
@@ -11,6 +13,8 @@ from assistant.settings import PROJECT_ROOT, ensure_instance, load_settings
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app. `test_config` overrides settings (tests pass DATABASE_URL etc.)."""
     settings = load_settings(overrides=test_config) if test_config else ensure_instance()
+    if not settings.get("CHANNEL_SECRET"):  # shared with the action server through the instance folder
+        settings["CHANNEL_SECRET"] = ensure_instance(Path(settings["INSTANCE_PATH"]))["CHANNEL_SECRET"]
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "web_widget"), static_url_path="/widget")
     app.config.update(
         settings,
@@ -27,8 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from assistant.web import (api, cli, concerns, errors, limits, listen, pages, report_cli, speech,
-                               staff, store, symbols)
+    from assistant.web import (account, api, cli, concerns, errors, limits, listen, pages,
+                               report_cli, security, speech, staff, store, symbols)
 
     limits.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     store.init_app(app)
@@ -42,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(staff.bp)
     app.register_blueprint(listen.bp)
     app.register_blueprint(concerns.bp)
+    app.register_blueprint(account.bp)
+    security.init_app(app)  # after the blueprints: its limits wrap their views
     # Every staff form carries a CSRF token. The JSON API is exempt: it takes only JSON
     # bodies (which a cross-site form cannot send) and its cookies are SameSite.
     csrf = CSRFProtect(app)

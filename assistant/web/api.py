@@ -29,6 +29,7 @@ from assistant.staff import authenticate
 from assistant import received
 from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
+from assistant.channel import signed
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
@@ -88,7 +89,7 @@ def pupils():
 def encounters():
     return jsonify(encounters=[{"id": e.id, "type": e.type, "title": e.title,
                                 "date": e.date.isoformat(), "gatsby_benchmarks": e.gatsby_benchmarks}
-                               for e in list_encounters(get_db())])
+                               for e in list_encounters(get_db(), current_staff())])
 
 
 @bp.post("/sessions")
@@ -213,7 +214,9 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     if client_id is not None:
         metadata["client_id"] = client_id  # the engine takes this message at most once
     try:
-        messages = client.send(session.rasa_sender_id, message, metadata)
+        messages = client.send(session.rasa_sender_id, message,
+                               signed(current_app.config["CHANNEL_SECRET"], session.rasa_sender_id,
+                                      message, metadata))
     except AssistantUnavailable:
         messages = None
     # Every turn answers with at least one message: an empty reply means the action server

@@ -1,14 +1,16 @@
-"""Staff login for the web app: a signed session cookie holding the staff id."""
+"""Staff login for the web app: the signed cookie holds only a session token; the session
+itself is a row on the server (assistant/staff.py), so logout, a password change or a
+disabled account ends it wherever the cookie was copied to."""
 
 from __future__ import annotations
 
 import functools
 
-from flask import g, session
+from flask import current_app, g, session
 
 from assistant.errors import NotAllowed
 from assistant.models import Staff
-from assistant.staff import get_staff
+from assistant.staff import end_staff_session, staff_for_session, start_staff_session
 from assistant.web.store import get_db
 
 
@@ -17,20 +19,24 @@ class NotLoggedIn(NotAllowed):
 
 
 def current_staff() -> Staff | None:
-    """The logged-in member of staff, or None."""
+    """The logged-in member of staff, or None (also once the session has ended)."""
     if "staff" not in g:
-        staff_id = session.get("staff_id")
-        g.staff = get_staff(get_db(), staff_id) if isinstance(staff_id, int) else None
+        token = session.get("staff_session")
+        g.staff = staff_for_session(get_db(), token, current_app.config["STAFF_IDLE_MINUTES"],
+                                    current_app.config["STAFF_SESSION_HOURS"]) if token else None
     return g.staff
 
 
 def staff_required(view):
-    """Only for logged-in staff (401 JSON otherwise)."""
+    """Only for logged-in staff (401 JSON otherwise), who have chosen their own password."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if current_staff() is None:
+        staff = current_staff()
+        if staff is None:
             raise NotLoggedIn("Please log in.")
+        if staff.must_change_password:
+            raise NotAllowed("Please choose a new password first (Staff area, My account).")
         return view(*args, **kwargs)
 
     return wrapped
@@ -38,8 +44,11 @@ def staff_required(view):
 
 def log_in(staff: Staff) -> None:
     session.clear()
-    session["staff_id"] = staff.id
+    session["staff_session"] = start_staff_session(get_db(), staff)
+    g.pop("staff", None)
 
 
 def log_out() -> None:
+    end_staff_session(get_db(), session.get("staff_session"))
     session.clear()
+    g.pop("staff", None)

@@ -7,19 +7,23 @@ from flask import Flask, current_app
 
 from pathlib import Path
 
-from assistant.demo import DEMO_LOGIN, load_demo_data
+from assistant.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
 from assistant.errors import DomainError
 from assistant.erasure import erase_pupil
 from assistant.models import Pupil
 from assistant.pupils import import_pupils
 from assistant.uploads import read_pupils_csv
 from assistant.migrate import upgrade
-from assistant.staff import create_staff
+from assistant.settings import secure_instance
+from assistant.models import Staff
+from assistant.staff import create_staff, reset_password
+from sqlalchemy import select
 from assistant.web.store import get_db
 
 
 def _migrate() -> None:
     upgrade(current_app.config["DATABASE_URL"])
+    secure_instance(Path(current_app.config["INSTANCE_PATH"]))  # the record file too: 0600
 
 
 def init_app(app: Flask) -> None:
@@ -33,10 +37,14 @@ def init_app(app: Flask) -> None:
     def demo_data_command():
         """Load demo staff, pupils and an encounter into an empty database."""
         _migrate()
-        if load_demo_data(get_db()):
-            click.echo(f"Demo data loaded. Staff login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
+        password = load_demo_data(get_db())
+        if password:
+            click.echo(f"Demo data loaded. Staff logins {DEMO_LOGIN} (careers lead), {DEMO_ADMIN} "
+                       f"(administrator) and {DEMO_ADVOCATE} (advocate), each with the one-time "
+                       f"password {password} (shown only now; each account chooses its own at first login).")
         else:
-            click.echo("The database already has staff; demo data not loaded.")
+            click.echo("The database already has staff; demo data not loaded. Forgotten a password? "
+                       "flask --app assistant reset-password EMAIL")
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
@@ -45,8 +53,23 @@ def init_app(app: Flask) -> None:
     def create_admin_command(email: str, name: str, password: str):
         """Create an administrator account."""
         _migrate()
-        create_staff(get_db(), email, name, "admin", password)
+        try:
+            create_staff(get_db(), email, name, "admin", password)
+        except DomainError as error:
+            raise click.ClickException(error.message)
         click.echo(f"Administrator {email} created.")
+
+    @app.cli.command("reset-password")
+    @click.argument("email")
+    def reset_password_command(email: str):
+        """Give an account a one-time password (printed once) and end its sessions."""
+        _migrate()
+        db = get_db()
+        person = db.execute(select(Staff).where(Staff.email == email.strip().lower())).scalar_one_or_none()
+        if person is None:
+            raise click.ClickException(f"No account with the email {email}.")
+        password = reset_password(db, _cli_staff(), person.id)
+        click.echo(f"One-time password for {person.email}: {password} (it must be changed at the next login)")
 
     @app.cli.command("import-pupils")
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
@@ -58,6 +81,56 @@ def init_app(app: Flask) -> None:
         except DomainError as error:
             raise click.ClickException(error.message)
         click.echo(f"{result['created']} pupils added, {result['updated']} updated.")
+
+    @app.cli.command("backup")
+    @click.option("--out", "out_dir", default="backups", show_default=True,
+                  type=click.Path(file_okay=False), help="Folder to put the backup folder in.")
+    def backup_command(out_dir: str):
+        """Back up the record, Rasa's conversation store and the instance settings."""
+        from assistant.backup import backup
+
+        _migrate()
+        get_db().close()
+        try:
+            target = backup(dict(current_app.config), Path(out_dir))
+        except Exception as error:  # pg_dump missing or refused: say so plainly
+            raise click.ClickException(f"The backup failed: {error}")
+        click.echo(f"Backup written to {target} (readable only by this account; keep it safe).")
+
+    @app.cli.command("restore")
+    @click.argument("backup_dir", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Replace the current record without asking.")
+    def restore_command(backup_dir: str, yes: bool):
+        """Replace the record, conversation store and instance files with a backup (stop the app first)."""
+        from assistant.backup import restore
+
+        if not yes:
+            click.confirm("This replaces everything the app holds now with the backup. Go on?", abort=True)
+        try:
+            manifest = restore(dict(current_app.config), Path(backup_dir))
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        _migrate()
+        click.echo(f"Restored the backup made {manifest['made']}.")
+
+    @app.cli.command("retention")
+    @click.option("--days", type=int, default=None, help="Keep this many days (default: RETENTION_DAYS).")
+    def retention_command(days: int | None):
+        """Remove conversation events, stored replies, drafts and cached speech older than the school's period."""
+        from assistant.retention import apply_retention
+
+        _migrate()
+        days = days if days is not None else int(current_app.config["RETENTION_DAYS"])
+        if days < 1:
+            raise click.ClickException("No retention period is set: give --days N or set RETENTION_DAYS.")
+        try:
+            counts = apply_retention(get_db(), days, current_app.config["TRACKER_STORE_URL"],
+                                     Path(current_app.config["INSTANCE_PATH"]) / "speech_cache")
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"Kept {days} days: removed {counts['conversation_events']} conversation events, "
+                   f"{counts['stored_replies']} stored replies, {counts['drafts']} drafts, "
+                   f"{counts['speech_files']} speech files.")
 
     @app.cli.command("erase-pupil")
     @click.argument("pupil_id", type=int)

@@ -31,7 +31,8 @@ def synthesiser(app: Flask | None = None) -> Synthesiser:
         with _creating:  # waitress threads may all ask at once
             found = app.extensions.get(EXTENSION)
             if found is None:
-                found = Synthesiser(Path(app.config["INSTANCE_PATH"]) / "speech_cache")
+                found = Synthesiser(Path(app.config["INSTANCE_PATH"]) / "speech_cache",
+                                    max_bytes=int(app.config["SPEECH_CACHE_MB"]) * 1024 * 1024)
                 app.extensions[EXTENSION] = found
     return found
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from assistant import audit, uploads
 from assistant.concerns import unseen_count
-from assistant.encounters import ENCOUNTER_TYPES, create_encounter, list_encounters
+from assistant.encounters import ENCOUNTER_TYPES, create_encounter, encounter_for, list_encounters
 from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
@@ -68,6 +68,8 @@ def roles_required(*roles: str):
             staff = current_staff()
             if staff is None:
                 return redirect(url_for("staff.login", next=request.path))
+            if staff.must_change_password:  # a one-time password: choose one's own first
+                return redirect(url_for("account.password"))
             if roles and staff.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -262,7 +264,7 @@ def new_session():
                                    link=url_for("pages.tablet", _external=True) + "#code=" + code,
                                    tablet_page=url_for("pages.tablet", _external=True))
     return render_template("staff/new_session.html", pupils=visible_pupils(db, staff),
-                           encounters=list_encounters(db), chosen=chosen, error=error,
+                           encounters=list_encounters(db, current_staff()), chosen=chosen, error=error,
                            encounter_conversations=ENCOUNTER_CONVERSATIONS), 400 if error else 200
 
 
@@ -354,7 +356,7 @@ def review_entry(entry_id: str, action: str):
 @bp.get("/encounters")
 @login_required
 def encounters():
-    return render_template("staff/encounters.html", encounters=list_encounters(get_db()),
+    return render_template("staff/encounters.html", encounters=list_encounters(get_db(), current_staff()),
                            types=ENCOUNTER_TYPES, pupils=visible_pupils(get_db(), current_staff()))
 
 
@@ -399,10 +401,8 @@ def new_encounter():
 @bp.get("/encounters/<int:encounter_id>")
 @login_required
 def encounter(encounter_id: int):
-    record = get_db().get(Encounter, encounter_id)
-    if record is None:
-        abort(404)
     staff = current_staff()
+    record = encounter_for(get_db(), staff, encounter_id)
     return render_template("staff/encounter.html", encounter=record, types=ENCOUNTER_TYPES,
                            pupils=[p for p in record.pupils if can_see(staff, p)])
 
@@ -410,8 +410,8 @@ def encounter(encounter_id: int):
 @bp.get("/encounters/<int:encounter_id>/photo")
 @login_required
 def encounter_photo(encounter_id: int):
-    record = get_db().get(Encounter, encounter_id)
-    if record is None or not record.photo_filename:
+    record = encounter_for(get_db(), current_staff(), encounter_id)
+    if not record.photo_filename:
         abort(404)
     path = Path(current_app.config["INSTANCE_PATH"]) / "photos" / record.photo_filename
     if not path.is_file():
@@ -526,7 +526,7 @@ def accounts():
         if form.get("role") not in ROLES:
             raise InvalidInput("Choose a role.")
         create_staff(db, form.get("email", ""), form.get("display_name", ""), form["role"],
-                     form.get("password", ""), form.getlist("groups"))
+                     form.get("password", ""), form.getlist("groups"), must_change_password=True)
         flash("Account created.", "ok")
         return redirect(url_for("staff.accounts"))
     return render_template("staff/accounts.html",

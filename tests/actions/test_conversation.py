@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from rasa_sdk import Tracker
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.store import session_factory
+from assistant.channel import signed
 from actions.turns import STALE, TROUBLE, turn_from
 from assistant.entries import entries_of_session
 from assistant.sessions import start_session
@@ -27,11 +29,14 @@ def sender(sqlite_url, sqlite_db, monkeypatch):
 
 
 def tracker(sender_id, text="/start_conversation", intent="start_conversation", entities=(),
-            metadata=None):
+            metadata=None, sign=True):
+    metadata = metadata or {"input_mode": "typed", "provenance": "independent"}
+    if sign:  # as the web app sends it (assistant/channel.py)
+        metadata = signed(os.environ["CHANNEL_SECRET"], sender_id, text, metadata)
     return Tracker(sender_id=sender_id, slots={}, latest_message={
         "text": text, "intent": {"name": intent, "confidence": 0.98},
         "entities": [dict(e, start=0, end=1, extractor="ConceptNormaliser") for e in entities],
-        "metadata": metadata or {"input_mode": "typed", "provenance": "independent"}},
+        "metadata": metadata},
         events=[], paused=False, followup_action=None, active_loop={},
         latest_action_name="action_listen")
 

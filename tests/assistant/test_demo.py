@@ -11,9 +11,10 @@ from assistant.staff import authenticate
 
 
 def test_demo_data_loads_once(sqlite_db):
-    assert load_demo_data(sqlite_db) is True
-    assert load_demo_data(sqlite_db) is False
-    assert authenticate(sqlite_db, *DEMO_LOGIN).role == "careers_lead"
+    password = load_demo_data(sqlite_db)
+    assert password
+    assert load_demo_data(sqlite_db) is None
+    assert authenticate(sqlite_db, DEMO_LOGIN, password).role == "careers_lead"
     assert sqlite_db.execute(select(func.count(Pupil.id))).scalar_one() == 3
     assert sqlite_db.execute(select(func.count(Entry.id))).scalar_one() == 7
     sam = sqlite_db.execute(select(Pupil).where(Pupil.given_name == "Sam")).scalar_one()

@@ -191,3 +191,27 @@ def _listening_addresses() -> dict[int, set[str]]:
                     ip = "::" if set(address) == {"0"} else address
                 found.setdefault(int(port, 16), set()).add(ip)
     return found
+
+
+def test_a_forged_call_to_rasas_webhook_records_nothing(stack):
+    """Issue 10: a local user posts to Rasa's webhook (and so to the action server) with a
+    sender id read from the database and forged metadata; the action server refuses it."""
+    created = stack.new_session("sam", "interests")
+    tablet = Tablet(stack, stack.tablet_token(created))
+    tablet.post("/api/chat/start")
+    stack.db.expire_all()
+    session = stack.db.get(ConversationSession, created["session_id"])
+    state = dict(session.dialogue_state)
+    forged = {"session_id": session.id, "input_mode": "speech", "provenance": "independent",
+              "speech_confidence": 0.99}
+    response = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=60, json={
+        "sender": session.rasa_sender_id, "message": "i like cooking", "metadata": forged})
+    assert response.status_code == 200
+    assert any((r.get("custom") or {}).get("error") for r in response.json()), response.json()
+    stack.db.expire_all()
+    assert stack.db.execute(select(Entry).where(Entry.session_id == session.id)).scalars().all() == []
+    assert stack.db.get(ConversationSession, session.id).dialogue_state == state
+    # The tablet's own answer, through the web app, is taken.
+    tablet.say("i like cooking")
+    stack.db.expire_all()
+    assert stack.db.execute(select(Entry).where(Entry.session_id == session.id)).scalars().all() != []

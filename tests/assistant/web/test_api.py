@@ -58,8 +58,10 @@ def test_the_web_app_sets_sender_and_metadata_itself(client, tablet, fake_rasa):
                 json={"card": "animals", "session_id": "someone-else", "pupil_id": 99})
     call = fake_rasa.calls[-1]
     assert call["message"] == '/choose{"concept": "animals"}'
+    signature = call["metadata"].pop("signature")  # the web app's (assistant/channel.py)
     assert call["metadata"] == {"session_id": tablet.session_id, "input_mode": "touch",
                                 "provenance": "independent"}
+    assert len(signature) == 64
     assert call["sender"] != tablet.session_id  # Rasa's id is separate and never shown
 
 

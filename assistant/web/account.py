@@ -1,0 +1,98 @@
+"""Account pages: a member of staff changes their password; an administrator disables or
+enables an account and forces a password reset. Routes parse the form and call one
+function of assistant/staff.py."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from assistant.errors import DomainError
+from assistant.staff import MIN_PASSWORD_CHARS, change_password, reset_password, set_disabled
+from assistant.web.auth import current_staff, log_in
+from assistant.web.store import get_db
+
+bp = Blueprint("account", __name__, url_prefix="/staff/account")
+
+
+def _logged_in(*roles: str):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            staff = current_staff()
+            if staff is None:
+                return redirect(url_for("staff.login", next=request.path))
+            if roles and staff.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+@bp.context_processor
+def labels():
+    from assistant.web.staff import ROLE_LABELS
+
+    return {"staff": current_staff(), "role_labels": ROLE_LABELS}
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    get_db().rollback()
+    if error.status in (401, 403, 404):
+        return render_template("staff/message.html", message=error.message), error.status
+    flash(error.message, "error")
+    return redirect(request.referrer or url_for("staff.accounts"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@_logged_in()
+def password():
+    """Choose a new password (required after a reset or a generated first password)."""
+    staff = current_staff()
+    if request.method == "POST":
+        form = request.form
+        if form.get("new_password", "") != form.get("repeat_password", ""):
+            flash("The two new passwords are not the same.", "error")
+            return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS), 400
+        try:
+            change_password(get_db(), staff, form.get("current_password", "")[:200],
+                            form.get("new_password", "")[:400])
+        except DomainError as error:
+            get_db().rollback()
+            flash(error.message, "error")
+            return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS), 400
+        log_in(staff)  # every other session of this account has ended; this one starts afresh
+        flash("Your password is changed. Any other device you were logged in on is logged out.", "ok")
+        return redirect(url_for("staff.home"))
+    return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS)
+
+
+@bp.post("/<int:staff_id>/disable")
+@_logged_in("admin")
+def disable(staff_id: int):
+    person = set_disabled(get_db(), current_staff(), staff_id, True)
+    flash(f"{person.display_name}'s account is disabled and logged out everywhere.", "ok")
+    return redirect(url_for("staff.accounts"))
+
+
+@bp.post("/<int:staff_id>/enable")
+@_logged_in("admin")
+def enable(staff_id: int):
+    person = set_disabled(get_db(), current_staff(), staff_id, False)
+    flash(f"{person.display_name}'s account is enabled.", "ok")
+    return redirect(url_for("staff.accounts"))
+
+
+@bp.post("/<int:staff_id>/reset")
+@_logged_in("admin")
+def reset(staff_id: int):
+    """A one-time password, shown on this page only; it must be changed at the next login."""
+    db = get_db()
+    new = reset_password(db, current_staff(), staff_id)
+    from assistant.models import Staff
+
+    return render_template("staff/password_reset.html", person=db.get(Staff, staff_id), password=new)
