@@ -30,8 +30,9 @@ from assistant.migrate import upgrade  # noqa: E402
 from assistant.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
                               encounter_pupils, new_id)
 from assistant.questions import steps_for  # noqa: E402
-from assistant.reports import (coverage, coverage_csv, render_summary_docx,  # noqa: E402
-                               render_summary_html, render_summary_pdf, review_summary)
+from assistant.reports import (coverage, coverage_csv, render_one_page_pdf,  # noqa: E402
+                               render_summary_docx, render_summary_html, render_summary_pdf,
+                               review_summary)
 from symbols.catalogue import load_catalogue  # noqa: E402
 
 START = date(2021, 9, 1)
@@ -135,6 +136,7 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only the cases whose name holds this text")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,11 +157,14 @@ def main() -> None:
             "summary DOCX, 1 year": lambda db: render_summary_docx(review_summary(db, pupil_id, start, end)),
             "summary PDF, all 5 years": lambda db: render_summary_pdf(review_summary(db, pupil_id)),
             "summary DOCX, all 5 years": lambda db: render_summary_docx(review_summary(db, pupil_id)),
+            "one-page profile PDF, 1 year": lambda db: render_one_page_pdf(review_summary(db, pupil_id, start, end)),
             "Gatsby CSV, 300 pupils, 5 years": lambda db: coverage_csv(coverage(db)),
             "Gatsby CSV, one group (25 pupils)": lambda db: coverage_csv(coverage(db, group="Class 3")),
         }
         print(f"{'case':44} {'best s':>8} {'median s':>9}  output")
         for name, fn in cases.items():
+            if args.only not in name:
+                continue
             def run(fn=fn):
                 with Session() as db:  # a fresh session each run: nothing cached in the identity map
                     return fn(db)

@@ -9,6 +9,7 @@ Core code: no Flask. Each module builds or renders one thing:
     thread.py       encounters (before beside after) and the golden thread
     gatsby.py       benchmarks per pupil, coverage of a group, CSV and SVG chart
     pupil_view.py   the pupil-friendly version's data
+    one_page.py     the "all about me" one-page profile's data
     images.py       symbol pictures: data URIs for HTML/PDF, PNG for Word
     html.py         HTML pages (Jinja2 templates in templates/)
     pdf.py          PDF bytes (WeasyPrint)
@@ -16,14 +17,15 @@ Core code: no Flask. Each module builds or renders one thing:
 """
 
 from assistant.reports.gatsby import coverage, coverage_csv, pupil_benchmarks
-from assistant.reports.html import render_gatsby_html, render_pupil_html, render_summary_html
-from assistant.reports.pdf import render_pupil_pdf, render_summary_pdf
+from assistant.reports.html import (render_gatsby_html, render_one_page_html, render_pupil_html,
+                                   render_summary_html)
+from assistant.reports.pdf import render_one_page_pdf, render_pupil_pdf, render_summary_pdf
 from assistant.reports.pupil_view import pupil_profile
 from assistant.reports.summary import review_summary
 from assistant.reports.word import render_summary_docx
 
 __all__ = [
     "coverage", "coverage_csv", "pupil_benchmarks", "pupil_profile", "review_summary",
-    "render_gatsby_html", "render_pupil_html", "render_pupil_pdf", "render_summary_docx",
+    "render_gatsby_html", "render_one_page_html", "render_one_page_pdf", "render_pupil_html", "render_pupil_pdf", "render_summary_docx",
     "render_summary_html", "render_summary_pdf",
 ]

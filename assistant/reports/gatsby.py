@@ -219,13 +219,15 @@ def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
     No script; role="img" with a title and description (the numbers are also in a table).
     """
     total = len(cover.pupils)
-    label_w, bar_w, row_h, top = 330, 260, 34, 10
-    height = top + row_h * len(BENCHMARKS) + 10
-    width = label_w + bar_w + 90
+    # Each benchmark's full name on its own line above its bar, so no label is ever cut off.
+    bar_w, row_h, top = 400, 52, 6
+    height = top + row_h * len(BENCHMARKS) + 6
+    width = max(bar_w + 90, 8 + 7 * max(len(f"{n}. {name}") for n, name in BENCHMARKS.items()))
     desc = "; ".join(f"benchmark {n}: {cover.pupils_meeting(n)} of {total}" for n in BENCHMARKS)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'viewBox="0 0 {width} {height}" style="max-width:100%;height:auto" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark: '
         f'{escape(cover.title)}</title>',
         f'<desc id="{chart_id}-desc">{total} pupils. {desc}.</desc>',
@@ -235,10 +237,10 @@ def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
         met = cover.pupils_meeting(n)
         w = round(bar_w * met / total) if total else 0
         parts += [
-            f'<text x="0" y="{y + 20}" font-size="13" fill="#111">{n}. {escape(name)}</text>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="22" fill="#e6e6e6"/>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="22" fill="#1d5fa8"/>',
-            f'<text x="{label_w + bar_w + 8}" y="{y + 20}" font-size="13" fill="#111">'
+            f'<text x="0" y="{y + 14}" font-size="13" fill="#111">{n}. {escape(name)}</text>',
+            f'<rect x="0" y="{y + 20}" width="{bar_w}" height="22" fill="#e6e6e6"/>',
+            f'<rect x="0" y="{y + 20}" width="{w}" height="22" fill="#1d5fa8"/>',
+            f'<text x="{bar_w + 8}" y="{y + 36}" font-size="13" fill="#111">'
             f'{met} of {total}</text>',
         ]
     parts.append("</svg>")

@@ -15,7 +15,7 @@ from assistant.reports.gatsby import BENCHMARKS, Coverage, coverage_svg
 from assistant.reports.images import SymbolImages
 from assistant.reports.pupil_view import pupil_profile
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (PROVENANCE_LABELS, WORDS_WITHHELD, day_month_year,
+from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
                                        month_year, period_text, running_title)
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -35,12 +35,14 @@ def environment() -> Environment:
 def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = None,
                         for_print: bool = False) -> str:
     """The staff summary as a standalone, accessible HTML page."""
+    from assistant.reports.one_page import one_page_profile
+
     images = images or SymbolImages(summary.symbol_set)
     # Templates render top to bottom, so `credits()` in the footer names the sets used above.
     return environment().get_template("summary.html").render(
         s=summary, period=period_text(summary.start, summary.end), img=images.data_uri, legend=PROVENANCE_LABELS,
         withheld=WORDS_WITHHELD, benchmarks=BENCHMARKS, for_print=for_print,
-        credits=images.credits,
+        credits=images.credits, section_a=one_page_profile(summary), template_name=SECTION_A_TEMPLATE,
         running=running_title(summary.pupil.display_name, summary.start, summary.end))
 
 
@@ -57,3 +59,15 @@ def render_gatsby_html(cover: Coverage) -> str:
     """Gatsby coverage: the chart (inline SVG), the numbers as a table, who still needs what."""
     return environment().get_template("gatsby.html").render(
         c=cover, chart=coverage_svg(cover), benchmarks=BENCHMARKS)
+
+
+def render_one_page_html(summary: ReviewSummary, images: SymbolImages | None = None,
+                         for_print: bool = False) -> str:
+    """The "all about me" one-page profile (see one_page.py)."""
+    from assistant.reports.one_page import one_page_profile
+
+    images = images or SymbolImages(summary.symbol_set)
+    return environment().get_template("one_page.html").render(
+        s=summary, p=one_page_profile(summary), period=period_text(summary.start, summary.end),
+        img=images.data_uri, withheld=WORDS_WITHHELD, for_print=for_print, credits=images.credits,
+        running=running_title(summary.pupil.display_name, summary.start, summary.end))

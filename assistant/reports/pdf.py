@@ -5,7 +5,7 @@ document's language and title, for screen readers. `tests/assistant/reports/` ch
 
 from __future__ import annotations
 
-from assistant.reports.html import render_pupil_html, render_summary_html
+from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.images import SymbolImages
 from assistant.reports.summary import ReviewSummary
 
@@ -33,3 +33,9 @@ def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None)
     """The pupil-friendly version as an A4 PDF."""
     images = images or SymbolImages(summary.symbol_set, raster=True)
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))
+
+
+def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+    """The "all about me" one-page profile as an A4 PDF."""
+    images = images or SymbolImages(summary.symbol_set, raster=True)
+    return html_to_pdf(render_one_page_html(summary, images, for_print=True))

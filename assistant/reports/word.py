@@ -18,7 +18,7 @@ from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (PROVENANCE_LABELS, WORDS_WITHHELD, day_month_year, period_text,
+from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
                                        running_title)
 from symbols.catalogue import Concept
 
@@ -109,6 +109,23 @@ class _Writer:
             self.doc.add_paragraph(f"Sharing note: {_t(s.sharing_note)}")
         self.doc.add_paragraph("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values())
                                + ". The adults' own views are kept apart, in \u201cWhat adults noticed\u201d.")
+
+    def section_a(self) -> None:
+        from assistant.reports.one_page import one_page_profile
+
+        self.doc.add_paragraph(f"Order: {SECTION_A_TEMPLATE}")
+        self.doc.add_heading("Section A: my views, interests and aspirations", 1)
+        for _key, title, points in one_page_profile(self.s).parts:
+            self.doc.add_heading(title, 2)
+            if not points:
+                self.doc.add_paragraph("Not asked in this period.").runs[0].italic = True
+            for point in points:
+                paragraph = self.doc.add_paragraph(style="List Bullet")
+                self.symbols(paragraph, point.concepts)
+                paragraph.add_run(" " + _t(point.statement))
+                for words in point.words:
+                    paragraph.add_run(" " + (words if words == WORDS_WITHHELD else f"\u201c{_t(words)}\u201d"))
+                paragraph.add_run(f" ({point.provenance_label}; {point.when})").italic = True
 
     def areas(self) -> None:
         if not self.s.sections:
@@ -227,7 +244,7 @@ class _Writer:
                                    "not be converted for Word on this computer.").runs[0].font.size = Pt(8)
 
     def bytes(self) -> bytes:
-        for part in (self.header, self.areas, self.changes, self.encounters, self.thread,
+        for part in (self.header, self.section_a, self.areas, self.changes, self.encounters, self.thread,
                      self.gatsby, self.adults, self.footer):
             part()
         out = io.BytesIO()

@@ -124,3 +124,9 @@ def said_when(times: int, first: date | datetime, last: date | datetime) -> str:
 def running_title(name: str, start: date | None, end: date | None) -> str:
     """The line at the top of every page of a document: whose it is and which period."""
     return f"{name}: pupil voice, answers {period_text(start, end)}"
+
+
+# The template the EHCP summary follows, named in the document.
+SECTION_A_TEMPLATE = ("Section A of an EHC plan: the views, interests and aspirations of the young "
+                      "person (SEND Code of Practice 2015, paragraph 9.69), under the headings of a "
+                      "person-centred one-page profile; then the four Preparing for Adulthood areas.")

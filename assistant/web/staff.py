@@ -20,8 +20,9 @@ from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import VIEW_LABELS, concept_histories
 from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff, is_id
-from assistant.reports import (render_pupil_html, render_summary_docx, render_summary_html,
-                               render_summary_pdf, review_summary)
+from assistant.reports import (render_one_page_html, render_one_page_pdf, render_pupil_html,
+                               render_summary_docx, render_summary_html, render_summary_pdf,
+                               review_summary)
 from assistant.reports.summary import adult_notes_for
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
                                       pupil_benchmarks)
@@ -452,6 +453,24 @@ def summary(pupil_id: int):
     return Response(body, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
+@bp.get("/pupils/<int:pupil_id>/all-about-me")
+@login_required
+def one_page(pupil_id: int):
+    """The "all about me" one-page profile, as a page or a PDF."""
+    db = get_db()
+    staff = current_staff()
+    record = pupil_for(db, staff, pupil_id)
+    kind = request.args.get("format", "html")
+    if kind not in ("html", "pdf"):
+        abort(404)
+    data = review_summary(db, record.id, _date_arg("from"), _date_arg("to"))
+    audit.log(db, staff, "view" if kind == "html" else "export", record.id, f"one-page profile ({kind})")
+    if kind == "html":
+        return render_one_page_html(data)
+    return Response(render_one_page_pdf(data), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=all-about-me-{record.id}.pdf"})
+
+
 @bp.get("/pupils/<int:pupil_id>/my-profile")
 @login_required
 def pupil_profile_page(pupil_id: int):
@@ -483,7 +502,17 @@ def _coverage_for_staff():
 @bp.get("/gatsby")
 @login_required
 def gatsby():
-    cover, group, year, names = _coverage_for_staff()
+    try:
+        cover, group, year, names = _coverage_for_staff()
+    except NotFound as empty:
+        # No pupil in that group or year: the page says so, with the filter to choose again.
+        group = request.args.get("group") or None
+        year = (request.args.get("year") or "").strip()[:20] or None
+        names = list(get_db().execute(select(Group.name).order_by(Group.name)).scalars()) \
+            if current_staff().role in WHOLE_SCHOOL else sorted(g.name for g in current_staff().groups)
+        return render_template("staff/gatsby.html", cover=None, empty=empty.message, chart="",
+                               benchmarks=BENCHMARKS, group=group, year=year, group_names=names,
+                               whole_school=current_staff().role in WHOLE_SCHOOL)
     return render_template("staff/gatsby.html", cover=cover, chart=coverage_svg(cover),
                            benchmarks=BENCHMARKS, group=group, year=year, group_names=names,
                            whole_school=current_staff().role in WHOLE_SCHOOL)

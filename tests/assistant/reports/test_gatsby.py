@@ -67,3 +67,18 @@ def test_chart_is_accessible_svg_with_a_table(record):
     html = render_gatsby_html(cover)
     assert "<table>" in html and "<th scope=\"row\">6. Experiences of workplaces</th><td>1</td><td>2</td>" in html
     assert "Leo Brown" in html.split("No workplace experience yet")[1]
+
+
+def test_chart_labels_are_whole_and_above_their_bars(record):
+    import re
+
+    from assistant.reports.gatsby import BENCHMARKS
+
+    svg = str(coverage_svg(coverage(record.db)))
+    width = int(re.search(r'width="(\d+)"', svg).group(1))
+    labels = re.findall(r'<text x="0" y="(\d+)"[^>]*>([^<]+)</text>', svg)
+    bars = [int(y) for y in re.findall(r'<rect x="0" y="(\d+)" width="\d+" height="22" fill="#e6e6e6"', svg)]
+    assert [text for _, text in labels] == [f"{n}. {name}" for n, name in BENCHMARKS.items()]
+    for (y, text), bar in zip(labels, bars):
+        assert int(y) < bar  # the name sits above its bar, never beside it where it was cut off
+        assert 7 * len(text) + 8 <= width  # room for the whole name at 13px

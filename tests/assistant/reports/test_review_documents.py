@@ -171,3 +171,43 @@ def test_pdf_is_a4_tagged_and_names_the_pupil_on_every_page(sqlite_record, tmp_p
     tree = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, check=True, text=True).stdout
     for tag in ("H1", "H2", "Table", "TH", "TD", "L", "LI", "Figure"):  # headings, tables, lists, symbols
         assert re.search(rf"^\s*{tag}\b", tree, re.M), tag
+
+
+def test_the_one_page_profile_is_in_the_pupils_own_words_on_one_a4_page(sqlite_record, tmp_path):
+    from assistant.reports import render_one_page_html, render_one_page_pdf
+    from assistant.reports.one_page import one_page_profile
+
+    r = sqlite_record
+    summary = review_summary(r.db, r.sam.id, r.start, r.end)
+    parts = {key: [p.statement for p in points] for key, _title, points in one_page_profile(summary).parts}
+    assert parts["admire"] == ["I am good at art."]
+    assert "I like animals." in parts["important"] and "I like gardening." in parts["important"]
+    assert sorted(parts["support"]) == ["I don't like cooking.", "I don't like it when it is noisy.",
+                                        "I need a quiet space."]  # what I need, and what to avoid
+    assert "I would like to be a chef." in parts["hopes"]
+    html = render_one_page_html(summary)
+    assert [h for h in re.findall(r"<h2 [^>]*>([^<]+)</h2>", html)] == [
+        "What people like and admire about me", "What is important to me", "How best to support me",
+        "My hopes for when I leave school"]
+    assert "I think Sam likes computers" not in html and "smiled a lot" not in html  # never the adults'
+    assert "<q>I want to be a chef</q>" in html  # the pupil's own words
+    pdf = render_one_page_pdf(summary)
+    assert _pdfinfo(pdf, tmp_path)["Pages"] == "1" and _pdfinfo(pdf, tmp_path)["Tagged"] == "yes"
+    assert "Sam Taylor" in _pages(pdf, tmp_path)[0]
+
+
+def test_the_summary_follows_section_a_and_names_the_template(sqlite_record):
+    r = sqlite_record
+    summary = review_summary(r.db, r.sam.id, r.start, r.end)
+    html = render_summary_html(summary)
+    assert "Order: Section A of an EHC plan" in html and "paragraph 9.69" in html
+    headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", html)
+    start = headings.index("Section A: my views, interests and aspirations")
+    assert headings[start + 1:start + 5] == ["What people like and admire about me", "What is important to me",
+                                             "How best to support me", "My hopes for when I leave school"]
+    assert headings.index("Work and learning (employment)") > start + 4
+    word = docx.Document(io.BytesIO(render_summary_docx(summary)))
+    titles = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert titles[:5] == ["Section A: my views, interests and aspirations", "What people like and admire about me",
+                          "What is important to me", "How best to support me", "My hopes for when I leave school"]
+    assert any(p.text.startswith("Order: Section A of an EHC plan") for p in word.paragraphs)

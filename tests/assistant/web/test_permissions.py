@@ -35,6 +35,7 @@ RULES = {
     "staff.encounters": "staff", "staff.encounter": "staff",
     "staff.encounter_photo": "staff", "staff.gatsby": "staff", "staff.gatsby_csv": "staff",
     "staff.summary": "staff", "staff.pupil_profile_page": "staff", "staff.voice_sample": "staff",
+    "staff.one_page": "staff",
     "staff.import_csv": "lead", "staff.new_encounter": "lead", "staff.groups": "lead",
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
     "staff.audit_log": "admin",
