@@ -27,6 +27,12 @@ DEFAULTS: dict[str, object] = {
     "WEB_HOST": "127.0.0.1",
     "WEB_PORT": 8000,
     "ACTION_SERVER_PORT": 5055,
+    # The web app's gunicorn workers (processes) and threads in each.
+    "WEB_WORKERS": 2,
+    "WEB_THREADS": 4,
+    # The trained model and the endpoints file Rasa is started with (relative to the project).
+    "RASA_MODEL": "models/assistant.tar.gz",
+    "RASA_ENDPOINTS": "endpoints.yml",
     # Longest answer a pupil or adult may type, in characters.
     "MAX_MESSAGE_CHARS": 500,
     # Hours a tablet stays in its session after it has used the session's code.
@@ -51,6 +57,14 @@ DEFAULTS: dict[str, object] = {
 
 GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN", "CHANNEL_SECRET")
 INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int)}
+
+
+def generate_secret() -> str:
+    """A URL-safe random secret that never starts with "-" (nothing takes it for an option)."""
+    while True:
+        secret = secrets.token_urlsafe(32)
+        if secret[0].isalnum():
+            return secret
 
 
 def instance_path() -> Path:
@@ -89,7 +103,7 @@ def ensure_instance(path: Path | None = None) -> dict:
     changed = False
     for key in GENERATED_SECRETS:
         if not stored.get(key):
-            stored[key] = secrets.token_urlsafe(32)
+            stored[key] = generate_secret()
             changed = True
     if changed:
         descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import unicodedata
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.encounters import list_encounters
@@ -36,6 +37,14 @@ from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
+
+
+@bp.after_request
+def server_timing(response):
+    """How long a turn waited on Rasa (and so on the action server), for the load script."""
+    if "rasa_ms" in g:
+        response.headers["Server-Timing"] = f"rasa;dur={g.rasa_ms:.1f}"
+    return response
 KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
 CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
@@ -213,12 +222,14 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     metadata.update(timing or {})
     if client_id is not None:
         metadata["client_id"] = client_id  # the engine takes this message at most once
+    started = time.perf_counter()
     try:
         messages = client.send(session.rasa_sender_id, message,
                                signed(current_app.config["CHANNEL_SECRET"], session.rasa_sender_id,
                                       message, metadata))
     except AssistantUnavailable:
         messages = None
+    g.rasa_ms = 1000 * (time.perf_counter() - started)  # Server-Timing (scripts/load_tablets.py)
     # Every turn answers with at least one message: an empty reply means the action server
     # was down or failed (Rasa still answers 200), so the answer was not recorded.
     if not messages or any(m.get("error") for m in messages):

@@ -1,5 +1,7 @@
 """Start the real stack on 127.0.0.1 for end-to-end tests: Rasa with the trained test model,
-the action server and the web app (waitress), each on a free port, on a fresh database."""
+the action server and the web app (gunicorn), each on a free port, on a fresh database, with
+the same commands as `bin/run` (scripts/supervise.py). The Rasa token starts with "-", as a
+generated one once could: it must still be taken as the token, not as an option."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import time
 from pathlib import Path
 
 import requests
+
+from assistant.settings import load_settings
+from scripts.supervise import part_command
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -45,7 +50,7 @@ class Stack:
         self.database_url = database_url
         self.model = model
         self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
-        self.token = "e2e-" + os.urandom(8).hex()
+        self.token = "-e2e-" + os.urandom(8).hex()  # a leading "-" (issue 9)
         self.processes: list[subprocess.Popen] = []
         self.parts: dict[str, subprocess.Popen] = {}
         self.logs: list = []
@@ -64,15 +69,11 @@ class Stack:
         return process, log
 
     def _command(self, name: str) -> list[str]:
-        endpoints = self.workdir / "endpoints.yml"
-        return {
-            "actions": [str(BIN / "python"), "-m", "actions", "--port", str(self.action_port)],
-            "rasa": [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
-                     "--credentials", "credentials.yml", "--enable-api", "--auth-token", self.token,
-                     "-i", "127.0.0.1", "-p", str(self.rasa_port)],
-            "web": [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port", str(self.web_port),
-                    "--threads", "4", "--call", "assistant:create_app"],
-        }[name]
+        settings = load_settings(self.workdir, overrides={
+            "RASA_MODEL": str(self.model), "RASA_ENDPOINTS": str(self.workdir / "endpoints.yml"),
+            "RASA_URL": self.rasa_url, "RASA_TOKEN": self.token, "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": self.web_port, "ACTION_SERVER_PORT": self.action_port, "WEB_WORKERS": 1})
+        return part_command(name, settings, BIN)
 
     def _ready_url(self, name: str) -> tuple[str, float]:
         return {"actions": (f"http://127.0.0.1:{self.action_port}/health", 90),

@@ -1,0 +1,164 @@
+"""Run the three parts under supervisord, which restarts a part that dies on its own.
+
+    python -m scripts.supervise config           # write <instance>/supervisord.conf, print its path
+    python -m scripts.supervise exec rasa        # become one part (supervisord runs this)
+    python -m scripts.supervise status           # each part's state and process id
+
+`bin/run` writes the configuration and starts `supervisord -n -c <instance>/supervisord.conf`.
+supervisord listens only on a Unix socket in the instance folder (mode 0700), never on a
+network port. Each program line is `python -m scripts.supervise exec NAME`, which reads the
+settings and replaces itself with the part: no secret is written into the configuration or
+goes through a shell, and the Rasa token is passed as one `--auth-token=TOKEN` argument, so a
+token starting with "-" (or holding any other character) cannot be taken for an option.
+
+The web app runs under gunicorn (gthread workers): its master restarts a worker that dies,
+and supervisord restarts the master. `--reuse-port` lets a restarted master bind while the
+workers of a killed one are still finishing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import xmlrpc.client
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from assistant.settings import PROJECT_ROOT, ensure_instance
+
+PARTS = ("rasa", "actions", "web")
+BIN = Path(sys.executable).parent
+LOOPBACK = "127.0.0.1"
+
+
+def rasa_port(settings: dict) -> int:
+    """Rasa listens where the web app looks for it (RASA_URL), on loopback only."""
+    url = urlsplit(settings["RASA_URL"])
+    if url.hostname not in (LOOPBACK, "localhost"):
+        raise SystemExit(f"RASA_URL must be on {LOOPBACK}: Rasa's REST channel takes no token.")
+    return url.port or 80
+
+
+def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
+    """The argument list that starts one part (no shell: each value is one argument)."""
+    model = Path(settings["RASA_MODEL"])
+    if name == "rasa":
+        return [str(bin_dir / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
+                "--endpoints", str(PROJECT_ROOT / settings["RASA_ENDPOINTS"]),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+                f"--auth-token={settings['RASA_TOKEN']}",
+                "-i", LOOPBACK, "-p", str(rasa_port(settings))]
+    if name == "actions":
+        return [str(bin_dir / "python"), "-m", "actions", "--port",
+                str(settings["ACTION_SERVER_PORT"])]
+    if name == "web":
+        return [str(bin_dir / "gunicorn"), "--worker-class", "gthread",
+                "--workers", str(settings["WEB_WORKERS"]), "--threads", str(settings["WEB_THREADS"]),
+                f"--bind={settings['WEB_HOST']}:{settings['WEB_PORT']}", "--reuse-port",
+                # A turn waits on Rasa (RASA_TIMEOUT_SECONDS); a worker silent for longer is stuck.
+                "--timeout", str(int(settings["RASA_TIMEOUT_SECONDS"]) + 30),
+                "--graceful-timeout", "20", "--access-logfile", "-",
+                "assistant:create_app()"]
+    raise SystemExit(f"No part called {name!r}: one of {', '.join(PARTS)}.")
+
+
+def socket_path(settings: dict) -> Path:
+    return Path(settings["INSTANCE_PATH"]) / "supervisor.sock"
+
+
+def config_text(settings: dict) -> str:
+    """supervisord's configuration for this instance folder (no secrets in it)."""
+    instance = Path(settings["INSTANCE_PATH"])
+    logs = instance / "logs"
+
+    def quoted(path: Path) -> str:
+        # supervisord expands %(name)s in values (some twice): no path may hold a "%".
+        if "%" in str(path):
+            raise SystemExit(f"supervisord cannot use a path with '%' in it: {path}")
+        return str(path)
+
+    lines = [
+        "; Written by `python -m scripts.supervise config` (bin/run): do not edit, it is rewritten.",
+        "[unix_http_server]",
+        f"file={quoted(socket_path(settings))}",
+        "chmod=0700",
+        "",
+        "[supervisord]",
+        f"logfile={quoted(logs / 'supervisord.log')}",
+        f"pidfile={quoted(instance / 'supervisord.pid')}",
+        f"childlogdir={quoted(logs)}",
+        "nodaemon=true",
+        # The record, Rasa's conversation store, logs, photos and audio: this account only.
+        "umask=077",
+        "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+        "[supervisorctl]",
+        f"serverurl=unix://{quoted(socket_path(settings))}",
+    ]
+    for name in PARTS:
+        lines += [
+            "",
+            f"[program:{name}]",
+            f"command={quoted(BIN / 'python')} -m scripts.supervise exec {name}",
+            f"directory={quoted(PROJECT_ROOT)}",
+            "autostart=true",
+            # Restart whenever it exits; a part that dies within 5 s of starting counts as a
+            # failed start and is tried again with a growing pause (1 s, 2 s, ...), 30 times.
+            "autorestart=true",
+            "startsecs=5",
+            "startretries=30",
+            "stopasgroup=true",
+            "killasgroup=true",
+            "stopwaitsecs=30",
+            "redirect_stderr=true",
+            f"stdout_logfile={quoted(logs / (name + '.log'))}",
+            "stdout_logfile_maxbytes=10MB",
+            "stdout_logfile_backups=3",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(settings: dict) -> Path:
+    path = Path(settings["INSTANCE_PATH"]) / "supervisord.conf"
+    (path.parent / "logs").mkdir(parents=True, exist_ok=True)
+    path.write_text(config_text(settings), encoding="utf-8")
+    return path
+
+
+def process_info(settings: dict) -> dict[str, dict]:
+    """Each part's state from supervisord (XML-RPC over its Unix socket): name -> info."""
+    from supervisor.xmlrpc import SupervisorTransport
+
+    transport = SupervisorTransport(None, None, f"unix://{socket_path(settings)}")
+    try:
+        proxy = xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport)
+        return {info["name"]: info for info in proxy.supervisor.getAllProcessInfo()}
+    finally:
+        transport.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("config", help="write the supervisord configuration")
+    run = sub.add_parser("exec", help="become one part")
+    run.add_argument("part", choices=PARTS)
+    sub.add_parser("status", help="each part's state")
+    args = parser.parse_args(argv)
+    settings = ensure_instance()
+    if args.command == "config":
+        print(write_config(settings))
+    elif args.command == "exec":
+        command = part_command(args.part, settings)
+        os.execv(command[0], command)
+    else:
+        for info in process_info(settings).values():
+            print(f"{info['name']:8} {info['statename']:9} pid {info['pid']}  {info['description']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The supervisord configuration bin/run writes, and the command of each part: generated
+secrets never start with "-", and any token (even one that does) reaches Rasa as the token."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from assistant import settings as settings_module
+from assistant.settings import ensure_instance, generate_secret, load_settings
+from scripts.supervise import PARTS, config_text, part_command, rasa_port, write_config
+
+AWKWARD = "-a%b c'd\"e$(f)"  # an option's dash, supervisord's %, a shell's quotes and $( )
+
+
+def test_a_generated_secret_never_starts_with_a_dash(monkeypatch):
+    drawn = iter(["-starts-with-a-dash", "_underscore", "Fine-token_1"])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
+    assert generate_secret() == "Fine-token_1"
+
+
+def test_instance_secrets_are_generated_without_a_leading_dash(tmp_path, monkeypatch):
+    monkeypatch.delenv("RASA_TOKEN", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    drawn = iter(["-dash", "Good1", "-dash", "Good2"])
+    monkeypatch.setattr(settings_module.secrets, "token_urlsafe", lambda n: next(drawn))
+    values = ensure_instance(tmp_path)
+    assert (values["SECRET_KEY"], values["RASA_TOKEN"]) == ("Good1", "Good2")
+
+
+def test_rasa_takes_any_token_as_one_argument(tmp_path):
+    """Rasa's own argument parser reads the token back, whatever it starts with."""
+    from rasa.__main__ import create_argument_parser
+
+    settings = load_settings(tmp_path, overrides={"RASA_TOKEN": AWKWARD})
+    command = part_command("rasa", settings)
+    args = create_argument_parser().parse_args(command[1:])
+    assert args.auth_token == AWKWARD
+    assert args.interface == "127.0.0.1" and args.port == 5005
+
+
+def test_rasa_listens_on_loopback_only(tmp_path):
+    settings = load_settings(tmp_path, overrides={"RASA_URL": "http://10.0.0.5:5005"})
+    with pytest.raises(SystemExit, match="127.0.0.1"):
+        rasa_port(settings)
+
+
+def test_the_web_app_runs_under_gunicorn_with_workers_that_are_restarted(tmp_path):
+    settings = load_settings(tmp_path, overrides={"WEB_PORT": 8123, "WEB_WORKERS": 3})
+    command = part_command("web", settings)
+    assert command[0].endswith("gunicorn")
+    assert command[command.index("--worker-class") + 1] == "gthread"
+    assert command[command.index("--workers") + 1] == "3"
+    assert "--bind=127.0.0.1:8123" in command
+    assert command[-1] == "assistant:create_app()"
+
+
+def test_supervisord_reads_the_configuration_as_meant(tmp_path, monkeypatch):
+    """supervisord's own option parser: each part restarted on exit, stopped as a group, no
+    network listener (only a private Unix socket), and no secret in the file."""
+    from supervisor.datatypes import RestartUnconditionally
+    from supervisor.options import ServerOptions
+
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("RASA_TOKEN", AWKWARD)
+    settings = ensure_instance(instance)
+    conf = write_config(settings)
+    text = conf.read_text()
+    assert AWKWARD not in text and settings["SECRET_KEY"] not in text
+    assert "inet_http_server" not in text
+    options = ServerOptions()
+    options.realize(["-c", str(conf)])
+    assert options.nodaemon
+    assert options.server_configs[0]["file"] == str(instance / "supervisor.sock")
+    assert options.server_configs[0]["chmod"] == 0o700
+    assert options.server_configs[0]["family"] == 1  # AF_UNIX
+    programs = {group.name: group.process_configs[0] for group in options.process_group_configs}
+    assert set(programs) == set(PARTS)
+    for name, program in programs.items():
+        assert program.command.endswith(f"-m scripts.supervise exec {name}")
+        assert program.autorestart is RestartUnconditionally  # whatever the exit code
+        assert program.stopasgroup and program.killasgroup
+        assert program.stdout_logfile == str(instance / "logs" / f"{name}.log")
+
+
+def test_a_path_supervisord_would_misread_is_refused(tmp_path):
+    settings = load_settings(tmp_path / "odd%(dir)s")
+    with pytest.raises(SystemExit, match="%"):
+        config_text(settings)
+
+
+def test_the_configuration_has_no_secret_even_in_its_text(tmp_path):
+    settings = load_settings(tmp_path, overrides={"RASA_TOKEN": "-secret-token"})
+    assert "-secret-token" not in config_text(settings)
