@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from assistant.counters import counters_for
 from assistant.db import make_engine, make_session_factory
 from assistant.settings import PROJECT_ROOT, ensure_instance, load_settings
 
@@ -24,6 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
     app.extensions["pupil_voice.engine"] = engine
+    # Request counters for rate limits: shared by every worker through Redis when REDIS_URL
+    # is set (RATELIMIT_STORAGE_URI names the same store for Flask-Limiter, if used).
+    app.extensions["pupil_voice.counters"] = counters_for(settings)
+    app.config["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
 
     from flask_wtf.csrf import CSRFProtect
 
