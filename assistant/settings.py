@@ -19,7 +19,9 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,
     # Flask session signing key; generated on first run.
     "SECRET_KEY": None,
-    # Where the web app reaches Rasa (loopback only) and the token for Rasa's HTTP API.
+    # Where the web app reaches Rasa (loopback or the servers' own network) and the token for
+    # Rasa's HTTP API. Several Rasa servers: their addresses separated by commas; each session
+    # keeps to one of them and moves to the next when it is down.
     "RASA_URL": "http://127.0.0.1:5005",
     "RASA_TOKEN": None,
     "RASA_TIMEOUT_SECONDS": 30,
@@ -30,15 +32,27 @@ DEFAULTS: dict[str, object] = {
     # The web app's gunicorn workers (processes) and threads in each.
     "WEB_WORKERS": 2,
     "WEB_THREADS": 4,
-    # The trained model and the endpoints file Rasa is started with (relative to the project).
+    # The trained model Rasa serves (relative to the project).
     "RASA_MODEL": "models/assistant.tar.gz",
-    "RASA_ENDPOINTS": "endpoints.yml",
     # Longest answer a pupil or adult may type, in characters.
     "MAX_MESSAGE_CHARS": 500,
     # Hours a tablet stays in its session after it has used the session's code.
     "TABLET_TOKEN_HOURS": 12,
-    # Rasa's conversation store (where erasure removes a pupil's conversation events).
+    # Rasa's conversation store (where erasure removes a pupil's conversation events). Unset:
+    # SQLite in the instance folder, or, when DATABASE_URL is PostgreSQL, the same database
+    # in a schema of its own (TRACKER_SCHEMA) reached by a role that may use only that schema
+    # (TRACKER_DB_ROLE, password TRACKER_DB_PASSWORD, generated), with small pools per Rasa
+    # server (TRACKER_POOL_SIZE connections kept, TRACKER_MAX_OVERFLOW more at a peak).
     "TRACKER_STORE_URL": None,
+    "TRACKER_SCHEMA": "rasa",
+    "TRACKER_DB_ROLE": "pupil_voice_rasa",
+    "TRACKER_DB_PASSWORD": None,
+    "TRACKER_POOL_SIZE": 2,
+    "TRACKER_MAX_OVERFLOW": 3,
+    # Redis (redis://host:port/db): when set, Rasa servers share a lock store there (one
+    # message of a conversation at a time, whichever server takes it) and the web app's
+    # request counters (rate limits) are shared by all its workers.
+    "REDIS_URL": None,
     # Send staff cookies over HTTPS only (set to 1 when the app is served over HTTPS).
     "SESSION_COOKIE_SECURE": 0,
     # Staff sessions end after this many idle minutes, and this many hours after login.
@@ -46,16 +60,13 @@ DEFAULTS: dict[str, object] = {
     "STAFF_SESSION_HOURS": 10,
     # Signs what the web app sends to Rasa, checked by the action server before it records.
     "CHANNEL_SECRET": None,
-    # Where the per-client rate limits count failures: memory:// in one process, or
-    # redis://127.0.0.1:6379 when several processes serve the app.
-    "RATE_LIMIT_STORAGE_URL": "memory://",
     # Most audio kept in the speech cache (oldest files go first), in megabytes.
     "SPEECH_CACHE_MB": 200,
     # Days conversation events, stored replies and drafts are kept (0 keeps them for ever).
     "RETENTION_DAYS": 0,
 }
 
-GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN", "CHANNEL_SECRET")
+GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN", "CHANNEL_SECRET", "TRACKER_DB_PASSWORD")
 INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int)}
 
 
@@ -65,6 +76,21 @@ def generate_secret() -> str:
         secret = secrets.token_urlsafe(32)
         if secret[0].isalnum():
             return secret
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and str(url).split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def postgres_tracker_url(settings: dict) -> str:
+    """The tracker store on the record's PostgreSQL database: its own schema and role."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings["DATABASE_URL"]).set(
+        drivername="postgresql", username=settings["TRACKER_DB_ROLE"],
+        password=settings["TRACKER_DB_PASSWORD"] or None,
+        query={"options": f"-csearch_path={settings['TRACKER_SCHEMA']}"})
+    return url.render_as_string(hide_password=False)
 
 
 def instance_path() -> Path:
@@ -88,7 +114,11 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{path / 'pupil_voice.db'}"
     if not settings["TRACKER_STORE_URL"]:
-        settings["TRACKER_STORE_URL"] = f"sqlite:///{path / 'rasa_trackers.db'}"
+        settings["TRACKER_STORE_URL"] = (
+            postgres_tracker_url(settings) if is_postgres(settings["DATABASE_URL"])
+            else f"sqlite:///{path / 'rasa_trackers.db'}")
+    settings["RASA_URLS"] = [u.strip().rstrip("/") for u in str(settings["RASA_URL"]).split(",")
+                             if u.strip()]
     settings["INSTANCE_PATH"] = str(path)
     return settings
 

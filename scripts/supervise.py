@@ -33,11 +33,31 @@ LOOPBACK = "127.0.0.1"
 
 
 def rasa_port(settings: dict) -> int:
-    """Rasa listens where the web app looks for it (RASA_URL), on loopback only."""
-    url = urlsplit(settings["RASA_URL"])
+    """This server's Rasa listens where the web app looks for it first (RASA_URL), on
+    loopback only."""
+    url = urlsplit(settings["RASA_URLS"][0])
     if url.hostname not in (LOOPBACK, "localhost"):
         raise SystemExit(f"RASA_URL must be on {LOOPBACK}: Rasa's REST channel takes no token.")
     return url.port or 80
+
+
+def endpoints_path(settings: dict) -> Path:
+    """One file per Rasa port, so several Rasa servers on one machine keep their own."""
+    return Path(settings["INSTANCE_PATH"]) / f"endpoints-{rasa_port(settings)}.yml"
+
+
+def prepare_part(name: str, settings: dict) -> dict[str, str]:
+    """What a part needs before it starts; returns the environment it adds. Rasa: its
+    tracker store's schema and role (on PostgreSQL) and its endpoints file, written from the
+    settings (assistant/rasa_stores.py), and its pool and lock settings."""
+    if name != "rasa":
+        return {}
+    from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+
+    prepare_tracker_store(settings)
+    write_endpoints(settings, endpoints_path(settings),
+                    f"http://{LOOPBACK}:{settings['ACTION_SERVER_PORT']}/webhook")
+    return rasa_environment(settings)
 
 
 def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
@@ -45,7 +65,7 @@ def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
     model = Path(settings["RASA_MODEL"])
     if name == "rasa":
         return [str(bin_dir / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
-                "--endpoints", str(PROJECT_ROOT / settings["RASA_ENDPOINTS"]),
+                "--endpoints", str(endpoints_path(settings)),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
                 f"--auth-token={settings['RASA_TOKEN']}",
                 "-i", LOOPBACK, "-p", str(rasa_port(settings))]
@@ -152,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "config":
         print(write_config(settings))
     elif args.command == "exec":
+        os.environ.update(prepare_part(args.part, settings))
         command = part_command(args.part, settings)
         os.execv(command[0], command)
     else:

@@ -213,7 +213,7 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
               words: str | None = None, card: str | None = None,
               speech_confidence: float | None = None, prompt_id: str | None = None,
               timing: dict | None = None, client_id: str | None = None):
-    client = RasaClient(current_app.config["RASA_URL"], current_app.config["RASA_TIMEOUT_SECONDS"])
+    client = RasaClient(current_app.config["RASA_URLS"], current_app.config["RASA_TIMEOUT_SECONDS"])
     metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
     if speech_confidence is not None:
         metadata["speech_confidence"] = speech_confidence

@@ -4,7 +4,7 @@ speech out.
 
 Limits count failures only where guessing is the danger (a wrong password, a code that does
 not work), so a class of tablets starting together behind one address is never slowed. The
-windows are kept by pyrate-limiter, in memory or in Redis (RATE_LIMIT_STORAGE_URL)."""
+windows are kept by pyrate-limiter, in memory or in Redis (REDIS_URL)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ TOO_MANY = "Too many tries. Please wait a few minutes and try again."
 
 class Limit:
     """A sliding-window limit per key (pyrate-limiter): in memory, or in Redis when
-    RATE_LIMIT_STORAGE_URL names one (so several processes count together)."""
+    REDIS_URL names one (so several processes count together)."""
 
     def __init__(self, name: str, limit: int, seconds: int, storage_url: str):
         self.name, self.limit, self.window_ms = name, limit, seconds * 1000
@@ -152,7 +152,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Call after the blueprints are registered (the limits wrap their views)."""
     app.session_interface = _SessionInterface()
-    url = str(app.config.get("RATE_LIMIT_STORAGE_URL") or "memory://")
+    url = str(app.config.get("REDIS_URL") or "memory://")
     logins = Limit("login", *LOGIN_FAILURES, url)
     login_account = Limit("login-account", *LOGIN_ACCOUNT_FAILURES, url)
     claims = Limit("claim", *CLAIM_FAILURES, url)

@@ -16,7 +16,7 @@ from pathlib import Path
 import requests
 
 from assistant.settings import load_settings
-from scripts.supervise import part_command
+from scripts.supervise import part_command, prepare_part
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -68,12 +68,13 @@ class Stack:
         self.parts[name] = process
         return process, log
 
-    def _command(self, name: str) -> list[str]:
+    def _command(self, name: str) -> tuple[list[str], dict]:
+        """The part's argument list (as bin/run starts it) and its environment."""
         settings = load_settings(self.workdir, overrides={
-            "RASA_MODEL": str(self.model), "RASA_ENDPOINTS": str(self.workdir / "endpoints.yml"),
+            "RASA_MODEL": str(self.model), "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
             "RASA_URL": self.rasa_url, "RASA_TOKEN": self.token, "WEB_HOST": "127.0.0.1",
             "WEB_PORT": self.web_port, "ACTION_SERVER_PORT": self.action_port, "WEB_WORKERS": 1})
-        return part_command(name, settings, BIN)
+        return part_command(name, settings, BIN), dict(self.env, **prepare_part(name, settings))
 
     def _ready_url(self, name: str) -> tuple[str, float]:
         return {"actions": (f"http://127.0.0.1:{self.action_port}/health", 90),
@@ -85,11 +86,8 @@ class Stack:
                         SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
                         PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
                         RASA_URL=self.rasa_url, RASA_TOKEN=self.token, PYTHONWARNINGS="ignore")
-        (self.workdir / "endpoints.yml").write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n')
         for name in ("actions", "rasa", "web"):
-            self._start(name, self._command(name), self.env)
+            self._start(name, *self._command(name))
         for name in ("actions", "web", "rasa"):
             self.wait_ready(name)
         return self
@@ -109,7 +107,7 @@ class Stack:
     def start_part(self, name: str, wait: bool = True, **env: str) -> None:
         """Start one part again (after `kill`), with `env` changed from the stack's own."""
         self.env.update(env)
-        self._start(name, self._command(name), self.env)
+        self._start(name, *self._command(name))
         if wait:
             self.wait_ready(name)
 

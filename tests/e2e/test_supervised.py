@@ -60,17 +60,13 @@ class Supervised:
         self.health = {"web": f"{self.web_url}/api/openapi.json",
                        "actions": f"http://127.0.0.1:{action_port}/health",
                        "rasa": f"http://127.0.0.1:{rasa_port}/status?token={self.token}"}
-        endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "trackers.db"}"\n')
         self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                         SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
                         PUPIL_VOICE_INSTANCE=str(workdir), DATABASE_URL=self.database_url,
                         SECRET_KEY="supervised", RASA_TOKEN=self.token,
                         RASA_URL=f"http://127.0.0.1:{rasa_port}", WEB_PORT=str(web_port),
                         ACTION_SERVER_PORT=str(action_port), RASA_MODEL=str(self.model),
-                        RASA_ENDPOINTS=str(endpoints))
+                        TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}")
         self.settings = {"INSTANCE_PATH": str(workdir)}
         self.process = None
 

@@ -396,7 +396,7 @@ def test_failed_logins_count_across_processes_with_redis(sqlite_url, tmp_path, m
 
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))
     config = {"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True,
-              "RATE_LIMIT_STORAGE_URL": redis_url}
+              "REDIS_URL": redis_url}
     first, second = create_app(config), create_app(config)  # two web processes
     with first.app_context():
         from tests.conftest import make_people

@@ -1,0 +1,223 @@
+"""Load on the many-server layout: N Rasa servers (each with its action server) sharing a
+tracker store on PostgreSQL and a lock store on Redis, one web app, and T simulated tablets.
+
+    python -m scripts.load_many_servers --rasa 2 --tablets 30,100,300 --seconds 60
+
+It starts every part on 127.0.0.1 (a fresh schema for the record and one for Rasa's
+conversations in the local PostgreSQL database TEST_POSTGRES_URL, Redis database 14), starts
+T tablets each in its own interests session, and each tablet answers its current question
+with a card after a pause of 1 to 3 seconds (uniform), as a pupil with an adult might; a
+tablet whose conversation ends starts a new one. After a 10 s warm-up it counts the answers
+(POST /api/chat/message) for `--seconds` and prints turns per second, p50 and p95 in ms, the
+number of answers that were not taken (non-200), and the resident memory of each part
+(process and children). Loopback only; it stops every part and drops its schemas at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import threading
+import time
+import uuid
+from pathlib import Path
+import tempfile
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
+DATABASE = make_url(POSTGRES_URL).database
+WARM_UP_SECONDS = 10
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as children:
+                    todo.extend(int(c) for c in children.read().split())
+        except (FileNotFoundError, StopIteration, ProcessLookupError):
+            continue
+    return total / 1024
+
+
+class Tablet(threading.Thread):
+    def __init__(self, base: str, staff: requests.Session, pupil_id: int, until: float,
+                 counting_from: float, results: list, lock: threading.Lock):
+        super().__init__(daemon=True)
+        self.base, self.staff, self.pupil_id = base, staff, pupil_id
+        self.until, self.counting_from = until, counting_from
+        self.results, self.lock = results, lock
+        self.http = requests.Session()
+
+    def new_session(self) -> dict:
+        created = self.staff.post(self.base + "/api/sessions",
+                                  json={"pupil_id": self.pupil_id, "conversation": "interests"},
+                                  timeout=60).json()
+        token = self.http.post(self.base + "/api/chat/claim", json={"code": created["code"]},
+                               timeout=60).json()["tablet_token"]
+        self.http.headers["Authorization"] = "Bearer " + token
+        return self.http.post(self.base + "/api/chat/start", json={}, timeout=60).json()
+
+    def run(self) -> None:
+        time.sleep(random.uniform(0, 3))
+        reply = self.new_session()
+        while time.monotonic() < self.until:
+            prompts = [m for m in reply.get("messages", []) if m.get("prompt")]
+            if reply.get("status") not in ("created", "active") or not prompts \
+                    or not prompts[-1].get("cards"):
+                try:
+                    reply = self.new_session()
+                except (requests.RequestException, ValueError, KeyError):
+                    time.sleep(1)
+                continue
+            card = random.choice(prompts[-1]["cards"][:3])
+            body = {"card": card["concept"], "client_id": uuid.uuid4().hex,
+                    "input_mode": "touch"}
+            if card.get("stance"):
+                body["stance"] = card["stance"]
+            time.sleep(random.uniform(1, 3))
+            started = time.monotonic()
+            try:
+                response = self.http.post(self.base + "/api/chat/message", json=body, timeout=60)
+                status, reply = response.status_code, response.json()
+            except (requests.RequestException, ValueError):
+                status, reply = 0, {}
+            took = time.monotonic() - started
+            if started >= self.counting_from and started + took <= self.until:
+                with self.lock:
+                    self.results.append((status, took))
+            if status != 200 and status != 409:
+                time.sleep(1)
+
+
+def run_load(base: str, staff: requests.Session, pupils: list[int], tablets: int,
+             seconds: int) -> dict:
+    results: list = []
+    lock = threading.Lock()
+    counting_from = time.monotonic() + WARM_UP_SECONDS
+    until = counting_from + seconds
+    threads = [Tablet(base, staff, pupils[n % len(pupils)], until, counting_from, results, lock)
+               for n in range(tablets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + WARM_UP_SECONDS + 120)
+    ok = sorted(1000 * took for status, took in results if status in (200, 409))
+    return {"tablets": tablets, "turns": len(ok), "turns_per_s": len(ok) / seconds,
+            "p50": statistics.median(ok) if ok else float("nan"),
+            "p95": ok[int(0.95 * (len(ok) - 1))] if ok else float("nan"),
+            "not_taken": sum(1 for status, _ in results if status not in (200, 409))}
+
+
+def main(argv=None) -> None:
+    from assistant.db import make_engine, make_session_factory
+    from assistant.migrate import upgrade
+    from assistant.pupils import create_pupil
+    from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+    from assistant.settings import load_settings
+    from assistant.staff import create_staff
+    from scripts.train_model import model_path
+    from tests.e2e.stack import BIN, Stack, free_port
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rasa", type=int, default=1, help="Rasa servers (1 to 4)")
+    parser.add_argument("--tablets", default="30,100,300")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--web-threads", type=int, default=8)
+    args = parser.parse_args(argv)
+    if not 1 <= args.rasa <= 4 or args.seconds > 600:
+        raise SystemExit("--rasa 1 to 4, --seconds at most 600")
+    tablet_counts = [int(n) for n in args.tablets.split(",")]
+    if any(not 1 <= n <= 500 for n in tablet_counts):
+        raise SystemExit("--tablets: 1 to 500 each")
+
+    name = "load_" + uuid.uuid4().hex[:8]
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as db:
+        db.execute(text(f'CREATE SCHEMA "{name}_record"'))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
+    workdir = Path(tempfile.mkdtemp(prefix="pupil-voice-load-"))
+    settings = load_settings(workdir, {"DATABASE_URL": url, "TRACKER_SCHEMA": name,
+                                       "TRACKER_DB_ROLE": name, "TRACKER_DB_PASSWORD": "pw",
+                                       "REDIS_URL": REDIS_URL})
+    prepare_tracker_store(settings)
+    upgrade(url)
+    engine = make_engine(url)
+    db = make_session_factory(engine)()
+    create_staff(db, "load@school.test", "Load", "careers_lead", "load test password 1")
+    pupils = [create_pupil(db, f"Pupil{n}", "Load", "Year 10", "Oak").id
+              for n in range(max(tablet_counts))]
+    db.close()
+
+    stack = Stack(workdir, url, model_path(quick=True))
+    ports = {f"{kind}-{n}": free_port() for n in range(args.rasa) for kind in ("rasa", "actions")}
+    token = stack.token
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=url,
+               PUPIL_VOICE_INSTANCE=str(workdir), SECRET_KEY="load", RASA_TOKEN=token,
+               TRACKER_STORE_URL=settings["TRACKER_STORE_URL"], REDIS_URL=REDIS_URL,
+               RASA_URL=",".join(f"http://127.0.0.1:{ports[f'rasa-{n}']}"
+                                 for n in range(args.rasa)),
+               PYTHONWARNINGS="ignore", **rasa_environment(settings))
+    commands, ready = {}, {}
+    for n in range(args.rasa):
+        endpoints = write_endpoints(settings, workdir / f"endpoints-{n}.yml",
+                                    f"http://127.0.0.1:{ports[f'actions-{n}']}/webhook")
+        commands[f"actions-{n}"] = [str(BIN / "python"), "-m", "actions", "--port",
+                                    str(ports[f"actions-{n}"])]
+        ready[f"actions-{n}"] = (f"http://127.0.0.1:{ports[f'actions-{n}']}/health", 120)
+        commands[f"rasa-{n}"] = [str(BIN / "rasa"), "run", "-m", str(stack.model), "--endpoints",
+                                 str(endpoints), "--credentials", "credentials.yml",
+                                 "--enable-api", "--auth-token", token, "-i", "127.0.0.1",
+                                 "-p", str(ports[f"rasa-{n}"])]
+        ready[f"rasa-{n}"] = (f"http://127.0.0.1:{ports[f'rasa-{n}']}/status?token={token}", 600)
+    commands["web"] = [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port",
+                       str(stack.web_port), "--threads", str(args.web_threads),
+                       "--call", "assistant:create_app"]
+    ready["web"] = (f"{stack.web_url}/api/openapi.json", 120)
+    stack._command = lambda part: commands[part]
+    stack._ready_url = lambda part: ready[part]
+    stack.env = env
+    try:
+        for part in commands:
+            stack._start(part, commands[part], env)
+        for part in commands:
+            stack.wait_ready(part)
+        staff = requests.Session()
+        staff.post(stack.web_url + "/api/login", json={"email": "load@school.test",
+                                                       "password": "load test password 1"},
+                   timeout=60).raise_for_status()
+        print(f"{args.rasa} Rasa server(s), PostgreSQL and Redis; {args.seconds} s each")
+        print("| tablets | turns/s | p50 ms | p95 ms | not taken |")
+        print("|---|---|---|---|---|")
+        for tablets in tablet_counts:
+            figures = run_load(stack.web_url, staff, pupils, tablets, args.seconds)
+            print(f"| {tablets} | {figures['turns_per_s']:.1f} | {figures['p50']:.0f} | "
+                  f"{figures['p95']:.0f} | {figures['not_taken']} |", flush=True)
+        print("memory (MB, resident, with child processes):",
+              ", ".join(f"{part} {rss_mb(stack.parts[part].pid):.0f}" for part in commands))
+    finally:
+        stack.stop()
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}_record" CASCADE'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+            conn.execute(text(f'REVOKE ALL ON DATABASE "{DATABASE}" FROM "{name}"'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
