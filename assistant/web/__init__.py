@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from assistant.web import (api, cli, errors, limits, listen, pages, report_cli, speech, staff,
-                               store, symbols)
+                               store, symbols, voice)
 
     limits.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     store.init_app(app)
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(speech.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(listen.bp)
+    app.register_blueprint(voice.bp)
     # Every staff form carries a CSRF token. The JSON API is exempt: it takes only JSON
     # bodies (which a cross-site form cannot send) and its cookies are SameSite.
     csrf = CSRFProtect(app)

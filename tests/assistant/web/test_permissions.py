@@ -36,6 +36,8 @@ RULES = {
     "staff.import_csv": "lead", "staff.new_encounter": "lead", "staff.groups": "lead",
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
     "staff.audit_log": "admin",
+    "voice.enrolment": "staff", "voice.consent": "staff", "voice.clip": "staff",
+    "voice.remove": "staff",
 }
 ROLES = ["anonymous", "tablet", "advocate", "lead", "admin"]
 ALLOWED = {
@@ -103,7 +105,7 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
                                  "api.chat_stop", "api.chat_claim"):
                 continue  # they change who is logged in or end the session: tested elsewhere
             kwargs = {"headers": headers}
-            if method == "POST" and rule.endpoint.startswith("staff."):
+            if method == "POST" and rule.endpoint.startswith(("staff.", "voice.")):
                 kwargs["data"] = {"csrf_token": token}
             elif method == "POST":
                 kwargs["json"] = {}
