@@ -6,6 +6,7 @@ the pupil's templates (1, 2, 3 and 5 recordings per card) in front of it.
 
     .venv/bin/python -m scripts.bench_voice                 # the tables of docs/benchmarks.md
     .venv/bin/python -m scripts.bench_voice --no-chain      # templates only (fast)
+    .venv/bin/python -m scripts.bench_voice --cache /tmp/voice.pkl   # make the clips once
 
 Synthetic voices vary far less than a pupil does: the gains are an upper bound.
 """
@@ -174,20 +175,46 @@ def row(label: str, group: str, condition: str, c: dict) -> str:
             f"| {c['false_noise']}/{c['noise']} | {c['median_ms']:.0f} | {c['p90_ms']:.0f} |")
 
 
+def clip_set(folder: Path, seed: int, enrol: int, tests: int, cache: Path | None):
+    """The enrolment clips, the test clips and their decoded audio: made in `folder`, or
+    read from `cache` (a pickle this script wrote, for the same seed and counts)."""
+    import pickle
+
+    import speech_recognition as sr
+
+    if cache is not None and cache.exists():
+        with cache.open("rb") as stream:
+            enrolment, rows = pickle.load(stream)
+        by_name = {s.name: s for s in SPEAKERS}
+        clips = [Clip(Path(f"clip{i}"), by_name[r[0]], r[2], r[3], r[4], r[5])
+                 for i, r in enumerate(rows)]
+        decoded = {c.path: sr.AudioData(r[6], 16_000, 2) for c, r in zip(clips, rows)}
+        return enrolment, clips, decoded
+    enrolment, clips = make_set(VoiceMaker(folder, seed=seed), enrol, tests)
+    decoded = {c.path: decode(c.path.read_bytes()) for c in clips}
+    if cache is not None:
+        rows = [(c.speaker.name, c.speaker.typical, c.board, c.expected, c.condition, c.kind,
+                 decoded[c.path].frame_data) for c in clips]
+        with cache.open("wb") as stream:
+            pickle.dump((enrolment, rows), stream)
+    return enrolment, clips, decoded
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench_voice")
     parser.add_argument("--tests", type=int, default=2, help="test clips per card and condition")
     parser.add_argument("--counts", default="1,2,3,5")
     parser.add_argument("--no-chain", action="store_true", help="templates only, no engines")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the decoded clip set in this pickle (made if missing)")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",")]
     catalogue = load_catalogue()
     boards = {name: board_of_cards(catalogue, ids) for name, ids in BOARDS.items()}
     with tempfile.TemporaryDirectory() as folder:
-        maker = VoiceMaker(Path(folder), seed=args.seed)
-        enrolment, clips = make_set(maker, max(counts), args.tests)
-        decoded = {c.path: decode(c.path.read_bytes()) for c in clips}
+        enrolment, clips, decoded = clip_set(Path(folder), args.seed, max(counts), args.tests,
+                                             args.cache)
         chains: list[tuple[str, Recogniser, int | None]] = []
         if not args.no_chain:
             from assistant.speech.recogniser import build
