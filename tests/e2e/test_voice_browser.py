@@ -1,13 +1,16 @@
 """"My voice" enrolment in a real browser, by touch: the adult records consent, then the
 pupil holds the big button and says the card three times. Chromium's fake microphone plays
 a pupil-like espeak-ng "too tin" (their way of saying cooking); each recording goes to the
-real stack, is checked in the listening sandbox and kept as features. axe-core on the page;
-screenshots at 1280x800, 800x1280 and a phone (artifacts/screenshots/voice-*.png)."""
+web app (served on loopback; enrolment needs no conversation engine), is checked in the
+listening sandbox and kept as features. axe-core on the page; screenshots at 1280x800,
+800x1280 and a phone (artifacts/screenshots/voice-*.png)."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import tempfile
+import threading
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -15,7 +18,7 @@ from sqlalchemy import select
 
 from assistant.models import VoiceProfile, VoiceTemplate
 from tests.e2e.test_tablet_browser import (CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET,
-                                           check_accessibility, pupil_with, shot)
+                                           check_accessibility, shot)
 
 pytestmark = [pytest.mark.slow, pytest.mark.speech]
 
@@ -30,6 +33,53 @@ def word_wav(tmp_path_factory):
     subprocess.run(["sox", str(raw), "-r", "48000", "-c", "1", "-b", "16", str(wav),
                     "pad", "0.3", "6", "dither"], check=True)
     return wav
+
+
+class Web:
+    def __init__(self, url, app):
+        self.url, self.app = url, app
+
+    def db(self):
+        from assistant.web.store import get_db
+
+        return get_db()
+
+
+def _port() -> int:
+    for port in range(6540, 6600):  # this branch's range
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in 6540-6599")
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    """The web app on a migrated SQLite record with the test people, on 127.0.0.1."""
+    from werkzeug.serving import make_server
+
+    from assistant import create_app
+    from assistant.migrate import upgrade
+    from tests.conftest import make_people
+
+    folder = tmp_path_factory.mktemp("voice-web")
+    url = f"sqlite:///{folder / 'record.db'}"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "RASA_URL": "http://127.0.0.1:9",
+                      "INSTANCE_PATH": str(folder / "instance")})
+    with app.app_context():
+        from assistant.web.store import get_db
+
+        make_people(get_db())
+    port = _port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Web(f"http://127.0.0.1:{port}", app)
+    server.shutdown()
+    from assistant.speech import listening_sandbox
+
+    listening_sandbox().close()
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +104,18 @@ def hold(page, seconds: float):
     page.mouse.up()
 
 
-def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, stack):
-    key = pupil_with(stack, "Enrolled", input_modes=["touch", "speech"])
-    pupil_id = stack.ids[key]
+def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, web):
+    from assistant.pupils import create_pupil
+
+    with web.app.app_context():
+        pupil_id = create_pupil(web.db(), "Enrolled", "Test", "Year 9", "Oak class").id
     page = speaking_browser.new_page()
-    page.goto(f"{stack.web_url}/staff/login")
+    page.goto(f"{web.url}/staff/login")
     page.fill("#email", "lead@school.test")
     page.fill("#password", "correct horse battery")
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/")
-    page.goto(f"{stack.web_url}/staff/pupils/{pupil_id}")
+    page.goto(f"{web.url}/staff/pupils/{pupil_id}")
     page.click("text=My voice")
     expect(page.locator("h1")).to_contain_text("My voice")
     check_accessibility(page, "voice consent")
@@ -93,11 +145,12 @@ def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, stac
     assert page.locator("#now-label").inner_text() != "Cooking"  # on to the next card
     shot(page, "voice-enrolment-done")
 
-    stack.db.expire_all()
-    rows = stack.db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)).scalars().all()
-    assert [r.card_id for r in rows] == ["cooking"] * 3
-    assert all(r.features[:6] == b"\x93NUMPY" for r in rows)  # features, never the audio
-    assert stack.db.get(VoiceProfile, pupil_id).consent_given_by == "Enrolled and their mother"
+    with web.app.app_context():
+        db = web.db()
+        rows = db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)).scalars().all()
+        assert [r.card_id for r in rows] == ["cooking"] * 3
+        assert all(r.features[:6] == b"\x93NUMPY" for r in rows)  # features, never the audio
+        assert db.get(VoiceProfile, pupil_id).consent_given_by == "Enrolled and their mother"
 
     page.reload()
     expect(page.locator("#recordings")).to_be_visible()
