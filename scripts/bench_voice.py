@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tests", type=int, default=2, help="test clips per card and condition")
     parser.add_argument("--counts", default="1,2,3,5")
     parser.add_argument("--no-chain", action="store_true", help="templates only, no engines")
+    parser.add_argument("--no-today", action="store_true", help="leave out today's chain alone")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the decoded clip set in this pickle (made if missing)")
@@ -220,7 +221,8 @@ def main(argv: list[str] | None = None) -> None:
             from assistant.speech.recogniser import build
 
             chain = build("auto", slots=1)
-            chains.append(("today's chain", chain, None))
+            if not args.no_today:
+                chains.append(("today's chain", chain, None))
             chains += [(f"templates x{n}, then chain", chain, n) for n in counts]
         chains += [(f"templates x{n} only", TemplatesOnly(), n) for n in counts]
         print("| recogniser | voices | condition | answers | right | wrong | none "
