@@ -1,5 +1,6 @@
-"""Export everything about one pupil, and erase one pupil entirely: the record's rows, the
-Rasa tracker store's events for their sessions, and cached audio."""
+"""Export everything about one pupil, and erase one pupil entirely: the record's rows (with
+their "My voice" consent and features), the Rasa tracker store's events for their sessions,
+and cached audio."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from assistant.models import (Annotation, AuditEvent, ChatRequest, ConversationS
                               Concern, Entry, Staff, encounter_pupils)
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
+from assistant.voice import erase_voice, export_voice
 
 
 def export_pupil(db: Session, staff: Staff, pupil_id: int) -> dict:
@@ -36,6 +38,7 @@ def export_pupil(db: Session, staff: Staff, pupil_id: int) -> dict:
         "entries": [_row(e) for e in entries],
         "annotations": [_row(a) for a in notes],
         "encounters": [_row(e) for e in encounters],
+        "voice": export_voice(db, pupil.id),
     }
     with transaction(db):
         audit.record(db, staff, "export", pupil.id, "exported the whole record")
@@ -62,7 +65,8 @@ def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str
     session_ids = list(db.execute(select(ConversationSession.id)
                                   .where(ConversationSession.pupil_id == pupil.id)).scalars())
     entry_ids = list(db.execute(select(Entry.id).where(Entry.pupil_id == pupil.id)).scalars())
-    counts = {"sessions": len(session_ids), "entries": len(entry_ids), "tracker_events": 0}
+    counts = {"sessions": len(session_ids), "entries": len(entry_ids), "tracker_events": 0,
+              "voice_templates": 0}
     if tracker_store_url and senders:
         counts["tracker_events"] = _erase_tracker_events(tracker_store_url, senders)
     with transaction(db):
@@ -74,6 +78,7 @@ def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str
             db.execute(delete(ChatRequest).where(ChatRequest.session_id.in_(session_ids)))
             db.execute(delete(ConversationSession).where(ConversationSession.id.in_(session_ids)))
         db.execute(delete(Concern).where(Concern.pupil_id == pupil.id))
+        counts["voice_templates"] = erase_voice(db, pupil.id)
         db.execute(delete(encounter_pupils).where(encounter_pupils.c.pupil_id == pupil.id))
         db.execute(delete(AuditEvent).where(AuditEvent.pupil_id == pupil.id))
         db.delete(pupil)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String,
-                        Table, Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
+                        LargeBinary, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -259,6 +259,36 @@ class Concern(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     seen_at = Column(DateTime, nullable=True)
     seen_by = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+
+
+VOICE_SOURCES = ("enrolment", "confirmed")  # recorded with the adult, or a tapped answer
+
+
+class VoiceProfile(Base):
+    """"My voice": the consent to keep a pupil's voice features (who gave it, who recorded
+    it, when), and the speech threshold and distance scale set from their own clips."""
+
+    __tablename__ = "voice_profiles"
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True)
+    consent_given_by = Column(String(200), nullable=False)
+    consent_recorded_by = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
+    consent_at = Column(DateTime, nullable=False, default=utcnow)
+    floor_db = Column(Float, nullable=True)
+    scale = Column(Float, nullable=False, default=1.0)
+
+
+class VoiceTemplate(Base):
+    """One recording of a card by a pupil, kept as features only (MFCC + deltas, float16
+    .npy; see assistant/speech/templates.py): the audio itself is never stored."""
+
+    __tablename__ = "voice_templates"
+    id = Column(Integer, primary_key=True)
+    pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, index=True)
+    card_id = Column(String(40), nullable=False)
+    features = Column(LargeBinary, nullable=False)
+    level_db = Column(Float, nullable=True)
+    source = Column(String(20), nullable=False, default="enrolment")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class Annotation(Base):

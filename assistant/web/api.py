@@ -237,8 +237,26 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     get_db().refresh(session)  # the action server wrote the turn
     if any(m.get("stale") for m in messages):
         return _stale(session)
+    if card is not None and input_mode == "speech":
+        _learn_voice(session, card)
     current, _ = _current_prompt(session)
     return jsonify(messages=messages, status=session.status, prompt_id=current), 200
+
+
+def _learn_voice(session: ConversationSession, card: str) -> None:
+    """A spoken answer confirmed with a tap teaches the pupil's "My voice" templates (a help
+    only: a failure here never touches the answer, which is already recorded)."""
+    from assistant.voice import learn
+    from assistant.web.listen import heard
+
+    features = heard().take(session.id, card)
+    if features is None:
+        return
+    try:
+        learn(get_db(), session.pupil_id, card, features)
+    except Exception:
+        get_db().rollback()
+        log.warning("could not learn from a confirmed spoken answer", exc_info=True)
 
 
 def _fault(session: ConversationSession, words: str | None, card: str | None, input_mode: str,

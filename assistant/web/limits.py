@@ -24,6 +24,7 @@ BODY_LIMITS = {
     "staff.import_csv": MAX_FILE_BYTES + MAX_FORM_OVERHEAD,
     "staff.new_encounter": MAX_FILE_BYTES + MAX_FORM_OVERHEAD,
     "listen.chat_listen": MAX_AUDIO_BYTES,
+    "voice.clip": MAX_AUDIO_BYTES,
 }
 class ShallowJSONProvider(DefaultJSONProvider):
     """Flask's JSON, where a body nested too deeply for the parser, or holding a string that

@@ -1,19 +1,23 @@
 """Routes for spoken answers: the tablet posts a recording and the cards on screen; the reply
 proposes one card to confirm with a tap (or none). The recording is checked, decoded and
-recognised in the listening sandbox, never in this process. Nothing is stored: the recording
-lives in memory until recognition ends, and only a confirmed card becomes an answer (as a
-card with input_mode "speech", through /api/chat/message). The body limit is set per route
-in limits.py."""
+recognised in the listening sandbox, never in this process, with the pupil's "My voice"
+templates first when they have them. Nothing is stored: the recording lives in memory until
+recognition ends, and only a confirmed card becomes an answer (as a card with input_mode
+"speech", through /api/chat/message). For an enrolled pupil the answer's features wait in
+memory for that tap (then they become a template; see assistant/voice.py). The body limit
+is set per route in limits.py."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from assistant.errors import InvalidInput
 from assistant.sessions import ensure_open
 from assistant.speech import board_of_cards, propose
+from assistant.voice import Heard, voice_model
+from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("listen", __name__, url_prefix="/api")
@@ -35,6 +39,11 @@ def _cards() -> list[str]:
     return ids
 
 
+def heard() -> Heard:
+    """The app's one store of spoken answers waiting for the pupil's tap."""
+    return current_app.extensions.setdefault("pupil_voice.heard", Heard())
+
+
 @bp.post("/chat/listen")
 def chat_listen():
     """A spoken answer: which card on screen it names (a proposal to confirm), or none."""
@@ -42,8 +51,11 @@ def chat_listen():
 
     session = tablet_session()
     ensure_open(session)
-    board = board_of_cards(load_catalogue(), _cards())
-    proposal = propose(request.get_data(cache=False), board)
+    cards = _cards()
+    board = board_of_cards(load_catalogue(), cards)
+    voice = voice_model(get_db(), session.pupil_id, cards)
+    proposal = propose(request.get_data(cache=False), board, voice)
+    heard().keep(session.id, proposal.choice, proposal.features)
     if proposal.choice is None:
         return jsonify(proposal=None, prompt=NOTHING)
     return jsonify(proposal={"card": proposal.choice, "label": proposal.label,

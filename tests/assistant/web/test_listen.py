@@ -29,7 +29,7 @@ def test_a_spoken_answer_proposes_its_card(client, tablet, spoken):
     response = listen(client, tablet, spoken)
     assert response.status_code == 200, response.json
     assert response.json["proposal"]["card"] == "cooking"
-    assert response.json["proposal"]["engine"] in ("whisper", "grammar")
+    assert response.json["proposal"]["engine"] in ("whisper", "grammar")  # Sam has no My voice templates
     assert 0 <= response.json["proposal"]["confidence"] <= 1
     assert response.json["prompt"] == "Did you say cooking?"
 

@@ -42,6 +42,8 @@ RULES = {
     "concerns.concerns": "dsl", "concerns.seen": "dsl",
     "account.password": "staff",
     "account.disable": "admin", "account.enable": "admin", "account.reset": "admin",
+    "voice.enrolment": "staff", "voice.consent": "staff", "voice.clip": "staff",
+    "voice.remove": "staff",
 }
 ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl"]
 GROUP_ROLES = ("advocate", "dsl")  # they see the pupils of their groups only
