@@ -1,7 +1,7 @@
 """My voice: consent, speech threshold and scale per pupil, and voice templates (features only)
 
 Revision ID: 15a1
-Revises: 9a01
+Revises: 10a1
 Create Date: 2026-12-01 06:20:00
 """
 from alembic import op
