@@ -375,7 +375,7 @@ THIRD_PERSON = [
 VERBS_3RD = {"like": "likes", "love": "loves", "want": "wants", "need": "needs", "find": "finds",
              "hate": "hates", "enjoy": "enjoys", "feel": "feels", "struggle": "struggles", "get": "gets",
              "work": "works", "wanna": "wants to", "know": "knows", "go": "goes", "do": "does",
-             "hope": "hopes", "dislike": "dislikes", "leave": "leaves", "grow": "grows", "struggle": "struggles", "rate": "rates", "always": "always", "taught": "taught",
+             "hope": "hopes", "dislike": "dislikes", "leave": "leaves", "grow": "grows", "rate": "rates", "always": "always", "taught": "taught",
              "would": "would", "won": "won", "got": "got", "quite": "quite", "really": "really"}
 PRONOUNS = [{"he": "he", "hes": "hes", "his": "his", "him": "him"},
             {"he": "she", "hes": "shes", "his": "her", "him": "her"},

@@ -6,7 +6,6 @@ pupil ("you like cooking"); reports turn them into the pupil's own voice ("I lik
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from assistant.questions import first_person  # noqa: F401  (reports word points in the first person)
