@@ -29,6 +29,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.nlu.constants import TOKENS_NAMES
 
 from assistant.concept_matcher import ConceptMatcher, default_matcher
+from nlu_components import rasa_speedups
+
+rasa_speedups.install()  # loaded with the model: Rasa's action response check, built once
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
