@@ -8,12 +8,19 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 def make_engine(url: str) -> Engine:
     """An engine for the record; SQLite gets WAL and a busy timeout for several processes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        # Keep connections open (SQLAlchemy 1.4 opens and closes one per transaction on a
+        # SQLite file): each close could checkpoint the WAL, each open re-ran the pragmas,
+        # a third of the web app's time per turn under 30 tablets (docs/benchmarks.md).
+        pool = {} if ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:") else \
+            {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
+        engine = create_engine(url, future=True, **pool,
+                               connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
