@@ -14,7 +14,8 @@ flight finish) or --max-answers answers, whichever is first: the script stops by
 Reported per level: answers sent and their time (POST /api/chat/message, client side) at
 p50, p95, p99 and max; the part of it the web app spent waiting on Rasa (its Server-Timing
 header: Rasa's time includes the action server's); errors (any reply but 200, or none);
-answers taken against entries stored (read back by staff for each session: must be equal);
+card answers taken (200) against entries stored by touch (read back by staff for each
+session: must be equal; a typed answer may make several draft readings, so it is not counted);
 and, when supervisord runs the stack (`--instance`), the resident memory of each part
 (its process and children). Loopback only: the base URL must be on 127.0.0.1.
 """
@@ -22,6 +23,7 @@ and, when supervisord runs the stack (`--instance`), the resident memory of each
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -108,7 +110,9 @@ class Tablet(threading.Thread):
             elif prompt.get("board") == "check" or (concepts and self.random.random() < 0.5):
                 card = concepts[0] if concepts else cards[0]  # the reading meant, or a card
                 body = {"card": card["concept"], **({"stance": card["stance"]} if card.get("stance") else {})}
-                records = card.get("type") != "special"
+                # A card chosen at a question makes one entry by touch; at the check-back
+                # the entry is the typed words' (input mode "typed"), so not counted here.
+                records = card.get("type") != "special" and prompt.get("board") != "check"
             else:
                 body, records = {"text": self.random.choice(WORDS)}, False  # checked back next
             reply = self.send(http, body)
@@ -147,34 +151,40 @@ class Tablet(threading.Thread):
         return None
 
 
-def memory(instance: Path | None) -> dict[str, int]:
-    """Resident memory (MiB) of each part and its children, as supervisord runs them."""
+def part_pids(instance: Path | None) -> dict[str, int]:
+    """Each part's process id, as supervisord runs them (nothing without `--instance`)."""
     if instance is None:
         return {}
     from scripts.supervise import process_info
 
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                pass
+    return {name: info["pid"] for name, info in
+            process_info({"INSTANCE_PATH": str(instance)}).items() if info["pid"]}
 
-    def rss(pid: int) -> int:
+
+def usage(pid: int, descendants: bool = True) -> tuple[float, float]:
+    """Resident memory (MiB) and CPU time used so far (s) by a process and its descendants
+    (CPU time of children that have already exited is not counted)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    rss_kib, cpu, todo = 0, 0.0, [pid]
+    while todo:
+        p = todo.pop()
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
+            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += (int(stat[11]) + int(stat[12])) / tick  # utime + stime
+            status = Path(f"/proc/{p}/status").read_text()
+            rss_kib += next((int(line.split()[1]) for line in status.splitlines()
+                             if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{p}/task") if descendants else ():
+                todo.extend(int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return rss_kib / 1024, cpu
 
-    def tree(pid: int) -> int:
-        return rss(pid) + sum(tree(child) for child, parent in parents.items() if parent == pid)
 
-    return {name: tree(info["pid"]) // 1024
-            for name, info in process_info({"INSTANCE_PATH": str(instance)}).items()}
+def part_usage(pid: int) -> tuple[float, float]:
+    """usage() of a part with its children, or of this script alone (whose children, when it
+    started the stack itself, are the parts)."""
+    return usage(pid, descendants=pid != os.getpid())
 
 
 def run_level(args, staff: requests.Session, pupils: list[int], tablets: int) -> dict:
@@ -182,18 +192,24 @@ def run_level(args, staff: requests.Session, pupils: list[int], tablets: int) ->
     crew = [Tablet(n, args.base, staff, pupils, level) for n in range(tablets)]
     for tablet in crew:
         tablet.start()
-    peak: dict[str, int] = {}
+    pids = part_pids(args.instance)
+    if pids:
+        pids["tablets (this script)"] = os.getpid()  # on the same cores as the stack
+    cpu_before = {part: part_usage(pid)[1] for part, pid in pids.items()}
+    peak: dict[str, float] = {}
     while any(t.is_alive() for t in crew):
-        for part, mib in memory(args.instance).items():
-            peak[part] = max(peak.get(part, 0), mib)
+        for part, pid in pids.items():
+            peak[part] = max(peak.get(part, 0.0), part_usage(pid)[0])
         time.sleep(2)
         if time.monotonic() > level.deadline + 120:
             level.error("tablet still waiting 120 s after the end")
             break
+    cpu = {part: part_usage(pid)[1] - cpu_before[part] for part, pid in pids.items()}
     stored = 0
     for session_id in list(level.sessions):
         shown = staff.get(f"{args.base}/api/sessions/{session_id}", timeout=60).json()
-        stored += sum(1 for e in shown["entries"] if e["answer_kind"] == "concept")
+        stored += sum(1 for e in shown["entries"]
+                      if e["input_mode"] == "touch" and e["answer_kind"] != "observation")
     ms = [1000 * t for t in level.times]
     return {"tablets": tablets, "answers": len(ms), "sent": level.sent,
             "p50": statistics.median(ms) if ms else 0, "p95": centile(ms, 0.95),
@@ -201,7 +217,7 @@ def run_level(args, staff: requests.Session, pupils: list[int], tablets: int) ->
             "rasa_p50": 1000 * statistics.median(level.rasa) if level.rasa else 0,
             "rasa_p95": 1000 * centile(level.rasa, 0.95),
             "errors": dict(level.errors), "taken": sum(level.sessions.values()),
-            "stored": stored, "sessions": len(level.sessions), "memory": peak}
+            "stored": stored, "sessions": len(level.sessions), "memory": peak, "cpu": cpu}
 
 
 def main(argv=None) -> int:
@@ -212,7 +228,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-answers", type=int, default=5000, help="per level")
     parser.add_argument("--instance", type=Path, help="instance folder of a supervised stack")
     parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", default="pupil-voice-demo")
+    parser.add_argument("--password", required=True, help="that login's own password")
     args = parser.parse_args(argv)
     if urlsplit(args.base).hostname not in ("127.0.0.1", "localhost"):
         parser.error("loopback only: --base must be on 127.0.0.1")
@@ -222,15 +238,19 @@ def main(argv=None) -> int:
     staff.post(args.base + "/api/login", json={"email": args.email, "password": args.password},
                timeout=60).raise_for_status()
     pupils = [p["id"] for p in staff.get(args.base + "/api/pupils", timeout=60).json()["pupils"]]
-    print("tablets | answers | p50 ms | p95 ms | p99 ms | max ms | Rasa p50/p95 ms | errors "
-          "| taken / stored | memory MiB (peak)")
+    print("| tablets | load avg before | answers | p50 ms | p95 ms | p99 ms | max ms "
+          "| Rasa p50/p95 ms | errors | taken / stored | peak memory MiB | CPU ms per answer |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for tablets in args.tablets:
+        load = os.getloadavg()[0]  # the machine is shared: say how busy it was
         r = run_level(args, staff, pupils, tablets)
         errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
-        mem = ", ".join(f"{k} {v}" for k, v in r["memory"].items()) or "-"
-        print(f"{r['tablets']} | {r['answers']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
-              f"| {r['max']:.0f} | {r['rasa_p50']:.0f}/{r['rasa_p95']:.0f} | {errors} "
-              f"| {r['taken']} / {r['stored']} | {mem}", flush=True)
+        mem = ", ".join(f"{k} {v:.0f}" for k, v in r["memory"].items()) or "-"
+        cpu = ", ".join(f"{k} {1000 * v / max(r['answers'], 1):.0f}"
+                        for k, v in r["cpu"].items()) or "-"
+        print(f"| {r['tablets']} | {load:.1f} | {r['answers']} | {r['p50']:.0f} | {r['p95']:.0f} "
+              f"| {r['p99']:.0f} | {r['max']:.0f} | {r['rasa_p50']:.0f}/{r['rasa_p95']:.0f} "
+              f"| {errors} | {r['taken']} / {r['stored']} | {mem} | {cpu} |", flush=True)
     return 0
 
 
