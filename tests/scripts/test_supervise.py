@@ -21,12 +21,13 @@ def test_a_generated_secret_never_starts_with_a_dash(monkeypatch):
 
 
 def test_instance_secrets_are_generated_without_a_leading_dash(tmp_path, monkeypatch):
-    monkeypatch.delenv("RASA_TOKEN", raising=False)
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    drawn = iter(["-dash", "Good1", "-dash", "Good2"])
+    for key in settings_module.GENERATED_SECRETS:
+        monkeypatch.delenv(key, raising=False)
+    drawn = iter(token for i in range(len(settings_module.GENERATED_SECRETS)) for token in ("-dash", f"Good{i}"))
     monkeypatch.setattr(settings_module.secrets, "token_urlsafe", lambda n: next(drawn))
     values = ensure_instance(tmp_path)
-    assert (values["SECRET_KEY"], values["RASA_TOKEN"]) == ("Good1", "Good2")
+    assert [values[key] for key in settings_module.GENERATED_SECRETS] == [
+        f"Good{i}" for i in range(len(settings_module.GENERATED_SECRETS))]
 
 
 def test_rasa_takes_any_token_as_one_argument(tmp_path):
