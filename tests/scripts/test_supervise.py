@@ -94,3 +94,28 @@ def test_a_path_supervisord_would_misread_is_refused(tmp_path):
 def test_the_configuration_has_no_secret_even_in_its_text(tmp_path):
     settings = load_settings(tmp_path, overrides={"RASA_TOKEN": "-secret-token"})
     assert "-secret-token" not in config_text(settings)
+
+
+def test_the_demo_accounts_never_reach_a_network(tmp_path):
+    """With a demo account's printed one-time password still set, the web app refuses to
+    listen beyond loopback; once each has chosen its own password, it may."""
+    from assistant.db import make_engine, make_session_factory
+    from assistant.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
+    from assistant.migrate import upgrade
+    from assistant.staff import authenticate, change_password
+    from scripts.supervise import refuse_demo_on_a_network
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as db:
+        password = load_demo_data(db)
+    on_network = load_settings(tmp_path, overrides={"DATABASE_URL": url, "WEB_HOST": "0.0.0.0"})
+    with pytest.raises(SystemExit, match="one-time password"):
+        refuse_demo_on_a_network(on_network)
+    refuse_demo_on_a_network(load_settings(tmp_path, overrides={"DATABASE_URL": url}))  # loopback
+    with make_session_factory(engine)() as db:
+        for email in (DEMO_ADMIN, DEMO_LOGIN, DEMO_ADVOCATE):
+            change_password(db, authenticate(db, email, password), password, f"{email} own words 2026")
+    engine.dispose()
+    refuse_demo_on_a_network(on_network)
