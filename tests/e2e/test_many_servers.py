@@ -27,6 +27,7 @@ from assistant.models import ConversationSession
 from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 from assistant.settings import load_settings
 from assistant.web.rasa_client import server_order
+from scripts.rasa_env import RASA_BIN
 from scripts.train_model import model_path
 from tests.conftest import POSTGRES_URL, make_people
 from tests.e2e.conftest import RunningStack
@@ -59,7 +60,7 @@ class TwoRasaStack(RunningStack):
         if kind == "actions":
             return [str(BIN / "python"), "-m", "actions", "--port", port]
         if kind == "rasa":
-            return [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
+            return [str(RASA_BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
                     str(self.workdir / f"endpoints-{side}.yml"), "--credentials",
                     "credentials.yml", "--enable-api", "--auth-token", self.token,
                     "-i", "127.0.0.1", "-p", port]
