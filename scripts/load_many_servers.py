@@ -145,7 +145,7 @@ def main(argv=None) -> None:
         raise SystemExit("--tablets: 1 to 500 each")
 
     name = "load_" + uuid.uuid4().hex[:8]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"

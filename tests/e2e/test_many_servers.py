@@ -106,7 +106,7 @@ def two(tmp_path_factory):
     assert model.exists(), "no test model: run bin/test (it trains one)"
     workdir = tmp_path_factory.mktemp("two-rasa")
     name = "scale_" + uuid.uuid4().hex[:10]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
@@ -123,7 +123,7 @@ def two(tmp_path_factory):
     running = TwoRasaStack(workdir, url, model, settings)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
     running.db = db
-    running.tracker = create_engine(settings["TRACKER_STORE_URL"], future=True)
+    running.tracker = create_engine(settings["TRACKER_STORE_URL"])
     try:
         yield running.start()
     finally:
