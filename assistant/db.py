@@ -1,4 +1,4 @@
-"""Database engine and sessions (SQLAlchemy 1.4 in its 2.0 style: future=True).
+"""Database engine and sessions (SQLAlchemy 2).
 
 The SQLAlchemy Session is the unit of work: each service function owns one transaction.
 """
@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str) -> Engine:
     """An engine for the record; SQLite gets WAL and a busy timeout for several processes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -28,4 +28,4 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker:
     """Sessions that keep loaded objects usable after commit (for building replies)."""
-    return sessionmaker(bind=engine, future=True, expire_on_commit=False, class_=Session)
+    return sessionmaker(bind=engine, expire_on_commit=False, class_=Session)

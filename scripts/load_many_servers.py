@@ -129,6 +129,7 @@ def main(argv=None) -> None:
     from assistant.settings import load_settings
     from assistant.staff import create_staff
     from scripts.train_model import model_path
+    from scripts.rasa_env import RASA_BIN
     from tests.e2e.stack import BIN, Stack, free_port
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -144,7 +145,7 @@ def main(argv=None) -> None:
         raise SystemExit("--tablets: 1 to 500 each")
 
     name = "load_" + uuid.uuid4().hex[:8]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
@@ -178,7 +179,7 @@ def main(argv=None) -> None:
         commands[f"actions-{n}"] = [str(BIN / "python"), "-m", "actions", "--port",
                                     str(ports[f"actions-{n}"])]
         ready[f"actions-{n}"] = (f"http://127.0.0.1:{ports[f'actions-{n}']}/health", 120)
-        commands[f"rasa-{n}"] = [str(BIN / "rasa"), "run", "-m", str(stack.model), "--endpoints",
+        commands[f"rasa-{n}"] = [str(RASA_BIN / "rasa"), "run", "-m", str(stack.model), "--endpoints",
                                  str(endpoints), "--credentials", "credentials.yml",
                                  "--enable-api", "--auth-token", token, "-i", "127.0.0.1",
                                  "-p", str(ports[f"rasa-{n}"])]

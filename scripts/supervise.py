@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from assistant.settings import PROJECT_ROOT, ensure_instance
+from scripts.rasa_env import RASA_BIN
 
 PARTS = ("rasa", "actions", "web")
 BIN = Path(sys.executable).parent
@@ -60,11 +61,13 @@ def prepare_part(name: str, settings: dict) -> dict[str, str]:
     return rasa_environment(settings)
 
 
-def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
-    """The argument list that starts one part (no shell: each value is one argument)."""
+def part_command(name: str, settings: dict, bin_dir: Path = BIN,
+                 rasa_bin: Path = RASA_BIN) -> list[str]:
+    """The argument list that starts one part (no shell: each value is one argument). Rasa
+    runs from its own Python 3.10 environment (rasa_bin), the others from this one (bin_dir)."""
     model = Path(settings["RASA_MODEL"])
     if name == "rasa":
-        return [str(bin_dir / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
+        return [str(rasa_bin / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
                 "--endpoints", str(endpoints_path(settings)),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
                 f"--auth-token={settings['RASA_TOKEN']}",

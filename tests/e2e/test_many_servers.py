@@ -27,6 +27,7 @@ from assistant.models import ConversationSession
 from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 from assistant.settings import load_settings
 from assistant.web.rasa_client import server_order
+from scripts.rasa_env import RASA_BIN
 from scripts.supervise import part_command
 from scripts.train_model import model_path
 from tests.conftest import POSTGRES_URL, make_people
@@ -63,7 +64,7 @@ class TwoRasaStack(RunningStack):
             settings = load_settings(self.workdir, overrides={"ACTION_SERVER_PORT": port})
             return part_command("actions", settings, BIN), env
         if kind == "rasa":
-            return [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
+            return [str(RASA_BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
                     str(self.workdir / f"endpoints-{side}.yml"), "--credentials",
                     "credentials.yml", "--enable-api", f"--auth-token={self.token}",
                     "-i", "127.0.0.1", "-p", str(port)], env
@@ -105,7 +106,7 @@ def two(tmp_path_factory):
     assert model.exists(), "no test model: run bin/test (it trains one)"
     workdir = tmp_path_factory.mktemp("two-rasa")
     name = "scale_" + uuid.uuid4().hex[:10]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
@@ -122,7 +123,7 @@ def two(tmp_path_factory):
     running = TwoRasaStack(workdir, url, model, settings)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
     running.db = db
-    running.tracker = create_engine(settings["TRACKER_STORE_URL"], future=True)
+    running.tracker = create_engine(settings["TRACKER_STORE_URL"])
     try:
         yield running.start()
     finally:

@@ -3,12 +3,16 @@ secrets never start with "-", and any token (even one that does) reaches Rasa as
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
 
 import pytest
 
 from assistant import settings as settings_module
 from assistant.settings import ensure_instance, generate_secret, load_settings
+from scripts.rasa_env import RASA_BIN
 from scripts.supervise import PARTS, config_text, part_command, rasa_port, write_config
 
 AWKWARD = "-a%b c'd\"e$(f)"  # an option's dash, supervisord's %, a shell's quotes and $( )
@@ -31,14 +35,20 @@ def test_instance_secrets_are_generated_without_a_leading_dash(tmp_path, monkeyp
 
 
 def test_rasa_takes_any_token_as_one_argument(tmp_path):
-    """Rasa's own argument parser reads the token back, whatever it starts with."""
-    from rasa.__main__ import create_argument_parser
-
+    """Rasa's own argument parser (in its Python 3.10 environment) reads the token back,
+    whatever it starts with."""
     settings = load_settings(tmp_path, overrides={"RASA_TOKEN": AWKWARD})
     command = part_command("rasa", settings)
-    args = create_argument_parser().parse_args(command[1:])
-    assert args.auth_token == AWKWARD
-    assert args.interface == "127.0.0.1" and args.port == 5005
+    assert command[0] == str(RASA_BIN / "rasa")  # Rasa's own environment, not this one
+    parse = ("import json, sys; from rasa.__main__ import create_argument_parser; "
+             "a = create_argument_parser().parse_args(sys.argv[1:]); "
+             "print(json.dumps([a.auth_token, a.interface, a.port]))")
+    result = subprocess.run([str(RASA_BIN / "python"), "-c", parse, *command[1:]],
+                            capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ, RASA_TELEMETRY_ENABLED="false",
+                                     TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.splitlines()[-1]) == [AWKWARD, "127.0.0.1", 5005]
 
 
 def test_rasa_listens_on_loopback_only(tmp_path):
