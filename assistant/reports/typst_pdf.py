@@ -12,6 +12,7 @@ ever a Typst string, never markup: nothing they write can run as Typst code.
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WO
                                        period_text, running_title)
 from symbols.catalogue import Concept
 
+log = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).with_name("templates") / "summary.typ"
 PDF_STANDARD = "ua-1"  # tagged, accessible PDF, as the WeasyPrint documents (pdf.py)
 
@@ -159,4 +161,12 @@ def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None
         (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         (folder / "main.typ").write_bytes(TEMPLATE.read_bytes())
         # The compile folder is the root: the template can read nothing outside it.
-        return typst.compile(str(folder / "main.typ"), root=str(folder), pdf_standards=[PDF_STANDARD])
+        try:
+            return typst.compile(str(folder / "main.typ"), root=str(folder), pdf_standards=[PDF_STANDARD])
+        except typst.TypstError as exc:
+            # Text reaches Typst only as strings, so this is a picture Typst cannot read (a broken
+            # file in a school's symbol set): WeasyPrint leaves such a picture out, slowly but surely.
+            log.warning("Typst could not make the summary PDF (%s); using WeasyPrint", exc.message)
+    from assistant.reports.pdf import render_summary_pdf_weasyprint
+
+    return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))

@@ -127,3 +127,21 @@ def test_typst_markup_in_what_a_pupil_types_is_printed_never_run(sqlite_record, 
     text = _pdf_text(pdf, tmp_path)
     assert typed in text
     assert "root:" not in text
+
+
+def test_a_broken_picture_in_a_school_symbol_set_still_gives_the_pdf(sqlite_record, tmp_path, caplog):
+    """Typst stops at a picture it cannot decode; the summary then comes from WeasyPrint."""
+    from assistant.reports.images import SymbolImages
+    from symbols.sets import SymbolSets
+
+    folder = tmp_path / "symbol_sets" / "widgit"
+    folder.mkdir(parents=True)
+    (folder / "cook.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a picture")
+    (folder / "mapping.yml").write_text("cooking: cook.png\n", encoding="utf-8")
+    (folder / "set.yml").write_text("title: Widgit Symbols\nattribution: Widgit Symbols\n", encoding="utf-8")
+    r = sqlite_record
+    summary = review_summary(r.db, r.sam.id, r.start, r.end)
+    pdf = render_summary_pdf(summary, SymbolImages("widgit", SymbolSets(tmp_path / "symbol_sets")))
+    assert "using WeasyPrint" in caplog.text
+    text = _pdf_text(pdf, tmp_path)
+    assert "I like animals." in text and "it was gr8" in text
