@@ -30,7 +30,7 @@ from assistant.migrate import upgrade  # noqa: E402
 from assistant.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
                               encounter_pupils, new_id)
 from assistant.questions import steps_for  # noqa: E402
-from assistant.reports import (coverage, coverage_csv, render_one_page_pdf,  # noqa: E402
+from assistant.reports import (coverage, coverage_csv, render_one_page_pdf, render_pupil_pdf,  # noqa: E402
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
 from assistant.reports.pdf import render_summary_pdf_weasyprint  # noqa: E402
@@ -164,6 +164,8 @@ def main() -> None:
             "summary PDF by WeasyPrint, all 5 years": lambda db: render_summary_pdf_weasyprint(
                 review_summary(db, pupil_id)),
             "one-page profile PDF, 1 year": lambda db: render_one_page_pdf(review_summary(db, pupil_id, start, end)),
+            "pupil's own version PDF, 1 year": lambda db: render_pupil_pdf(review_summary(db, pupil_id, start, end)),
+            "pupil's own version PDF, all 5 years": lambda db: render_pupil_pdf(review_summary(db, pupil_id)),
             "Gatsby CSV, 300 pupils, 5 years": lambda db: coverage_csv(coverage(db)),
             "Gatsby CSV, one group (25 pupils)": lambda db: coverage_csv(coverage(db, group="Class 3")),
         }
