@@ -20,6 +20,14 @@ DEMO_ADVOCATE = "ta@demo.school"
 DEMO_ADMIN = "admin@demo.school"
 
 
+def demo_password_still_set(db: Session) -> bool:
+    """Whether a demo account can still log in with the one-time password printed at set-up
+    (the demo accounts are only for a server that no one else can reach)."""
+    return bool(db.execute(select(func.count(Staff.id)).where(
+        Staff.email.in_((DEMO_ADMIN, DEMO_LOGIN, DEMO_ADVOCATE)),
+        Staff.must_change_password.is_(True), Staff.disabled_at.is_(None))).scalar_one())
+
+
 def load_demo_data(db: Session) -> str | None:
     """Fill an empty database with demo people (fictional) and return the demo accounts'
     one-time password; None if staff already exist."""

@@ -92,7 +92,7 @@ def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str
 
 
 def _erase_tracker_events(url: str, senders: list[str]) -> int:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url)
     try:
         if not inspect(engine).has_table("events"):
             return 0

@@ -1,6 +1,6 @@
 """The record: pupils, staff, encounters, conversation sessions and career-profile entries.
 
-Plain SQLAlchemy (1.4, 2.0 style); no Flask, no Rasa. Times are naive UTC.
+Plain SQLAlchemy 2; no Flask, no Rasa. Times are naive UTC.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
                         LargeBinary, String, Table, Text, UniqueConstraint)
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import DeclarativeBase, relationship
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    """The record's tables (SQLAlchemy 2's declarative base)."""
+
 
 # Vocabulary of stored values (ids kept in sync with symbols/vocabulary.yml).
 # prepare: before an encounter ("what do you think it will be like?"); debrief: after it.

@@ -101,7 +101,7 @@ def prepare_tracker_store(settings: dict) -> bool:
     for name in (schema, role):
         if not isinstance(name, str) or not IDENTIFIER.match(name):
             raise ValueError(f"{name!r} is not a plain lower-case PostgreSQL name")
-    engine = create_engine(settings["DATABASE_URL"], future=True)
+    engine = create_engine(settings["DATABASE_URL"])
     try:
         with engine.begin() as db:
             # Several servers may prepare at once: one at a time (a transaction-scoped lock).

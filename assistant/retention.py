@@ -64,7 +64,7 @@ def _old_tracker_events(url: str, cutoff: datetime) -> int:
     """Rasa's SQL tracker store keeps each event with a UNIX timestamp."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return 0  # never create an empty store
-    engine = create_engine(url, future=True)
+    engine = create_engine(url)
     try:
         if not inspect(engine).has_table("events"):
             return 0

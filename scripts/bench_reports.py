@@ -4,7 +4,7 @@
 
 Builds one pupil with 1,000 entries (interests, aspirations, recalls, debriefs over five
 years) and 300 pupils with five years of encounters, then times the review summary
-(data, HTML, PDF, DOCX) and the Gatsby coverage CSV. Prints the best and median of the runs.
+(data, HTML, PDF by Typst and by WeasyPrint, DOCX) and the Gatsby coverage CSV. Prints the best and median of the runs.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from assistant.migrate import upgrade  # noqa: E402
 from assistant.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
                               encounter_pupils, new_id)
 from assistant.questions import steps_for  # noqa: E402
-from assistant.reports import (coverage, coverage_csv, render_one_page_pdf,  # noqa: E402
+from assistant.reports import (coverage, coverage_csv, render_one_page_pdf, render_pupil_pdf,  # noqa: E402
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
+from assistant.reports.pdf import render_summary_pdf_weasyprint  # noqa: E402
 from symbols.catalogue import load_catalogue  # noqa: E402
 
 START = date(2021, 9, 1)
@@ -154,13 +155,21 @@ def main() -> None:
             "summary data, all 5 years": lambda db: review_summary(db, pupil_id),
             "summary HTML, 1 year": lambda db: render_summary_html(review_summary(db, pupil_id, start, end)),
             "summary PDF, 1 year": lambda db: render_summary_pdf(review_summary(db, pupil_id, start, end)),
+            # The renderer the summary PDF used before Typst, with the tuned print CSS, to compare.
+            "summary PDF by WeasyPrint, 1 year": lambda db: render_summary_pdf_weasyprint(
+                review_summary(db, pupil_id, start, end)),
             "summary DOCX, 1 year": lambda db: render_summary_docx(review_summary(db, pupil_id, start, end)),
             "summary PDF, all 5 years": lambda db: render_summary_pdf(review_summary(db, pupil_id)),
             "summary DOCX, all 5 years": lambda db: render_summary_docx(review_summary(db, pupil_id)),
+            "summary PDF by WeasyPrint, all 5 years": lambda db: render_summary_pdf_weasyprint(
+                review_summary(db, pupil_id)),
             "one-page profile PDF, 1 year": lambda db: render_one_page_pdf(review_summary(db, pupil_id, start, end)),
+            "pupil's own version PDF, 1 year": lambda db: render_pupil_pdf(review_summary(db, pupil_id, start, end)),
+            "pupil's own version PDF, all 5 years": lambda db: render_pupil_pdf(review_summary(db, pupil_id)),
             "Gatsby CSV, 300 pupils, 5 years": lambda db: coverage_csv(coverage(db)),
             "Gatsby CSV, one group (25 pupils)": lambda db: coverage_csv(coverage(db, group="Class 3")),
         }
+        print(f"load average at start: {os.getloadavg()[0]:.1f}")
         print(f"{'case':44} {'best s':>8} {'median s':>9}  output")
         for name, fn in cases.items():
             if args.only not in name:
@@ -172,6 +181,7 @@ def main() -> None:
             size = f"{len(out):,} bytes/chars" if isinstance(out, (bytes, str)) else ""
             print(f"{name:44} {best:8.3f} {median:9.3f}  {size}")
         engine.dispose()
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs")
 
 

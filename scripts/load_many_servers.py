@@ -138,6 +138,7 @@ def main(argv=None) -> None:
     from assistant.staff import create_staff
     from scripts.supervise import part_command
     from scripts.train_model import model_path
+    from scripts.rasa_env import RASA_BIN
     from tests.e2e.stack import BIN, Stack, free_port
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -159,7 +160,7 @@ def main(argv=None) -> None:
         raise SystemExit("--tablets: 1 to 500 each")
 
     name = "load_" + uuid.uuid4().hex[:8]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
@@ -194,7 +195,7 @@ def main(argv=None) -> None:
                                     str(ports[f"actions-{n}"])]
         ready[f"actions-{n}"] = (f"http://127.0.0.1:{ports[f'actions-{n}']}/health", 120)
         # One argument: the token starts with "-" and must not be taken for an option.
-        commands[f"rasa-{n}"] = [str(BIN / "rasa"), "run", "-m", str(stack.model), "--endpoints",
+        commands[f"rasa-{n}"] = [str(RASA_BIN / "rasa"), "run", "-m", str(stack.model), "--endpoints",
                                  str(endpoints), "--credentials", "credentials.yml",
                                  "--enable-api", f"--auth-token={token}", "-i", "127.0.0.1",
                                  "-p", str(ports[f"rasa-{n}"])]

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from assistant.settings import PROJECT_ROOT, ensure_instance
+from scripts.rasa_env import RASA_BIN
 
 PARTS = ("rasa", "actions", "web")
 BIN = Path(sys.executable).parent
@@ -60,11 +61,13 @@ def prepare_part(name: str, settings: dict) -> dict[str, str]:
     return rasa_environment(settings)
 
 
-def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
-    """The argument list that starts one part (no shell: each value is one argument)."""
+def part_command(name: str, settings: dict, bin_dir: Path = BIN,
+                 rasa_bin: Path = RASA_BIN) -> list[str]:
+    """The argument list that starts one part (no shell: each value is one argument). Rasa
+    runs from its own Python 3.10 environment (rasa_bin), the others from this one (bin_dir)."""
     model = Path(settings["RASA_MODEL"])
     if name == "rasa":
-        return [str(bin_dir / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
+        return [str(rasa_bin / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
                 "--endpoints", str(endpoints_path(settings)),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
                 f"--auth-token={settings['RASA_TOKEN']}",
@@ -81,6 +84,28 @@ def part_command(name: str, settings: dict, bin_dir: Path = BIN) -> list[str]:
                 "--graceful-timeout", "20", "--access-logfile", "-",
                 "assistant:create_app()"]
     raise SystemExit(f"No part called {name!r}: one of {', '.join(PARTS)}.")
+
+
+def refuse_demo_on_a_network(settings: dict) -> None:
+    """The demo accounts' one-time password was printed on the console: the web app may
+    listen beyond loopback only once each demo account has chosen its own password (or been
+    disabled)."""
+    if settings["WEB_HOST"] in (LOOPBACK, "localhost", "::1"):
+        return
+    from assistant.db import make_engine, make_session_factory
+    from assistant.demo import demo_password_still_set
+
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with make_session_factory(engine)() as db:
+            still_set = demo_password_still_set(db)
+    finally:
+        engine.dispose()
+    if still_set:
+        raise SystemExit(
+            f"Not starting on {settings['WEB_HOST']}: a demo account still has the one-time "
+            "password printed at set-up. Log in on this computer and change it (or disable the "
+            "demo accounts), or serve on 127.0.0.1.")
 
 
 def socket_path(settings: dict) -> Path:
@@ -170,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = ensure_instance()
     if args.command == "config":
+        refuse_demo_on_a_network(settings)
         print(write_config(settings))
     elif args.command == "exec":
+        if args.part == "web":
+            refuse_demo_on_a_network(settings)
         os.environ.update(prepare_part(args.part, settings))
         command = part_command(args.part, settings)
         os.execv(command[0], command)

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from scripts.rasa_env import RASA_BIN  # Rasa trains in its own environment (bin/setup)
+
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_EPOCHS = 40
 SPACY_META = ROOT / "build" / "spacy" / "en_pupil_voice" / "meta.json"
@@ -61,7 +63,7 @@ def main() -> int:
     print(f"Training {model.relative_to(ROOT)} (data or config changed) ...", flush=True)
     started = time.monotonic()
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
-    command = [str(Path(sys.executable).with_name("rasa")), "train", "--config", str(config),
+    command = [str(RASA_BIN / "rasa"), "train", "--config", str(config),
                "--domain", "domain.yml", "--data", "data", "--out", "models",
                "--fixed-model-name", model.name.removesuffix(".tar.gz"), "--force"]
     result = subprocess.run(command, cwd=ROOT, env=env)

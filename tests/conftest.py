@@ -41,7 +41,7 @@ def sqlite_url(tmp_path):
 def postgres_url():
     """A fresh schema in the local PostgreSQL, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"

@@ -12,7 +12,8 @@ Core code: no Flask. Each module builds or renders one thing:
     one_page.py     the "all about me" one-page profile's data
     images.py       symbol pictures: data URIs for HTML/PDF, PNG for Word
     html.py         HTML pages (Jinja2 templates in templates/)
-    pdf.py          PDF bytes (WeasyPrint)
+    pdf.py          PDF bytes (WeasyPrint; the summary by Typst)
+    typst_pdf.py    the review summary PDF with Typst (templates/summary.typ)
     word.py         Word .docx bytes (python-docx)
 """
 

@@ -72,10 +72,14 @@ class SymbolImages:
         self.raster = raster
         self.sets = sets or SymbolSets(instance_path() / INSTANCE_SUBDIR)
         self.used: set[str] = set()
+        # One document shows the same few dozen symbols hundreds of times: look each up once.
+        self._found: dict[str, tuple[str, Path] | None] = {}
 
     def path(self, concept: Concept) -> Path | None:
         """The picture file of a concept's symbol, or None."""
-        found = self.sets.resolve(self.symbol_set, concept.symbol)
+        if concept.symbol not in self._found:
+            self._found[concept.symbol] = self.sets.resolve(self.symbol_set, concept.symbol)
+        found = self._found[concept.symbol]
         if found is None:
             return None
         self.used.add(found[0])

@@ -1,4 +1,6 @@
-"""PDF bytes of the reports (WeasyPrint renders the same HTML, A4, with every symbol).
+"""PDF bytes of the reports: WeasyPrint renders the same HTML, A4, with every symbol, for
+the short documents; the long review summary is laid out by Typst (typst_pdf.py), which is
+about 30 times faster at that length (docs/benchmarks.md "Reports").
 
 PDFs are PDF/UA-1: tagged (headings, lists, tables, figures with their alt text), with the
 document's language and title, for screen readers. `tests/assistant/reports/` checks it."""
@@ -24,7 +26,14 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
-    """The staff summary as a printable A4 PDF."""
+    """The staff summary as a printable A4 PDF (Typst)."""
+    from assistant.reports.typst_pdf import render_summary_pdf_typst
+
+    return render_summary_pdf_typst(summary, images)
+
+
+def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+    """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
     images = images or SymbolImages(summary.symbol_set, raster=True)
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 

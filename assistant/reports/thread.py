@@ -4,6 +4,7 @@ aspiration -> encounter -> how it felt -> would go again / do that job.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -135,14 +136,19 @@ def encounter_stories(encounters: list[Encounter], entries: list[Entry], catalog
     return stories
 
 
+@functools.lru_cache(maxsize=1024)
+def _phrases(concept: Concept) -> re.Pattern | None:
+    """One pattern for all of a concept's words (compiled once: re's own cache holds 512, and a
+    long record asks for thousands, which made this most of the summary's time)."""
+    phrases = [p.lower() for p in (concept.label, *concept.say) if len(p) >= 3]
+    if not phrases:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")s?(?!\w)")
+
+
 def _mentions(encounter: Encounter, concepts: list[Concept]) -> bool:
     text = " ".join((encounter.title, encounter.place, encounter.provider)).lower()
-    for concept in concepts:
-        for phrase in (concept.label, *concept.say):
-            phrase = phrase.lower()
-            if len(phrase) >= 3 and re.search(r"(?<!\w)" + re.escape(phrase) + r"s?(?!\w)", text):
-                return True
-    return False
+    return any((pattern := _phrases(concept)) is not None and pattern.search(text) for concept in concepts)
 
 
 def golden_thread(aspirations: list[Point], stories: list[EncounterStory],

@@ -12,6 +12,7 @@ import re
 
 from docx import Document
 from docx.enum.text import WD_BREAK
+from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Mm, Pt
 
 from assistant.reports.gatsby import BENCHMARKS
@@ -32,9 +33,9 @@ def _t(text: str | None) -> str:
     return _NOT_XML.sub("", text or "")
 
 
-def _table(doc, headings: list[str]):
+def _table(doc, headings: list[str], style_id: str):
     table = doc.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = style_id  # "Table Grid", looked up once (_Writer)
     for cell, text in zip(table.rows[0].cells, headings):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -42,6 +43,11 @@ def _table(doc, headings: list[str]):
 
 
 class _Writer:
+    # python-docx is slow at two things a 1,000-answer summary does hundreds of times: adding
+    # a picture (it hashes every image in the file and searches the whole document for the
+    # next id) and naming a style (it scans every style). So each symbol's picture is added
+    # to the file once and then only referred to, shape ids are counted here, and style ids
+    # are looked up once (docs/benchmarks.md "Reports").
     def __init__(self, summary: ReviewSummary, images: SymbolImages):
         self.s = summary
         self.images = images
@@ -51,6 +57,30 @@ class _Writer:
         style.font.name = "Arial"
         style.font.size = Pt(11)
         self.page_setup()
+        self.style_ids = {name: self.doc.styles[name].style_id
+                          for name in ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")}
+        self.pictures: dict[bytes, tuple[str, str, int, int]] = {}
+        self.shape_id = self.doc.part.next_id
+
+    def paragraph(self, text: str = "", style: str | None = None):
+        paragraph = self.doc.add_paragraph(text)
+        if style:
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
+        return paragraph
+
+    def table(self, headings: list[str]):
+        return _table(self.doc, headings, self.style_ids["Table Grid"])
+
+    def heading(self, text: str, level: int):
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def picture(self, paragraph, png: bytes) -> None:
+        if png not in self.pictures:
+            rid, image = self.doc.part.get_or_add_image(io.BytesIO(png))
+            self.pictures[png] = (rid, image.filename, *image.scaled_dimensions(SYMBOL_WIDTH, None))
+        rid, filename, cx, cy = self.pictures[png]
+        self.shape_id += 1
+        paragraph.add_run()._r.add_drawing(CT_Inline.new_pic_inline(self.shape_id, rid, filename, cx, cy))
 
     def page_setup(self) -> None:
         """A4 like the PDF (python-docx's template is US Letter), with the pupil's name and
@@ -68,7 +98,7 @@ class _Writer:
         for concept in concepts:
             png = self.images.png(concept)
             if png:
-                paragraph.add_run().add_picture(io.BytesIO(png), width=SYMBOL_WIDTH)
+                self.picture(paragraph, png)
             else:
                 self.labels_only = True
                 paragraph.add_run(f"[{concept.label}] ")
@@ -88,7 +118,7 @@ class _Writer:
 
     def header(self) -> None:
         s = self.s
-        self.doc.add_heading(_t(f"Pupil voice for the EHCP review: {s.pupil.display_name}"), 0)
+        self.heading(_t(f"Pupil voice for the EHCP review: {s.pupil.display_name}"), 0)
         where = ", ".join(x for x in (s.pupil.year_group or "", s.pupil.group.name if s.pupil.group else "") if x)
         self.doc.add_paragraph(_t(f"{where + '. ' if where else ''}Answers {period_text(s.start, s.end)}. "
                                f"Made on {day_month_year(s.made_at)}."))
@@ -114,13 +144,13 @@ class _Writer:
         from assistant.reports.one_page import one_page_profile
 
         self.doc.add_paragraph(f"Order: {SECTION_A_TEMPLATE}")
-        self.doc.add_heading("Section A: my views, interests and aspirations", 1)
+        self.heading("Section A: my views, interests and aspirations", 1)
         for _key, title, points in one_page_profile(self.s).parts:
-            self.doc.add_heading(title, 2)
+            self.heading(title, 2)
             if not points:
                 self.doc.add_paragraph("Not asked in this period.").runs[0].italic = True
             for point in points:
-                paragraph = self.doc.add_paragraph(style="List Bullet")
+                paragraph = self.paragraph(style="List Bullet")
                 self.symbols(paragraph, point.concepts)
                 paragraph.add_run(" " + _t(point.statement))
                 for words in point.words:
@@ -131,10 +161,10 @@ class _Writer:
         if not self.s.sections:
             self.doc.add_paragraph("No confirmed answers in this period yet.")
         for section in self.s.sections:
-            self.doc.add_heading(section.title, 1)
+            self.heading(section.title, 1)
             for _, title, points in section.parts:
-                self.doc.add_heading(title, 2)
-                table = _table(self.doc, ["Symbol", "What I said", "My own words", "How it was given", "When"])
+                self.heading(title, 2)
+                table = self.table(["Symbol", "What I said", "My own words", "How it was given", "When"])
                 for point in points:
                     cells = table.add_row().cells
                     self.symbols(cells[0].paragraphs[0], point.concepts)
@@ -149,7 +179,7 @@ class _Writer:
 
     def changes(self) -> None:
         s = self.s
-        self.doc.add_heading("What changed since the last review", 1)
+        self.heading("What changed since the last review", 1)
         if not s.start:
             self.doc.add_paragraph("This summary covers every answer so far, so there is nothing "
                                    "earlier to compare with.")
@@ -163,15 +193,15 @@ class _Writer:
             self.doc.add_paragraph("Changes are information for the review, not mistakes: "
                                    "interests grow and change.")
             for change in s.changes:
-                self.doc.add_paragraph(change.text, style="List Bullet")
+                self.paragraph(change.text, "List Bullet")
 
     def encounters(self) -> None:
-        self.doc.add_heading("Careers encounters: before and after", 1)
+        self.heading("Careers encounters: before and after", 1)
         if not self.s.encounters:
             self.doc.add_paragraph("No careers encounters in this period.")
         for story in self.s.encounters:
             e = story.encounter
-            self.doc.add_heading(_t(f"{e.title}, {day_month_year(e.date)}"), 2)
+            self.heading(_t(f"{e.title}, {day_month_year(e.date)}"), 2)
             details = story.type_label + (f", {e.place}" if e.place else "") \
                 + (f", with {e.provider}" if e.provider else "") + "."
             if not story.prepared and not story.debriefed:
@@ -182,7 +212,7 @@ class _Writer:
                 details += " No \u201cafter\u201d conversation yet."
             self.doc.add_paragraph(_t(details))
             if story.rows:
-                table = _table(self.doc, ["About", "Before (what I expected)", "After (how it was)"])
+                table = self.table(["About", "Before (what I expected)", "After (how it was)"])
                 for row in story.rows:
                     cells = table.add_row().cells
                     cells[0].text = row.topic
@@ -190,11 +220,11 @@ class _Writer:
                     self.points_cell(cells[2], row.after)
 
     def thread(self) -> None:
-        self.doc.add_heading("From aspirations to experiences (the golden thread)", 1)
+        self.heading("From aspirations to experiences (the golden thread)", 1)
         if not self.s.thread:
             self.doc.add_paragraph("No aspirations recorded in this period.")
             return
-        table = _table(self.doc, ["My aspiration", "Encounter", "How I felt", "Next step (what I said)"])
+        table = self.table(["My aspiration", "Encounter", "How I felt", "Next step (what I said)"])
         for link in self.s.thread:
             for step in link.steps or [None]:
                 cells = table.add_row().cells
@@ -207,9 +237,9 @@ class _Writer:
                 self.points_cell(cells[3], step.again + step.do_job)
 
     def gatsby(self) -> None:
-        self.doc.add_heading("Careers encounters by Gatsby Benchmark", 1)
+        self.heading("Careers encounters by Gatsby Benchmark", 1)
         bench = self.s.benchmarks
-        table = _table(self.doc, ["Benchmark", "Evidence"])
+        table = self.table(["Benchmark", "Evidence"])
         for n, name in BENCHMARKS.items():
             cells = table.add_row().cells
             cells[0].text = f"{n}. {name}"
@@ -219,11 +249,11 @@ class _Writer:
             cells[1].text = "; ".join(parts) or "None yet"
 
     def adults(self) -> None:
-        self.doc.add_heading("What adults noticed (the adults' views, not the pupil's words)", 1)
+        self.heading("What adults noticed (the adults' views, not the pupil's words)", 1)
         if not self.s.adult_notes:
             self.doc.add_paragraph("No observations or adult views recorded in this period.")
             return
-        table = _table(self.doc, ["When", "Adult", "About", "What the adult noticed or thought"])
+        table = self.table(["When", "Adult", "About", "What the adult noticed or thought"])
         for note in self.s.adult_notes:
             cells = table.add_row().cells
             cells[0].text = day_month_year(note.when)

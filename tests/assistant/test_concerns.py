@@ -10,13 +10,13 @@ from assistant.dialogue import Turn
 from assistant.errors import NotAllowed
 from assistant.entries import entries_of_session
 from assistant.sessions import start_session
-from assistant.staff import create_staff
+from assistant.staff import authenticate
 from assistant.turns import add_observation, take_turn
 
 
 def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(db, people, catalogue):
     lead, advocate, sam, _leo = people
-    dsl = create_staff(db, "dsl@school.test", "Ms Safe", "dsl", "correct horse battery")
+    dsl = authenticate(db, "dsl@school.test", "correct horse battery")  # made with the people, in Oak class
     session, _ = start_session(db, lead, sam.id, "interests", adult_name="Mr Jones")
     take_turn(db, catalogue, session.rasa_sender_id, "start")
     reply = take_turn(db, catalogue, session.rasa_sender_id, "answer",

@@ -68,7 +68,7 @@ def tracker_settings(tmp_path):
     name = "scale_" + uuid.uuid4().hex[:10]
     settings = load_settings(tmp_path, {"DATABASE_URL": POSTGRES_URL, "TRACKER_SCHEMA": name,
                                         "TRACKER_DB_ROLE": name, "TRACKER_DB_PASSWORD": "pw"})
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text("CREATE TABLE IF NOT EXISTS scale_record_probe (secret text)"))
     yield settings
@@ -82,7 +82,7 @@ def tracker_settings(tmp_path):
 def test_the_tracker_role_uses_its_schema_and_cannot_read_the_record(tracker_settings):
     assert prepare_tracker_store(tracker_settings)
     assert prepare_tracker_store(tracker_settings)  # idempotent
-    tracker = create_engine(tracker_settings["TRACKER_STORE_URL"], future=True)
+    tracker = create_engine(tracker_settings["TRACKER_STORE_URL"])
     try:
         with tracker.begin() as db:  # what Rasa does: its events table, in its own schema
             db.execute(text("CREATE TABLE events (id serial primary key, sender_id text)"))
@@ -104,7 +104,7 @@ def test_erasure_reaches_the_tracker_events_on_postgresql(tracker_settings):
     from assistant.erasure import _erase_tracker_events
 
     prepare_tracker_store(tracker_settings)
-    tracker = create_engine(tracker_settings["TRACKER_STORE_URL"], future=True)
+    tracker = create_engine(tracker_settings["TRACKER_STORE_URL"])
     with tracker.begin() as db:
         db.execute(text("CREATE TABLE events (id serial primary key, sender_id text)"))
         db.execute(text("INSERT INTO events (sender_id) VALUES ('gone'), ('gone'), ('kept')"))

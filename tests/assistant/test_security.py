@@ -210,7 +210,7 @@ def test_setup_turns_rasa_telemetry_off_in_its_own_config(tmp_path):
 # ---------------------------------------------------------------- 10. backup, restore, retention
 
 def _all_rows(url: str) -> dict:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
             return {table: sorted(tuple(map(repr, row)) for row in connection.execute(

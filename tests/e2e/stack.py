@@ -1,6 +1,7 @@
 """Start the real stack on 127.0.0.1 for end-to-end tests: Rasa with the trained test model,
 the action server and the web app (gunicorn), each on a free port, on a fresh database, with
-the same commands as `bin/run` (scripts/supervise.py). The Rasa token starts with "-", as a
+the same commands as `bin/run` (scripts/supervise.py): Rasa from its own Python 3.10
+environment (.venv-rasa), the others from this one (.venv, Python 3.12). The Rasa token starts with "-", as a
 generated one once could: it must still be taken as the token, not as an option."""
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ from assistant.models import ConversationSession
 from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 from assistant.settings import load_settings
 from assistant.web.rasa_client import server_order
+from scripts.rasa_env import RASA_BIN
+from scripts.supervise import part_command
 from scripts.train_model import model_path
 from tests.conftest import POSTGRES_URL, make_people
 from tests.e2e.conftest import RunningStack
@@ -53,24 +55,23 @@ class TwoRasaStack(RunningStack):
         self.web_urls = {name: f"http://127.0.0.1:{self.ports['web-' + name]}"
                          for name in ("a", "b", "ab")}
 
-    def _command(self, name: str) -> list[str]:
+    def _command(self, name: str) -> tuple[list[str], dict]:
+        """Each part as bin/run starts it (scripts/supervise.py), on its own port."""
         kind, side = name.split("-")
-        port = str(self.ports[name])
+        port = self.ports[name]
+        env = dict(self.env)
         if kind == "actions":
-            return [str(BIN / "python"), "-m", "actions", "--port", port]
+            settings = load_settings(self.workdir, overrides={"ACTION_SERVER_PORT": port})
+            return part_command("actions", settings, BIN), env
         if kind == "rasa":
-            return [str(BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
+            return [str(RASA_BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
                     str(self.workdir / f"endpoints-{side}.yml"), "--credentials",
-                    "credentials.yml", "--enable-api", "--auth-token", self.token,
-                    "-i", "127.0.0.1", "-p", port]
-        return [str(BIN / "waitress-serve"), "--host", "127.0.0.1", "--port", port,
-                "--threads", "4", "--call", "assistant:create_app"]
-
-    def _start(self, name, command, env):
-        if name.startswith("web-"):
-            side = name.split("-")[1]
-            env = dict(env, RASA_URL=",".join(self.rasa_urls[s] for s in side))
-        return super()._start(name, command, env)
+                    "credentials.yml", "--enable-api", f"--auth-token={self.token}",
+                    "-i", "127.0.0.1", "-p", str(port)], env
+        env["RASA_URL"] = ",".join(self.rasa_urls[s] for s in side)
+        settings = load_settings(self.workdir, overrides={
+            "WEB_HOST": "127.0.0.1", "WEB_PORT": port, "WEB_WORKERS": 1, "RASA_URL": env["RASA_URL"]})
+        return part_command("web", settings, BIN), env
 
     def _ready_url(self, name: str) -> tuple[str, float]:
         port = self.ports[name]
@@ -92,7 +93,7 @@ class TwoRasaStack(RunningStack):
                             f"http://127.0.0.1:{self.ports['actions-' + side]}/webhook")
         names = ["actions-a", "actions-b", "rasa-a", "rasa-b", "web-a", "web-b", "web-ab"]
         for name in names:
-            self._start(name, self._command(name), self.env)
+            self._start(name, *self._command(name))
         for name in names:
             self.wait_ready(name)
         return self
@@ -105,7 +106,7 @@ def two(tmp_path_factory):
     assert model.exists(), "no test model: run bin/test (it trains one)"
     workdir = tmp_path_factory.mktemp("two-rasa")
     name = "scale_" + uuid.uuid4().hex[:10]
-    admin = create_engine(POSTGRES_URL, future=True)
+    admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
@@ -122,7 +123,7 @@ def two(tmp_path_factory):
     running = TwoRasaStack(workdir, url, model, settings)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
     running.db = db
-    running.tracker = create_engine(settings["TRACKER_STORE_URL"], future=True)
+    running.tracker = create_engine(settings["TRACKER_STORE_URL"])
     try:
         yield running.start()
     finally:

@@ -3,6 +3,9 @@ web app. A whole debrief is held over HTTP, then the stored entries are checked.
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 import requests
 from sqlalchemy import select
@@ -215,3 +218,40 @@ def test_a_forged_call_to_rasas_webhook_records_nothing(stack):
     tablet.say("i like cooking")
     stack.db.expire_all()
     assert stack.db.execute(select(Entry).where(Entry.session_id == session.id)).scalars().all() != []
+
+
+def _interpreter(process) -> tuple[str, str]:
+    """A running part's own interpreter: the program the kernel runs (python3.10 or
+    python3.12) and the virtual environment's python it was started with."""
+    real = os.path.basename(os.readlink(f"/proc/{process.pid}/exe"))
+    with open(f"/proc/{process.pid}/cmdline", "rb") as f:
+        started_with = f.read().split(b"\0")[0].decode()
+    return real, started_with
+
+
+def test_rasa_on_310_and_the_action_server_on_312_take_a_real_turn(stack):
+    """Issue 11: Rasa 3.6 runs sealed on Python 3.10, the action server (rasa-sdk 3.21) on
+    Python 3.12, and Rasa's calls to it work: a typed answer is taken and recorded."""
+    rasa_real, _ = _interpreter(stack.parts["rasa"])
+    actions_real, actions_python = _interpreter(stack.parts["actions"])
+    assert rasa_real == "python3.10" and actions_real == "python3.12", (rasa_real, actions_real)
+    sdk = subprocess.run([actions_python, "-c", "import rasa_sdk, sys; "
+                          "print(rasa_sdk.__version__, '%d.%d' % sys.version_info[:2])"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert sdk[0].startswith("3.21.") and sdk[1] == "3.12", sdk
+    rasa_version = requests.get(f"{stack.rasa_url}/version", timeout=10).json()["version"]
+    assert rasa_version.startswith("3.6."), rasa_version
+
+    created = stack.new_session("leo", "interests")
+    tablet = Tablet(stack, stack.tablet_token(created))
+    tablet.post("/api/chat/start")
+    tablet.say("i like cooking")
+    stack.db.expire_all()
+    session = stack.db.get(ConversationSession, created["session_id"])
+    entries = stack.db.execute(select(Entry).where(Entry.session_id == session.id)).scalars().all()
+    assert [e.concept_ids for e in entries] == [["cooking"]]  # written by the action server
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{session.rasa_sender_id}/tracker",
+                           params={"token": stack.token}, timeout=30).json()
+    ran = [e["name"] for e in tracker["events"] if e["event"] == "action"]
+    assert "action_start_conversation" in ran and "action_take_answer" in ran, ran
+    assert not [e for e in tracker["events"] if e["event"] == "action_execution_rejected"]

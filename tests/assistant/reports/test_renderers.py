@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from datetime import datetime
 from html import unescape
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from assistant.reports import (render_pupil_html, render_pupil_pdf, render_summa
                                render_summary_html, render_summary_pdf, review_summary)
 from assistant.reports.images import can_rasterise
 from assistant.reports.wording import PROVENANCE_LABELS, WORDS_WITHHELD
-from tests.assistant.reports.conftest import SCRIPT_WORDS
+from tests.assistant.reports.conftest import SCRIPT_WORDS, add_entry
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "reports"
 
@@ -114,3 +115,33 @@ def test_pupil_friendly_version(summary, tmp_path):
     assert html.count("<img") >= 8
     text = _pdf_text(render_pupil_pdf(summary), tmp_path)
     assert "When I leave school I want" in text and "Chef" in text
+
+
+def test_typst_markup_in_what_a_pupil_types_is_printed_never_run(sqlite_record, tmp_path):
+    """The summary PDF is laid out by Typst: a pupil's words reach it as a JSON string, so
+    Typst code in them is shown as typed (no file read, no heading, no failure)."""
+    r = sqlite_record
+    typed = '#read("/etc/passwd") = not a heading ] #{ $x^2$ *bold* @ref <label> \\'
+    add_entry(r.db, r.sam, "interests", "likes", datetime(2026, 6, 13, 10), ["music"], "like", "like", words=typed)
+    pdf = render_summary_pdf(review_summary(r.db, r.sam.id, r.start, r.end))
+    text = _pdf_text(pdf, tmp_path)
+    assert typed in text
+    assert "root:" not in text
+
+
+def test_a_broken_picture_in_a_school_symbol_set_still_gives_the_pdf(sqlite_record, tmp_path, caplog):
+    """Typst stops at a picture it cannot decode; the summary then comes from WeasyPrint."""
+    from assistant.reports.images import SymbolImages
+    from symbols.sets import SymbolSets
+
+    folder = tmp_path / "symbol_sets" / "widgit"
+    folder.mkdir(parents=True)
+    (folder / "cook.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a picture")
+    (folder / "mapping.yml").write_text("cooking: cook.png\n", encoding="utf-8")
+    (folder / "set.yml").write_text("title: Widgit Symbols\nattribution: Widgit Symbols\n", encoding="utf-8")
+    r = sqlite_record
+    summary = review_summary(r.db, r.sam.id, r.start, r.end)
+    pdf = render_summary_pdf(summary, SymbolImages("widgit", SymbolSets(tmp_path / "symbol_sets")))
+    assert "using WeasyPrint" in caplog.text
+    text = _pdf_text(pdf, tmp_path)
+    assert "I like animals." in text and "it was gr8" in text
