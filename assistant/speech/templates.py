@@ -228,13 +228,14 @@ def snr_db(samples: np.ndarray) -> float:
 
 
 def nearest(samples: np.ndarray, model: VoiceModel, cards: list[str],
-            accept: float | None = None, margin: float = MARGIN) -> Match:
+            accept: float | None = None, margin: float = MARGIN, extract=None) -> Match:
     """The nearest of `cards` (those with templates) to the recording, and whether to
-    propose it."""
+    propose it. `extract` (samples, floor_db) -> frames replaces the MFCC `features` (the
+    benchmark compares whisper's encoder frames with it)."""
     started = time.perf_counter()
     if accept is None:
         accept = ACCEPT if snr_db(samples) >= NOISY_SNR else ACCEPT_NOISY
-    query = features(samples, model.floor_db)
+    query = (extract or features)(samples, model.floor_db)
     if query is None:
         return Match(None, False, np.inf, np.inf, time.perf_counter() - started)
     distances = card_distances(query, model, cards)
@@ -267,8 +268,9 @@ TOO_LOUD = "That was too loud (it crackled). Please say it again a little furthe
 NOT_ALIKE = "That did not sound like the other two. Please say it again."
 
 
-def check_clip(samples: np.ndarray) -> ClipCheck:
-    """Is this a usable enrolment recording: speech found, a word's length, not clipped."""
+def check_clip(samples: np.ndarray, extract=None) -> ClipCheck:
+    """Is this a usable enrolment recording: speech found, a word's length, not clipped.
+    (`extract` as for `nearest`.)"""
     energy = frame_energy_db(samples)
     span = speech_span(energy)
     if span is None or float(np.percentile(energy, 99)) < -55.0:
@@ -281,7 +283,7 @@ def check_clip(samples: np.ndarray) -> ClipCheck:
         return ClipCheck(None, TOO_LONG_CLIP, seconds, level)
     if np.mean(np.abs(samples) >= CLIPPED) > MAX_CLIPPED_SHARE:
         return ClipCheck(None, TOO_LOUD, seconds, level)
-    return ClipCheck(features(samples), None, seconds, level)
+    return ClipCheck((extract or features)(samples, None), None, seconds, level)
 
 
 def consistent(clip: np.ndarray, others: list[np.ndarray], scale: float) -> bool:

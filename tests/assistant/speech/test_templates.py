@@ -135,3 +135,32 @@ def test_matching_is_fast(enrolled):
     for _ in range(5):
         times.append(tpl.nearest(clip, enrolled, CARDS).seconds)
     assert sorted(times)[2] < 0.1  # at most 100 ms per answer (21 templates)
+
+
+def test_other_features_can_be_compared(enrolled):
+    """The benchmark measures whisper's encoder frames against the MFCC through `extract`."""
+    clip = samples(say("too tin", seed=9))
+    seen = []
+
+    def mfcc(values, floor_db):
+        seen.append(floor_db)
+        return tpl.features(values, floor_db)
+
+    assert tpl.nearest(clip, enrolled, CARDS, extract=mfcc).card == "cooking"
+    assert seen == [enrolled.floor_db]
+    assert tpl.nearest(clip, enrolled, CARDS, extract=lambda v, f: None).card is None
+    marked = tpl.check_clip(samples(say("cooking")), extract=lambda v, f: np.ones((3, 2)))
+    assert marked.problem is None and marked.features.shape == (3, 2)
+
+
+def test_whisper_encoder_frames_tell_words_apart():
+    from scripts.bench_voice import EncoderFrames
+
+    frames = EncoderFrames()
+    one, again, other = (frames(samples(say(w, seed=s, pad=0.5)), None)
+                         for w, s in (("cooking", 1), ("cooking", 2), ("football", 1)))
+    assert one.shape[1] == 384 and one.shape[0] < 100  # 20 ms frames of the word, not 30 s
+    assert np.allclose(one.mean(axis=0), 0, atol=1e-3)
+    near, far = tpl.dtw_many(one, [again, other])
+    assert near < 0.8 * far
+    assert frames(np.zeros(16_000, dtype=np.float32), None) is None
