@@ -19,7 +19,7 @@ from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import VIEW_LABELS, concept_histories
-from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff, is_id
+from assistant.models import ROLES, ConversationSession, Encounter, Entry, is_id
 from assistant.reports import (render_one_page_html, render_one_page_pdf, render_pupil_html,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
