@@ -5,18 +5,31 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.models import AuditEvent, Staff
+from assistant.models import AuditEvent, Pupil, Staff
 
 ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern",
            "change_password", "disable_account", "enable_account", "reset_password", "retention")
 
 
-def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "") -> None:
-    """Add an audit event to the current transaction (the caller commits with its change)."""
+def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "",
+           school_id: int | None = None) -> None:
+    """Add an audit event to the current transaction (the caller commits with its change).
+
+    The line belongs to the school of the staff member acting, else of the pupil, else
+    `school_id`, else the only school (a command on a single-school server)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    db.add(AuditEvent(staff_id=staff.id if staff else None, action=action, pupil_id=pupil_id,
-                      detail=detail[:500]))
+    if school_id is None and staff is not None:
+        school_id = staff.school_id
+    if school_id is None and pupil_id is not None:
+        pupil = db.get(Pupil, pupil_id)
+        school_id = pupil.school_id if pupil is not None else None
+    if school_id is None:
+        from assistant.schools import school_named
+
+        school_id = school_named(db, None).id
+    db.add(AuditEvent(school_id=school_id, staff_id=staff.id if staff else None, action=action,
+                      pupil_id=pupil_id, detail=detail[:500]))
 
 
 def log(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "") -> None:
@@ -25,7 +38,8 @@ def log(db: Session, staff: Staff | None, action: str, pupil_id: int | None, det
     db.commit()
 
 
-def recent(db: Session, limit: int = 500) -> list[AuditEvent]:
-    """The latest audit events, newest first."""
-    return list(db.execute(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+def recent(db: Session, school_id: int, limit: int = 500) -> list[AuditEvent]:
+    """The latest audit events of one school, newest first."""
+    return list(db.execute(select(AuditEvent).where(AuditEvent.school_id == school_id)
+                           .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                            .limit(limit)).scalars())

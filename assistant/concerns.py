@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import NotAllowed, NotFound
-from assistant.models import Concern, Pupil, Staff, utcnow
+from assistant.models import Concern, Pupil, Staff, is_id, utcnow
 from assistant.unit_of_work import transaction
 
 SAFEGUARDING_ROLES = ("dsl",)
@@ -46,13 +46,16 @@ def unseen_count(db: Session, staff: Staff) -> int:
     """How many concerns the safeguarding lead has not yet seen (0 for anyone else)."""
     if staff.role not in SAFEGUARDING_ROLES:
         return 0
-    return db.execute(select(func.count(Concern.id)).where(Concern.seen_at.is_(None))).scalar_one()
+    return db.execute(select(func.count(Concern.id)).join(Pupil, Pupil.id == Concern.pupil_id)
+                      .where(Concern.seen_at.is_(None), Pupil.school_id == staff.school_id)).scalar_one()
 
 
 def list_concerns(db: Session, staff: Staff) -> list[ConcernView]:
-    """Every concern, newest first, unseen ones before seen; the view is audited."""
+    """Every concern of the lead's school, newest first, unseen ones before seen; the view
+    is audited."""
     _check(staff)
     rows = db.execute(select(Concern, Pupil).join(Pupil, Pupil.id == Concern.pupil_id)
+                      .where(Pupil.school_id == staff.school_id)
                       .order_by(Concern.seen_at.is_not(None), Concern.created_at.desc())).all()
     with transaction(db):
         audit.record(db, staff, "view", None, f"safeguarding concerns listed ({len(rows)})")
@@ -65,8 +68,9 @@ def mark_seen(db: Session, staff: Staff, concern_id: int) -> None:
     """The safeguarding lead has read a concern (and taken it on): audited."""
     _check(staff)
     with transaction(db):
-        concern = db.get(Concern, concern_id)
-        if concern is None:
+        concern = db.get(Concern, concern_id) if is_id(concern_id) else None
+        pupil = db.get(Pupil, concern.pupil_id) if concern is not None else None
+        if pupil is None or pupil.school_id != staff.school_id:
             raise NotFound("No such concern.")
         if concern.seen_at is None:
             concern.seen_at, concern.seen_by = utcnow(), staff.id

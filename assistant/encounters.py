@@ -31,8 +31,12 @@ ENCOUNTER_TYPES: dict[str, tuple[str, tuple[int, ...]]] = {
 
 def create_encounter(db: Session, type: str, title: str, on: date, place: str = "",
                      provider: str = "", notes: str = "", pupil_ids: list[int] | None = None,
-                     gatsby_benchmarks: list[int] | None = None) -> Encounter:
-    """Record an encounter; its benchmarks come from its type unless given."""
+                     gatsby_benchmarks: list[int] | None = None,
+                     school_id: int | None = None) -> Encounter:
+    """Record an encounter of `school_id` (or the only school), with pupils of that school;
+    its benchmarks come from its type unless given."""
+    from assistant.schools import school_id_or_only
+
     if type not in ENCOUNTER_TYPES:
         raise InvalidInput(f"Unknown encounter type {type!r}.")
     title = clean_name(title) or ENCOUNTER_TYPES[type][0]
@@ -44,13 +48,14 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
     benchmarks = sorted(set(gatsby_benchmarks)) if gatsby_benchmarks else list(ENCOUNTER_TYPES[type][1])
     if any(b not in range(1, 9) for b in benchmarks):
         raise InvalidInput("Gatsby benchmarks are numbered 1 to 8.")
+    school_id = school_id_or_only(db, school_id)
     with transaction(db):
-        encounter = Encounter(type=type, title=title, date=on, place=place or "",
+        encounter = Encounter(school_id=school_id, type=type, title=title, date=on, place=place or "",
                               provider=provider or "", notes=notes or "",
                               gatsby_benchmarks=benchmarks)
         for pupil_id in pupil_ids or []:
             pupil = db.get(Pupil, pupil_id) if is_id(pupil_id) else None
-            if pupil is None:
+            if pupil is None or pupil.school_id != school_id:
                 raise NotFound("No such pupil.")
             encounter.pupils.append(pupil)
         db.add(encounter)
@@ -90,17 +95,21 @@ def encounter_topics(encounter: Encounter | None, catalogue: Catalogue) -> list[
 
 
 def can_see_encounter(staff: Staff, encounter: Encounter) -> bool:
-    """Careers leads and administrators see every encounter; an advocate those with a pupil
-    of their groups (its notes and photo are about that visit)."""
+    """Only encounters of the staff member's own school: careers leads and administrators
+    see every one, an advocate those with a pupil of their groups (its notes and photo are
+    about that visit)."""
     from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see
 
+    if encounter.school_id != staff.school_id:
+        return False
     return staff.role in WHOLE_SCHOOL_ROLES or any(can_see(staff, p) for p in encounter.pupils)
 
 
-def list_encounters(db: Session, staff: Staff | None = None) -> list[Encounter]:
-    """The encounters this member of staff may see (all without `staff`), newest first."""
-    found = db.execute(select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())).scalars()
-    return [e for e in found if staff is None or can_see_encounter(staff, e)]
+def list_encounters(db: Session, staff: Staff) -> list[Encounter]:
+    """The encounters this member of staff may see, newest first."""
+    found = db.execute(select(Encounter).where(Encounter.school_id == staff.school_id)
+                       .order_by(Encounter.date.desc(), Encounter.id.desc())).scalars()
+    return [e for e in found if can_see_encounter(staff, e)]
 
 
 def encounter_for(db: Session, staff: Staff, encounter_id: object) -> Encounter:

@@ -50,6 +50,21 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+class School(Base):
+    """A school: the tenant that owns staff, pupils, groups, encounters and audit lines.
+    Rows hanging off a pupil or a session (sessions, entries, concerns, voice templates,
+    annotations, chat requests) belong to the pupil's school."""
+
+    __tablename__ = "schools"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+def _school_column() -> Column:
+    return Column(ForeignKey("schools.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
 staff_groups = Table(
     "staff_groups",
     Base.metadata,
@@ -70,7 +85,9 @@ class Group(Base):
 
     __tablename__ = "groups"
     id = Column(Integer, primary_key=True)
-    name = Column(String(120), nullable=False, unique=True)
+    school_id = _school_column()
+    name = Column(String(120), nullable=False)
+    __table_args__ = (UniqueConstraint("school_id", "name", name="uq_groups_school_name"),)
     pupils = relationship("Pupil", back_populates="group")
 
 
@@ -79,6 +96,8 @@ class Staff(Base):
 
     __tablename__ = "staff"
     id = Column(Integer, primary_key=True)
+    school_id = _school_column()
+    # Unique across schools: the email alone says who is logging in (and so which school).
     email = Column(String(200), nullable=False, unique=True)
     display_name = Column(String(200), nullable=False)
     role = Column(String(20), nullable=False)
@@ -112,12 +131,13 @@ class Pupil(Base):
 
     __tablename__ = "pupils"
     id = Column(Integer, primary_key=True)
+    school_id = _school_column()
     given_name = Column(String(100), nullable=False)
     family_name = Column(String(100), nullable=False, default="")
     year_group = Column(String(20), nullable=True)
     group_id = Column(ForeignKey("groups.id", ondelete="SET NULL"), nullable=True)
     # The school's own reference (admission number), used to match CSV imports.
-    reference = Column(String(50), nullable=True, unique=True)
+    reference = Column(String(50), nullable=True)
     # Sharing: when False, the pupil's own words stay in school (documents show the concepts).
     words_shareable = Column(Boolean, nullable=False, default=True)
     sharing_note = Column(Text, nullable=False, default="")
@@ -125,6 +145,7 @@ class Pupil(Base):
     group = relationship("Group", back_populates="pupils")
     profile = relationship("CommunicationProfile", uselist=False, back_populates="pupil",
                            cascade="all, delete-orphan")
+    __table_args__ = (UniqueConstraint("school_id", "reference", name="uq_pupils_school_reference"),)
 
     @property
     def display_name(self) -> str:
@@ -162,6 +183,7 @@ class Encounter(Base):
 
     __tablename__ = "encounters"
     id = Column(Integer, primary_key=True)
+    school_id = _school_column()
     type = Column(String(50), nullable=False)
     title = Column(String(200), nullable=False)
     date = Column(Date, nullable=False)
@@ -333,6 +355,7 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
     id = Column(Integer, primary_key=True)
+    school_id = _school_column()
     at = Column(DateTime, nullable=False, default=utcnow)
     staff_id = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
     action = Column(String(50), nullable=False)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff, is_id
+from assistant.schools import school_id_or_only
 from assistant.settings import instance_path
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
@@ -17,8 +18,9 @@ WHOLE_SCHOOL_ROLES = ("admin", "careers_lead")
 
 
 def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
-                 group_name: str | None = None, cards_per_board: int = 6) -> Pupil:
-    """Add a pupil with a default communication profile."""
+                 group_name: str | None = None, cards_per_board: int = 6,
+                 school_id: int | None = None) -> Pupil:
+    """Add a pupil with a default communication profile, to `school_id` (or the only school)."""
     given_name, family_name = clean_name(given_name), clean_name(family_name)
     year_group = clean_name(year_group) or None
     group_name = clean_name(group_name) or None
@@ -26,20 +28,32 @@ def create_pupil(db: Session, given_name: str, family_name: str = "", year_group
         raise InvalidInput("A pupil needs a given name of at most 100 characters.")
     if cards_per_board not in (2, 4, 6, 9):
         raise InvalidInput("Cards per board must be 2, 4, 6 or 9.")
+    school_id = school_id_or_only(db, school_id)
     with transaction(db):
-        group = None
-        if group_name:
-            group = db.execute(select(Group).where(Group.name == group_name)).scalar_one_or_none() \
-                or Group(name=group_name)
-        pupil = Pupil(given_name=given_name, family_name=(family_name or "").strip(),
+        group = group_named(db, school_id, group_name) if group_name else None
+        pupil = Pupil(school_id=school_id, given_name=given_name, family_name=(family_name or "").strip(),
                       year_group=year_group, group=group)
         pupil.profile = CommunicationProfile(cards_per_board=cards_per_board)
         db.add(pupil)
     return pupil
 
 
+def group_named(db: Session, school_id: int, name: str) -> Group:
+    """The school's group of this name, made (unsaved until the transaction ends) if new."""
+    return db.execute(select(Group).where(Group.school_id == school_id, Group.name == name)
+                      ).scalar_one_or_none() or Group(school_id=school_id, name=name)
+
+
+def groups_of(db: Session, school_id: int) -> list[Group]:
+    """A school's groups, by name."""
+    return list(db.execute(select(Group).where(Group.school_id == school_id).order_by(Group.name)).scalars())
+
+
 def can_see(staff: Staff, pupil: Pupil) -> bool:
-    """Careers leads and administrators see everyone; advocates the pupils of their groups."""
+    """Only pupils of the staff member's own school; careers leads and administrators see
+    all of them, advocates the pupils of their groups."""
+    if pupil.school_id != staff.school_id:
+        return False
     if staff.role in WHOLE_SCHOOL_ROLES:
         return True
     return pupil.group_id is not None and pupil.group_id in {g.id for g in staff.groups}
@@ -47,7 +61,8 @@ def can_see(staff: Staff, pupil: Pupil) -> bool:
 
 def visible_pupils(db: Session, staff: Staff) -> list[Pupil]:
     """The pupils this member of staff may work with, by name."""
-    query = select(Pupil).order_by(Pupil.given_name, Pupil.family_name, Pupil.id)
+    query = select(Pupil).where(Pupil.school_id == staff.school_id) \
+        .order_by(Pupil.given_name, Pupil.family_name, Pupil.id)
     if staff.role not in WHOLE_SCHOOL_ROLES:
         query = query.where(Pupil.group_id.in_([g.id for g in staff.groups] or [-1]))
     return list(db.execute(query).scalars())
@@ -138,28 +153,33 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
 NAME_COLUMNS = ("given_name", "family_name", "year_group", "group")
 
 
-def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None) -> dict:
+def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
+                  school_id: int | None = None) -> dict:
     """Add or update pupils from rows read by `uploads.read_pupils_csv` (reference,
-    given_name, family_name, year_group, group). Matched by reference when given.
+    given_name, family_name, year_group, group), in the school of `staff` (or `school_id`,
+    or the only school). Matched by reference within that school when given.
     All or nothing: one bad row leaves the database as it was, and says which row."""
     if not rows:
         raise InvalidInput("The CSV file has no pupils in it.")
+    school_id = staff.school_id if staff is not None else school_id_or_only(db, school_id)
     created = updated = 0
     with transaction(db):
-        groups = {g.name: g for g in db.execute(select(Group)).scalars()}
+        groups = {g.name: g for g in db.execute(select(Group).where(Group.school_id == school_id)).scalars()}
         for row in rows:
             row = {k: (clean_name(v) if k in NAME_COLUMNS else v) for k, v in row.items()}
             if not row.get("given_name"):
                 raise InvalidInput(f"Row {row.get('row', '?')}: a given name is needed.")
             group = None
             if row.get("group"):
-                group = groups.get(row["group"]) or Group(name=row["group"][:120])
+                group = groups.get(row["group"]) or Group(school_id=school_id, name=row["group"][:120])
                 groups[group.name] = group
             pupil = None
             if row.get("reference"):
-                pupil = db.execute(select(Pupil).where(Pupil.reference == row["reference"])).scalar_one_or_none()
+                pupil = db.execute(select(Pupil).where(Pupil.school_id == school_id,
+                                                       Pupil.reference == row["reference"])).scalar_one_or_none()
             if pupil is None:
-                pupil = Pupil(reference=row.get("reference") or None, profile=CommunicationProfile())
+                pupil = Pupil(school_id=school_id, reference=row.get("reference") or None,
+                              profile=CommunicationProfile())
                 db.add(pupil)
                 created += 1
             else:
@@ -168,23 +188,27 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None) -> 
             pupil.year_group = row.get("year_group") or None
             pupil.group = group
             db.flush()
-        audit.record(db, staff, "import", None, f"{created} pupils added, {updated} updated from CSV")
+        audit.record(db, staff, "import", None, f"{created} pupils added, {updated} updated from CSV",
+                     school_id=school_id)
     return {"created": created, "updated": updated}
 
 
-def create_group(db: Session, name: str, staff_ids: list[int] | None = None) -> Group:
-    """A class or tutor group, with the advocates who work with it."""
+def create_group(db: Session, name: str, staff_ids: list[int] | None = None,
+                 school_id: int | None = None) -> Group:
+    """A class or tutor group of `school_id` (or the only school), with the advocates of
+    that school who work with it."""
     name = clean_name(name)
     if not name or len(name) > 120:
         raise InvalidInput("A group needs a name (at most 120 characters).")
+    school_id = school_id_or_only(db, school_id)
     with transaction(db):
-        if db.execute(select(Group).where(Group.name == name)).scalar_one_or_none():
+        if db.execute(select(Group).where(Group.school_id == school_id, Group.name == name)).scalar_one_or_none():
             raise InvalidInput("There is already a group with that name.")
-        group = Group(name=name)
+        group = Group(school_id=school_id, name=name)
         db.add(group)
         for staff_id in staff_ids or []:
             member = db.get(Staff, staff_id) if is_id(staff_id) else None
-            if member is None:
+            if member is None or member.school_id != school_id:
                 raise NotFound("No such member of staff.")
             member.groups.append(group)
     return group

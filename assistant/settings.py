@@ -62,6 +62,8 @@ DEFAULTS: dict[str, object] = {
     "CHANNEL_SECRET": None,
     # Most audio kept in the speech cache (oldest files go first), in megabytes.
     "SPEECH_CACHE_MB": 200,
+    # The first school's name, given to it when the record is created (or upgraded to schools).
+    "SCHOOL_NAME": "Our school",
     # Days conversation events, stored replies and drafts are kept (0 keeps them for ever).
     "RETENTION_DAYS": 0,
 }

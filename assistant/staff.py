@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
-from assistant.models import ROLES, Group, Staff, StaffSession, utcnow
+from assistant.models import ROLES, Staff, StaffSession, utcnow
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
 
@@ -65,8 +65,13 @@ def generated_password() -> str:
 
 
 def create_staff(db: Session, email: str, display_name: str, role: str, password: str,
-                 group_names: list[str] | None = None, must_change_password: bool = False) -> Staff:
-    """Add a member of staff; the password is stored only as an argon2 hash."""
+                 group_names: list[str] | None = None, must_change_password: bool = False,
+                 school_id: int | None = None) -> Staff:
+    """Add a member of staff to `school_id` (or the only school); the password is stored
+    only as an argon2 hash. An email names one account on the whole server."""
+    from assistant.pupils import group_named
+    from assistant.schools import school_id_or_only
+
     email = (email or "").strip().lower()
     display_name = clean_name(display_name)
     if role not in ROLES:
@@ -74,15 +79,15 @@ def create_staff(db: Session, email: str, display_name: str, role: str, password
     if "@" not in email or len(email) > 200:
         raise InvalidInput("Please give a valid email address.")
     check_password(password, email, display_name)
+    school_id = school_id_or_only(db, school_id)
     with transaction(db):
         if db.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none():
             raise InvalidInput("There is already an account with that email.")
-        staff = Staff(email=email, display_name=display_name.strip() or email, role=role,
+        staff = Staff(school_id=school_id, email=email, display_name=display_name.strip() or email, role=role,
                       password_hash=_hasher.hash(password),
                       must_change_password=must_change_password)
         for name in group_names or []:
-            group = db.execute(select(Group).where(Group.name == name)).scalar_one_or_none()
-            staff.groups.append(group or Group(name=name))
+            staff.groups.append(group_named(db, school_id, name))
         db.add(staff)
     return staff
 
@@ -114,6 +119,20 @@ def get_staff(db: Session, staff_id: int) -> Staff | None:
     return db.get(Staff, staff_id)
 
 
+def accounts_of(db: Session, admin: Staff) -> list[Staff]:
+    """The accounts of the administrator's school, by name."""
+    return list(db.execute(select(Staff).where(Staff.school_id == admin.school_id)
+                           .order_by(Staff.display_name, Staff.id)).scalars())
+
+
+def managed_account(db: Session, admin: Staff, staff_id: object) -> Staff:
+    """One account of the administrator's school; NotFound otherwise."""
+    person = db.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    if person is None or person.school_id != admin.school_id:
+        raise NotFound("No such account.")
+    return person
+
+
 # ---------------------------------------------------------------- passwords and accounts
 
 def change_password(db: Session, staff: Staff, current: str, new: str) -> None:
@@ -133,9 +152,7 @@ def change_password(db: Session, staff: Staff, current: str, new: str) -> None:
 
 
 def _managed(db: Session, admin: Staff, staff_id: int) -> Staff:
-    person = db.get(Staff, staff_id) if isinstance(staff_id, int) else None
-    if person is None:
-        raise NotFound("No such account.")
+    person = managed_account(db, admin, staff_id)
     if person.id == admin.id:
         raise InvalidInput("You cannot disable or reset your own account here.")
     return person

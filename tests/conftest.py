@@ -99,6 +99,96 @@ def people(db):
     return make_people(db)
 
 
+# Words found only in the other school's rows: a page that shows one leaks that school.
+OTHER_MARKERS = ("Zebedee", "Quill", "other.test", "Kestrel class", "Zoo keepers visit",
+                 "zz hidden words", "zz other answer")
+
+
+def make_other_school(db) -> dict:
+    """A second school on the same server, with one of everything (staff of every role,
+    a pupil with a session, an entry, a concern, a voice template, an encounter), named
+    with OTHER_MARKERS; returns the ids. Its "Oak class" shares a name with the first
+    school's, as two real schools' groups would."""
+    from datetime import date
+
+    from assistant.encounters import create_encounter
+    from assistant.models import Annotation, ConversationSession, Concern, Entry, VoiceTemplate
+    from assistant.schools import create_school
+
+    school = create_school(db, "Other School")
+    ids = {"school_id": school.id}
+    for role, email, groups in (("careers_lead", "lead@other.test", []), ("advocate", "ta@other.test", ["Kestrel class"]),
+                                ("admin", "admin@other.test", []), ("dsl", "dsl@other.test", ["Kestrel class"])):
+        ids[role] = create_staff(db, email, f"Quill {role}", role, "correct horse battery", group_names=groups,
+                                 school_id=school.id).id
+    pupil = create_pupil(db, "Zebedee", "Quill", "Year 11", "Kestrel class", school_id=school.id)
+    oak = create_pupil(db, "Zara", "Quill", "Year 9", "Oak class", school_id=school.id)
+    pupil.reference = "R-SHARED"
+    encounter = create_encounter(db, "workplace_visit", "Zoo keepers visit", date(2026, 4, 4),
+                                 pupil_ids=[pupil.id], school_id=school.id)
+    session = ConversationSession(pupil_id=pupil.id, conversation="interests", status="finished",
+                                  adult_name="Quill advocate")
+    db.add(session)
+    db.flush()
+    entry = Entry(pupil_id=pupil.id, session_id=session.id, moment="interests", step="likes",
+                  question="What do you like doing?", answer_kind="words", words="zz other answer",
+                  input_mode="typed", provenance="independent", status="draft", checked_back=True)
+    concern = Concern(pupil_id=pupil.id, session_id=session.id, words="zz hidden words",
+                      category="physical_harm", input_mode="typed", provenance="independent")
+    template = VoiceTemplate(pupil_id=pupil.id, card_id="cooking", features=b"\x00\x01")
+    db.add_all([entry, concern, template])
+    db.flush()
+    db.add(Annotation(entry_id=entry.id, kind="observation", text="zz hidden words"))
+    db.commit()
+    ids.update(pupil_id=pupil.id, oak_pupil_id=oak.id, encounter_id=encounter.id, session_id=session.id,
+               entry_id=entry.id, concern_id=concern.id, template_id=template.id,
+               group_id=pupil.group_id)
+    return ids
+
+
+def school_snapshot(db, school_id: int) -> list:
+    """Every row that belongs to a school (its own, and those reaching it through a pupil,
+    a session, an entry or a member of staff), as plain values: equal snapshots mean
+    nothing of the school changed."""
+    from sqlalchemy import MetaData, or_, select
+
+    db.expire_all()
+    tables = MetaData()
+    tables.reflect(db.get_bind())
+    t = tables.tables
+    pupils = select(t["pupils"].c.id).where(t["pupils"].c.school_id == school_id)
+    staff = select(t["staff"].c.id).where(t["staff"].c.school_id == school_id)
+    sessions = select(t["conversation_sessions"].c.id).where(t["conversation_sessions"].c.pupil_id.in_(pupils))
+    entries = select(t["entries"].c.id).where(t["entries"].c.pupil_id.in_(pupils))
+    groups = select(t["groups"].c.id).where(t["groups"].c.school_id == school_id)
+    out = []
+    for name, table in sorted(t.items()):
+        c = table.c
+        ways = []
+        if "school_id" in c:
+            ways.append(c.school_id == school_id)
+        if "pupil_id" in c:
+            ways.append(c.pupil_id.in_(pupils))
+        if name == "chat_requests":
+            ways.append(c.session_id.in_(sessions))
+        if name == "annotations":
+            ways.append(c.entry_id.in_(entries))
+        if name in ("staff_sessions", "staff_groups"):
+            ways.append(c.staff_id.in_(staff))
+        if name == "staff_groups":
+            ways.append(c.group_id.in_(groups))
+        if name == "encounter_pupils":
+            ways.append(c.encounter_id.in_(select(t["encounters"].c.id).where(t["encounters"].c.school_id == school_id)))
+        if name == "schools":
+            ways.append(c.id == school_id)
+        if not ways:
+            continue
+        rows = db.execute(select(table).where(or_(*ways))).all()
+        out.append((name, sorted((tuple(map(repr, r)) for r in rows))))
+    db.rollback()
+    return out
+
+
 @pytest.fixture(scope="session")
 def vocabulary():
     """The project's vocabulary (symbols/vocabulary.yml): the concept ids it must keep."""

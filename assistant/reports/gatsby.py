@@ -168,14 +168,15 @@ def _year_matches(value: str | None, year: str) -> bool:
     return value == year or value == f"year {year}" or value.removeprefix("year ").strip() == year
 
 
-def coverage(db: Session, group: str | None = None, year: str | None = None,
+def coverage(db: Session, school_id: int, group: str | None = None, year: str | None = None,
              start: date | None = None, end: date | None = None) -> Coverage:
-    """Benchmarks for the pupils of a group and/or year group (everyone by default).
+    """Benchmarks for the pupils of one school's group and/or year group (the whole school
+    by default).
 
     Raises NotFound when no pupil matches (a mistyped group or year reads as an error,
     not as an empty school).
     """
-    query = select(Pupil).outerjoin(Group, Group.id == Pupil.group_id)
+    query = select(Pupil).outerjoin(Group, Group.id == Pupil.group_id).where(Pupil.school_id == school_id)
     if group:
         query = query.where(Group.name == group)
     pupils = sorted(db.execute(query).scalars(), key=lambda p: (

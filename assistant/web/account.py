@@ -9,7 +9,7 @@ import functools
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from assistant.errors import DomainError
-from assistant.staff import MIN_PASSWORD_CHARS, change_password, reset_password, set_disabled
+from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
 from assistant.web.auth import current_staff, log_in
 from assistant.web.store import get_db
 
@@ -93,6 +93,5 @@ def reset(staff_id: int):
     """A one-time password, shown on this page only; it must be changed at the next login."""
     db = get_db()
     new = reset_password(db, current_staff(), staff_id)
-    from assistant.models import Staff
-
-    return render_template("staff/password_reset.html", person=db.get(Staff, staff_id), password=new)
+    return render_template("staff/password_reset.html", person=managed_account(db, current_staff(), staff_id),
+                           password=new)

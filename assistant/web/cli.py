@@ -16,9 +16,12 @@ from assistant.uploads import read_pupils_csv
 from assistant.migrate import upgrade
 from assistant.settings import secure_instance
 from assistant.models import Staff
+from assistant.schools import create_school, school_named
 from assistant.staff import create_staff, reset_password
 from sqlalchemy import select
 from assistant.web.store import get_db
+
+SCHOOL_HELP = "The school's name (not needed while the server has only one school)."
 
 
 def _migrate() -> None:
@@ -46,15 +49,29 @@ def init_app(app: Flask) -> None:
             click.echo("The database already has staff; demo data not loaded. Forgotten a password? "
                        "flask --app assistant reset-password EMAIL")
 
+    @app.cli.command("create-school")
+    @click.argument("name")
+    def create_school_command(name: str):
+        """Add a school to this server (then give it an administrator: create-admin --school)."""
+        _migrate()
+        try:
+            school = create_school(get_db(), name)
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"School {school.name!r} created. Give it an administrator: "
+                   f"flask --app assistant create-admin --school {school.name!r}")
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", prompt=True)
+    @click.option("--school", default=None, help=SCHOOL_HELP)
     @click.password_option()
-    def create_admin_command(email: str, name: str, password: str):
-        """Create an administrator account."""
+    def create_admin_command(email: str, name: str, school: str | None, password: str):
+        """Create an administrator account for a school."""
         _migrate()
         try:
-            create_staff(get_db(), email, name, "admin", password)
+            create_staff(get_db(), email, name, "admin", password,
+                         school_id=school_named(get_db(), school).id)
         except DomainError as error:
             raise click.ClickException(error.message)
         click.echo(f"Administrator {email} created.")
@@ -68,16 +85,18 @@ def init_app(app: Flask) -> None:
         person = db.execute(select(Staff).where(Staff.email == email.strip().lower())).scalar_one_or_none()
         if person is None:
             raise click.ClickException(f"No account with the email {email}.")
-        password = reset_password(db, _cli_staff(), person.id)
+        password = reset_password(db, _cli_staff(person.school_id), person.id)
         click.echo(f"One-time password for {person.email}: {password} (it must be changed at the next login)")
 
     @app.cli.command("import-pupils")
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
-    def import_pupils_command(csv_file: str):
-        """Add or update pupils from a CSV file (reference, given_name, family_name, year_group, group)."""
+    @click.option("--school", default=None, help=SCHOOL_HELP)
+    def import_pupils_command(csv_file: str, school: str | None):
+        """Add or update a school's pupils from a CSV file (reference, given_name, family_name, year_group, group)."""
         _migrate()
         try:
-            result = import_pupils(get_db(), read_pupils_csv(Path(csv_file).read_bytes()))
+            school_id = school_named(get_db(), school).id
+            result = import_pupils(get_db(), read_pupils_csv(Path(csv_file).read_bytes()), school_id=school_id)
         except DomainError as error:
             raise click.ClickException(error.message)
         click.echo(f"{result['created']} pupils added, {result['updated']} updated.")
@@ -138,16 +157,19 @@ def init_app(app: Flask) -> None:
         """Erase one pupil entirely: record, conversation events, cached audio."""
         _migrate()
         db = get_db()
-        if db.get(Pupil, pupil_id) is None:
+        pupil = db.get(Pupil, pupil_id)
+        if pupil is None:
             raise click.ClickException(f"No pupil with id {pupil_id}.")
-        counts = erase_pupil(db, _cli_staff(), pupil_id, current_app.config["TRACKER_STORE_URL"],
+        counts = erase_pupil(db, _cli_staff(pupil.school_id), pupil_id, current_app.config["TRACKER_STORE_URL"],
                              Path(current_app.config["INSTANCE_PATH"]) / "speech_cache")
         click.echo(f"Erased pupil {pupil_id}: {counts['entries']} entries, {counts['sessions']} sessions, "
                    f"{counts['tracker_events']} conversation events.")
 
 
-def _cli_staff():
-    """Commands run with the server's own authority: a stand-in administrator (not stored)."""
+def _cli_staff(school_id: int):
+    """Commands run with the server's own authority: a stand-in administrator of the school
+    concerned (not stored)."""
     from assistant.models import Staff
 
-    return Staff(id=None, role="admin", display_name="command line", email="", password_hash="")
+    return Staff(id=None, school_id=school_id, role="admin", display_name="command line", email="",
+                 password_hash="")

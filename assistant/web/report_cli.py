@@ -24,6 +24,8 @@ from assistant.models import Pupil
 from assistant.reports import (coverage, coverage_csv, render_pupil_html, render_pupil_pdf,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
+from assistant.schools import school_named
+from assistant.web.cli import SCHOOL_HELP
 from assistant.web.store import get_db
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -41,22 +43,30 @@ def _write(out: str, data: bytes) -> None:
         raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from None
 
 
-def list_pupils_lines(db) -> list[str]:
-    """'id<TAB>name' for every pupil, by id (control characters in names become spaces)."""
+def list_pupils_lines(db, school_id: int) -> list[str]:
+    """'id<TAB>name' for every pupil of a school, by id (control characters in names become spaces)."""
     from sqlalchemy import select
 
     return [f"{p.id}\t{_CONTROL.sub(' ', p.display_name)}"
-            for p in db.execute(select(Pupil).order_by(Pupil.id)).scalars()]
+            for p in db.execute(select(Pupil).where(Pupil.school_id == school_id).order_by(Pupil.id)).scalars()]
+
+
+def _school_id(db, name: str | None) -> int:
+    try:
+        return school_named(db, name).id
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 def init_app(app: Flask) -> None:
     """Register the report commands."""
 
     @app.cli.command("list-pupils")
-    def list_pupils_command():
-        """List pupils: id, then name, tab-separated."""
+    @click.option("--school", default=None, help=SCHOOL_HELP)
+    def list_pupils_command(school):
+        """List a school's pupils: id, then name, tab-separated."""
         _migrate()
-        for line in list_pupils_lines(get_db()):
+        for line in list_pupils_lines(get_db(), _school_id(get_db(), school)):
             click.echo(line)
 
     @app.cli.command("review-summary")
@@ -100,15 +110,18 @@ def init_app(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
     @click.option("--group", help="Only this class or tutor group.")
     @click.option("--year", help='Only this year group ("11" or "Year 11").')
-    def gatsby_csv_command(out, group, year):
-        """Write Gatsby Benchmark coverage as CSV (one row per pupil)."""
+    @click.option("--school", default=None, help=SCHOOL_HELP)
+    def gatsby_csv_command(out, group, year, school):
+        """Write a school's Gatsby Benchmark coverage as CSV (one row per pupil)."""
         _migrate()
         db = get_db()
+        school_id = _school_id(db, school)
         try:
-            cover = coverage(db, group=group, year=year)
+            cover = coverage(db, school_id, group=group, year=year)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         _write(out, coverage_csv(cover).encode("utf-8"))
-        audit.record(db, None, "export", None, f"Gatsby CSV: {cover.title}, command line")
+        audit.record(db, None, "export", None, f"Gatsby CSV: {cover.title}, command line",
+                     school_id=school_id)
         db.commit()
         click.echo(f"Wrote {out} ({len(cover.pupils)} pupils).")

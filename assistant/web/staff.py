@@ -19,21 +19,21 @@ from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import VIEW_LABELS, concept_histories
-from assistant.models import ROLES, ConversationSession, Encounter, Entry, Group, Staff, is_id
+from assistant.models import ROLES, ConversationSession, Encounter, Entry, is_id
 from assistant.reports import (render_one_page_html, render_one_page_pdf, render_pupil_html,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
 from assistant.reports.summary import adult_notes_for
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
                                       pupil_benchmarks)
-from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, import_pupils, profile_of,
+from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, groups_of, import_pupils, profile_of,
                               pupil_for, update_profile, visible_pupils)
 from assistant.answer_patterns import flags as answer_flags
 from assistant.review import (annotations_of, checked_back_drafts, confirm, confirm_checked_back,
                               correct_provenance, discard, how_given, last_batch, observe,
                               MAX_BATCH, QUEUE_LIMIT, QUEUE_VIEWS, review_queue, undo_confirm_batch)
 from assistant.sessions import ENCOUNTER_CONVERSATIONS, session_for_staff, start_session
-from assistant.staff import authenticate, create_staff
+from assistant.staff import accounts_of, authenticate, create_staff
 from assistant.unit_of_work import transaction
 from assistant.web.auth import current_staff, log_in, log_out
 from assistant.speech_out import installed_voices
@@ -386,7 +386,8 @@ def new_encounter():
     encounter = create_encounter(db, form.get("type", ""), form.get("title", ""), on,
                                  form.get("place", "")[:200], form.get("provider", "")[:200],
                                  form.get("notes", "")[:5000],
-                                 [_int(i) for i in form.getlist("pupil_ids")], benchmarks)
+                                 [_int(i) for i in form.getlist("pupil_ids")], benchmarks,
+                                 school_id=current_staff().school_id)
     if suffix:
         folder = Path(current_app.config["INSTANCE_PATH"]) / "photos"
         folder.mkdir(parents=True, exist_ok=True)
@@ -489,14 +490,14 @@ def _coverage_for_staff():
     group = request.args.get("group") or None
     year = (request.args.get("year") or "").strip()[:20] or None
     if staff.role in WHOLE_SCHOOL:
-        names = list(get_db().execute(select(Group.name).order_by(Group.name)).scalars())
+        names = [g.name for g in groups_of(get_db(), staff.school_id)]
     else:
         names = sorted(g.name for g in staff.groups)
         if group not in names:
             group = names[0] if names else None
         if group is None:
             abort(403)
-    return coverage(get_db(), group=group, year=year), group, year, names
+    return coverage(get_db(), staff.school_id, group=group, year=year), group, year, names
 
 
 @bp.get("/gatsby")
@@ -508,7 +509,7 @@ def gatsby():
         # No pupil in that group or year: the page says so, with the filter to choose again.
         group = request.args.get("group") or None
         year = (request.args.get("year") or "").strip()[:20] or None
-        names = list(get_db().execute(select(Group.name).order_by(Group.name)).scalars()) \
+        names = [g.name for g in groups_of(get_db(), current_staff().school_id)] \
             if current_staff().role in WHOLE_SCHOOL else sorted(g.name for g in current_staff().groups)
         return render_template("staff/gatsby.html", cover=None, empty=empty.message, chart="",
                                benchmarks=BENCHMARKS, group=group, year=year, group_names=names,
@@ -533,16 +534,18 @@ def gatsby_csv():
 @roles_required(*WHOLE_SCHOOL)
 def groups():
     db = get_db()
+    staff = current_staff()
     if request.method == "POST":
-        create_group(db, request.form.get("name", ""), [_int(i) for i in request.form.getlist("staff_ids")])
+        create_group(db, request.form.get("name", ""), [_int(i) for i in request.form.getlist("staff_ids")],
+                     school_id=staff.school_id)
         flash("Group created.", "ok")
         return redirect(url_for("staff.groups"))
-    people = db.execute(select(Staff).order_by(Staff.display_name)).scalars().all()
+    people = accounts_of(db, staff)
     members: dict[int, list[str]] = {}
     for person in people:
         for group in person.groups:
             members.setdefault(group.id, []).append(person.display_name)
-    return render_template("staff/groups.html", groups=db.execute(select(Group).order_by(Group.name)).scalars().all(),
+    return render_template("staff/groups.html", groups=groups_of(db, staff.school_id),
                            members=members, advocates=[p for p in people if p.role == "advocate"])
 
 
@@ -555,20 +558,21 @@ def accounts():
         if form.get("role") not in ROLES:
             raise InvalidInput("Choose a role.")
         create_staff(db, form.get("email", ""), form.get("display_name", ""), form["role"],
-                     form.get("password", ""), form.getlist("groups"), must_change_password=True)
+                     form.get("password", ""), form.getlist("groups"), must_change_password=True,
+                     school_id=current_staff().school_id)
         flash("Account created.", "ok")
         return redirect(url_for("staff.accounts"))
-    return render_template("staff/accounts.html",
-                           people=db.execute(select(Staff).order_by(Staff.display_name)).scalars().all(),
-                           groups=db.execute(select(Group).order_by(Group.name)).scalars().all())
+    return render_template("staff/accounts.html", people=accounts_of(db, current_staff()),
+                           groups=groups_of(db, current_staff().school_id))
 
 
 @bp.get("/audit")
 @roles_required("admin")
 def audit_log():
     db = get_db()
-    names = {s.id: s.display_name for s in db.execute(select(Staff)).scalars()}
-    return render_template("staff/audit.html", events=audit.recent(db), names=names)
+    staff = current_staff()
+    names = {s.id: s.display_name for s in accounts_of(db, staff)}
+    return render_template("staff/audit.html", events=audit.recent(db, staff.school_id), names=names)
 
 
 def _int(value) -> int:

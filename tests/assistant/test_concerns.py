@@ -36,7 +36,7 @@ def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(db, peopl
     assert concerns[1].question == "What do you like doing?"
     mark_seen(db, dsl, concerns[0].id)
     assert unseen_count(db, dsl) == 1
-    lines = [(e.action, e.detail) for e in recent(db)]
+    lines = [(e.action, e.detail) for e in recent(db, lead.school_id)]
     assert ("concern", "safeguarding concern seen") in lines
     assert sum(1 for action, _ in lines if action == "concern") == 3  # two kept, one seen
     assert any(action == "view" and "concerns listed" in detail for action, detail in lines)

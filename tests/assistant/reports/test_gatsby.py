@@ -14,6 +14,11 @@ from assistant.encounters import create_encounter
 from assistant.errors import NotFound
 from assistant.reports.gatsby import CSV_COLUMNS, coverage, coverage_csv, coverage_svg
 from assistant.reports.html import render_gatsby_html
+from assistant.schools import school_named
+
+
+def _school(record):
+    return school_named(record.db, None).id
 
 
 def _rows(text):
@@ -30,7 +35,7 @@ def test_csv_columns_are_documented():
 def test_coverage_counts(record):
     create_encounter(record.db, "careers_fair", "=cmd| transition fair", date(2026, 3, 1),
                      pupil_ids=[record.sam.id, record.leo.id])
-    text = coverage_csv(coverage(record.db))
+    text = coverage_csv(coverage(record.db, _school(record)))
     assert text.splitlines()[0].split(",") == CSV_COLUMNS
     rows = {r["given_name"]: r for r in _rows(text)}
     sam, leo = rows["Sam"], rows["Leo"]
@@ -44,22 +49,22 @@ def test_coverage_counts(record):
 
 
 def test_group_and_year_filters(record):
-    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, group="Oak class")))] == ["Sam"]
-    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, year="10")))] == ["Leo"]
-    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, year="Year 11")))] == ["Sam"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), group="Oak class")))] == ["Sam"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), year="10")))] == ["Leo"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), year="Year 11")))] == ["Sam"]
     with pytest.raises(NotFound):
-        coverage(record.db, group="No such class")
+        coverage(record.db, _school(record), group="No such class")
 
 
 def test_spreadsheet_formulas_are_not_run(record):
     record.sam.family_name = "=HYPERLINK(\"x\")"
     record.db.commit()
-    row = next(r for r in _rows(coverage_csv(coverage(record.db))) if r["given_name"] == "Sam")
+    row = next(r for r in _rows(coverage_csv(coverage(record.db, _school(record)))) if r["given_name"] == "Sam")
     assert row["family_name"] == "'=HYPERLINK(\"x\")"
 
 
 def test_chart_is_accessible_svg_with_a_table(record):
-    cover = coverage(record.db)
+    cover = coverage(record.db, _school(record))
     svg = str(coverage_svg(cover))
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc" in svg
     assert "script" not in svg.lower()
@@ -74,7 +79,7 @@ def test_chart_labels_are_whole_and_above_their_bars(record):
 
     from assistant.reports.gatsby import BENCHMARKS
 
-    svg = str(coverage_svg(coverage(record.db)))
+    svg = str(coverage_svg(coverage(record.db, _school(record))))
     width = int(re.search(r'width="(\d+)"', svg).group(1))
     labels = re.findall(r'<text x="0" y="(\d+)"[^>]*>([^<]+)</text>', svg)
     bars = [int(y) for y in re.findall(r'<rect x="0" y="(\d+)" width="\d+" height="22" fill="#e6e6e6"', svg)]

@@ -134,3 +134,77 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
                 assert not refused, f"{role} kept out of {method} {path} ({response.status_code})"
             else:
                 assert refused, f"{role} reached {method} {path} ({response.status_code})"
+
+
+# ---------------------------------------------------------------- two schools on one server
+
+def _other_school_ids(app) -> dict:
+    from assistant.web.store import get_db
+    from tests.conftest import make_other_school
+
+    with app.app_context():
+        other = make_other_school(get_db())
+    return other
+
+
+# Forms and bodies that name the other school's rows in what they send, not in the path.
+def _bodies(other: dict, mine: dict) -> dict:
+    return {
+        "api.create_session": {"json": {"pupil_id": other["pupil_id"], "conversation": "interests"}},
+        "staff.new_session": {"data": {"pupil_id": other["pupil_id"], "conversation": "interests"}},
+        "staff.new_encounter": {"data": {"type": "careers_fair", "title": "Fair", "date": "2026-01-01",
+                                         "pupil_ids": [other["pupil_id"]]}},
+        "staff.groups": {"data": {"name": "Ash class", "staff_ids": [other["advocate"]]}},
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_reaches_another_schools_rows(app, client, tablet, fake_rasa, role):
+    """Every route, walked by every role of the first school with the second school's ids
+    (in the path, the query or the form): "not found" or the route's own refusal, never
+    the row; list pages show none of it; and the second school's rows do not change."""
+    from assistant.web.store import get_db
+    from tests.conftest import OTHER_MARKERS, school_snapshot
+
+    other = _other_school_ids(app)
+    with app.app_context():
+        before = school_snapshot(get_db(), other["school_id"])
+    ids = {"pupil_id": other["pupil_id"], "session_id": other["session_id"], "entry_id": other["entry_id"],
+           "encounter_id": other["encounter_id"], "set_name": "openmoji", "symbol_id": "cooking",
+           "action": "confirm", "filename": "widget.css", "concern_id": other["concern_id"],
+           "staff_id": other["careers_lead"], "template_id": other["template_id"]}
+    bodies = _bodies(other, ids)
+    headers = tablet.headers if role == "tablet" else {}
+    if role in LOGINS:
+        staff_login(client, LOGINS[role])
+    token = csrf(client, "/staff/login")
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("staff.logout", "api.logout", "api.login", "staff.login",
+                             "api.chat_stop", "api.chat_claim", "static"):
+            continue
+        access = RULES[rule.endpoint]
+        path = _fill(rule, ids)
+        names_a_row = bool(set(rule.arguments) & {"pupil_id", "session_id", "entry_id", "encounter_id",
+                                                  "concern_id", "staff_id", "template_id"})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            kwargs = {"headers": headers, "query_string": {"pupil": other["pupil_id"]}}
+            body = bodies.get(rule.endpoint, {}) if method == "POST" else {}
+            if method == "POST" and path.startswith("/staff/"):
+                kwargs["data"] = {"csrf_token": token, **body.get("data", {})}
+            elif method == "POST":
+                kwargs["json"] = body.get("json", {})
+            response = client.open(path, method=method, **kwargs)
+            status, text = response.status_code, response.get_data(as_text=True)
+            response.close()
+            where = f"{role} {method} {path} ({status})"
+            assert status < 500, where
+            leaked = [m for m in OTHER_MARKERS if m in text]
+            assert not leaked, f"{where} shows the other school: {leaked}"
+            allowed = role in ALLOWED[access]
+            if allowed and (names_a_row or rule.endpoint in bodies and method == "POST"):
+                # The row exists, but not for this school: exactly as if it did not (never 403).
+                assert status == 404, where
+            elif not allowed:
+                assert _refused(role, access, True, response) or status == 404, where
+    with app.app_context():
+        assert school_snapshot(get_db(), other["school_id"]) == before, f"{role} changed the other school"
