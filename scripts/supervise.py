@@ -82,9 +82,6 @@ def part_command(name: str, settings: dict, bin_dir: Path = BIN,
                 # A turn waits on Rasa (RASA_TIMEOUT_SECONDS); a worker silent for longer is stuck.
                 "--timeout", str(int(settings["RASA_TIMEOUT_SECONDS"]) + 30),
                 "--graceful-timeout", "20", "--access-logfile", "-",
-                # Tablets pause 1-3 s between answers: gunicorn's 2 s keep-alive closed their
-                # connections just as they were reused (connection errors under load).
-                "--keep-alive", "75",
                 "assistant:create_app()"]
     raise SystemExit(f"No part called {name!r}: one of {', '.join(PARTS)}.")
 
