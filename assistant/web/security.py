@@ -91,7 +91,8 @@ def _client() -> str:
 
 
 def _login_account_key() -> str:
-    email = request.form.get("email") or (request.get_json(silent=True) or {}).get("email") or ""
+    body = request.get_json(silent=True)
+    email = request.form.get("email") or (body.get("email") if isinstance(body, dict) else "") or ""
     email = str(email)[:200].strip().lower()
     return f"{_client()}|{hashlib.sha256(email.encode()).hexdigest()}"
 
