@@ -21,7 +21,7 @@ from assistant.reports.images import SymbolImages
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
+from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
                                        period_text, running_title)
 from symbols.catalogue import Concept
 
@@ -97,14 +97,7 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
     encounters = []
     for story in s.encounters:
         e = story.encounter
-        details = story.type_label + (f", {e.place}" if e.place else "") + (f", with {e.provider}" if e.provider else "") + "."
-        if not story.prepared and not story.debriefed:
-            details += " The pupil has not talked about it yet."
-        elif not story.prepared:
-            details += " No \u201cbefore\u201d conversation."
-        elif not story.debriefed:
-            details += " No \u201cafter\u201d conversation yet."
-        encounters.append({"title": f"{e.title}, {day_month_year(e.date)}", "details": details,
+        encounters.append({"title": f"{e.title}, {day_month_year(e.date)}", "details": encounter_details(story),
                            "rows": [{"topic": r.topic, "before": [point(p, False) for p in r.before],
                                      "after": [point(p, False) for p in r.after]} for r in story.rows]})
 

@@ -19,7 +19,7 @@ from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
+from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
                                        running_title)
 from symbols.catalogue import Concept
 
@@ -202,15 +202,7 @@ class _Writer:
         for story in self.s.encounters:
             e = story.encounter
             self.heading(_t(f"{e.title}, {day_month_year(e.date)}"), 2)
-            details = story.type_label + (f", {e.place}" if e.place else "") \
-                + (f", with {e.provider}" if e.provider else "") + "."
-            if not story.prepared and not story.debriefed:
-                details += " The pupil has not talked about it yet."
-            elif not story.prepared:
-                details += " No \u201cbefore\u201d conversation."
-            elif not story.debriefed:
-                details += " No \u201cafter\u201d conversation yet."
-            self.doc.add_paragraph(_t(details))
+            self.doc.add_paragraph(_t(encounter_details(story)))
             if story.rows:
                 table = self.table(["About", "Before (what I expected)", "After (how it was)"])
                 for row in story.rows:

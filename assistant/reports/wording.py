@@ -120,6 +120,21 @@ def said_when(times: int, first: date | datetime, last: date | datetime) -> str:
     return f"{said} between {month_year(first)} and {month_year(last)}"
 
 
+def encounter_details(story) -> str:
+    """An encounter's kind, place and provider, and which of its conversations are missing
+    (the Word and PDF summaries; the HTML template says the same)."""
+    e = story.encounter
+    details = story.type_label + (f", {e.place}" if e.place else "") \
+        + (f", with {e.provider}" if e.provider else "") + "."
+    if not story.prepared and not story.debriefed:
+        details += " The pupil has not talked about it yet."
+    elif not story.prepared:
+        details += " No \u201cbefore\u201d conversation."
+    elif not story.debriefed:
+        details += " No \u201cafter\u201d conversation yet."
+    return details
+
+
 def running_title(name: str, start: date | None, end: date | None) -> str:
     """The line at the top of every page of a document: whose it is and which period."""
     return f"{name}: pupil voice, answers {period_text(start, end)}"
