@@ -9,22 +9,31 @@ from tests.conftest import make_people
 from tests.fake_rasa import FakeRasa
 
 
-@pytest.fixture
-def app(sqlite_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)  # the actions' own way into the record
+def app_on(database_url, monkeypatch, tmp_path):
+    """The web app on this database, with the test people, closed down afterwards."""
+    monkeypatch.setenv("DATABASE_URL", database_url)  # the actions' own way into the record
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))  # caches, symbol sets
     session_factory.cache_clear()
-    app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True,
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True,
                       "RASA_URL": "http://127.0.0.1:9"})
     with app.app_context():
         from assistant.web.store import get_db
 
         app.people = [p.id for p in make_people(get_db())]
     yield app
+    with app.app_context():
+        from assistant.web.store import get_db
+
+        get_db().close()
     speech = app.extensions.pop("pupil_voice.speech", None)
     if speech is not None:
         speech.close()
     session_factory.cache_clear()
+
+
+@pytest.fixture
+def app(sqlite_url, monkeypatch, tmp_path):
+    yield from app_on(sqlite_url, monkeypatch, tmp_path)
 
 
 @pytest.fixture
