@@ -41,10 +41,10 @@ def load_demo_data(db: Session) -> str | None:
                  group_names=["Oak class"], must_change_password=True)
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     aisha = create_pupil(db, "Aisha", "Khan", "Year 12", "Oak class", cards_per_board=6)
-    create_pupil(db, "Leo", "Brown", "Year 10", "Willow class", cards_per_board=2)
+    leo = create_pupil(db, "Leo", "Brown", "Year 10", "Willow class", cards_per_board=2)
     visit = create_encounter(db, "workplace_visit", "Greenfields Garden Centre visit",
                              date(2026, 11, 20), place="Greenfields Garden Centre",
-                             provider="Greenfields Ltd", pupil_ids=[sam.id, aisha.id])
+                             provider="Greenfields Ltd", pupil_ids=[sam.id, aisha.id, leo.id])
     _demo_answers(db, sam.id, visit.id)
     return password
 
