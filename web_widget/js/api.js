@@ -3,7 +3,9 @@
 // the connection returns, and the server records it exactly once however often it is sent.
 // An answer leaves the outbox only on a final reply: a fault (5xx, or a reply saying
 // retry: the assistant or the record could not take it just now) keeps it there, the page
-// shows a calm message (onWaiting), and it is sent again until it is taken.
+// shows a calm message (onWaiting), and it is sent again until it is taken. The only
+// timers are a retry while an answer waits or the conversation has not started yet; close()
+// clears them both.
 
 const RETRY_MS = 3000;
 
@@ -27,9 +29,11 @@ export class Api {
     this.onWaiting = onWaiting;
     this.outboxKey = "pupil-voice-outbox-" + token.slice(0, 12);
     this.sending = false;
+    this.closed = false;
+    this.retryTimer = null;   // sends the outbox again, only while an answer waits
+    this.startTimer = null;   // asks to start again, only until the assistant answers
     this.onOnlineEvent = () => this.flush();
     window.addEventListener("online", this.onOnlineEvent);
-    this.timer = setInterval(() => this.flush(), RETRY_MS);
   }
 
   headers() {
@@ -63,8 +67,11 @@ export class Api {
 
   // Begin or resume the conversation; until the assistant answers, ask again now and then.
   async start() {
+    this.startTimer = null;
     const status = await this.command("/api/chat/start");
-    if (status === 0 || status >= 500) setTimeout(() => this.start(), RETRY_MS);
+    if ((status === 0 || status >= 500) && !this.closed) {
+      this.startTimer = setTimeout(() => this.start(), RETRY_MS);
+    }
     return status;
   }
 
@@ -96,13 +103,27 @@ export class Api {
 
   // The session has ended: no more sending, and the timers stop.
   close() {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.startTimer);
+    this.retryTimer = this.startTimer = null;
     window.removeEventListener("online", this.onOnlineEvent);
+  }
+
+  // Send again later, once, while something is still in the outbox.
+  retryLater() {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.flush();
+    }, RETRY_MS);
   }
 
   async flush() {
     if (this.sending) return;
     this.sending = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     try {
       let items = this.outbox();
       while (items.length) {
@@ -111,10 +132,12 @@ export class Api {
           result = await this.post("/api/chat/message", items[0]);
         } catch (error) {
           this.onOffline(true);
+          this.retryLater();
           return;
         }
         if (retryable(result.status, result.data)) {
           this.onWaiting(result.data, true);
+          this.retryLater();
           return;  // kept in the outbox; sent again on the next round
         }
         items = this.outbox().filter((item) => item.client_id !== items[0].client_id);

@@ -3,7 +3,13 @@
 // card (or one tap when the profile says so). Keys: arrows move between cards, Home and End
 // go to the first and last, Enter or Space act as a tap, Escape clears the selection.
 // aria-selected is the state, with one writer (select): a card the microphone proposed is
-// selected the same way. A check-back card carries a stance ("I like", "I don't like"),
+// selected the same way. Focus is a roving tabindex: the one card Tab reaches is the one
+// last focused, however focus got there (keys, a tap, the page).
+//
+// Why a listbox and not a radio group: in the APG radio group, moving with the arrows also
+// checks, so each arrow press would be a choice; here a pupil must be able to move, and to
+// select (hear) a card, without choosing it, which the listbox pattern allows (selection
+// need not follow focus). Choosing (the second tap) is this board's own action on top. A check-back card carries a stance ("I like", "I don't like"),
 // shown as a second, smaller symbol and sent back with the card. The final mat shows its
 // cards in groups (like / not sure / don't like; hopes; help).
 
@@ -21,6 +27,7 @@ export class CardBoard {
     this.cards = [];
     this.message = null;
     this.root.addEventListener("keydown", (event) => this.onKey(event));
+    this.root.addEventListener("focusin", (event) => this.rove(event.target));
     window.addEventListener("resize", () => {
       if (this.message && this.message.board !== "mat") {
         this.root.style.setProperty("--columns", this.columnsFor(this.message));
@@ -155,7 +162,7 @@ export class CardBoard {
   }
 
   onKey(event) {
-    const index = this.cards.indexOf(document.activeElement);
+    const index = this.cards.indexOf(this.root.ownerDocument.activeElement);
     if (index < 0) return;
     if (event.key === "Escape") {
       this.select(null);
@@ -172,7 +179,13 @@ export class CardBoard {
 
   focus(index = 0) {
     if (!this.cards.length) return;
-    this.cards.forEach((card, i) => { card.tabIndex = i === index ? 0 : -1; });
+    this.rove(this.cards[index]);
     this.cards[index].focus();
+  }
+
+  // The focused card is the one Tab comes back to.
+  rove(focused) {
+    if (!this.cards.includes(focused)) return;
+    this.cards.forEach((card) => { card.tabIndex = card === focused ? 0 : -1; });
   }
 }

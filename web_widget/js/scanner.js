@@ -1,34 +1,43 @@
-// Switch scanning, scoped to one root (the tablet page, or a dialog over it). One switch
-// (auto): the highlight moves by itself at the profile's speed and a press chooses the
-// highlighted item. Two switches (step): Space moves the highlight, Enter chooses. The
-// highlighted item is spoken. There is no time limit: scanning goes round until a choice.
+// Switch scanning, scoped to its board: the element whose items it scans (the answer board,
+// or a dialog's own buttons), plus any element scanned with it (`also`: the always-there
+// bar of repeat, break and stop beside the answer board). It hears keys only from inside
+// those, never from the adult's panel, a text field or another dialog. One switch (auto):
+// the highlight moves by itself at the profile's speed and a press chooses the highlighted
+// item. Two switches (step): Space moves the highlight, Enter chooses. The highlighted item
+// is spoken. There is no time limit: scanning goes round until a choice.
 
 export class Scanner {
-  constructor(root, {mode, intervalMs, items, speak, select}) {
-    this.root = root;
+  constructor(board, {mode, intervalMs, items, speak, select, also = []}) {
+    this.regions = [board, ...also];
     this.mode = mode;
     this.intervalMs = Math.max(500, intervalMs || 2000);
     this.items = items;       // () => the elements to scan, in order
     this.speak = speak;
     this.select = select;
     this.index = -1;
+    this.highlighted = null;
     this.timer = null;
     this.paused = false;
-    this.onKey = this.onKey.bind(this);
-    this.onKeyUp = this.onKeyUp.bind(this);
-    this.root.addEventListener("keydown", this.onKey);
-    this.root.addEventListener("keyup", this.onKeyUp);
+    for (const region of this.regions) {
+      region.addEventListener("keydown", (event) => this.onKey(event));
+      region.addEventListener("keyup", (event) => this.onKeyUp(event));
+    }
   }
 
   get active() {
     return this.mode === "auto" || this.mode === "step";
   }
 
+  // Does a key pressed with this element focused reach the scanner?
+  hears(element) {
+    return Boolean(element) && this.regions.some((region) => region.contains(element));
+  }
+
+  // Start again from before the first item (a new board, or a dialog just opened).
   restart() {
     if (!this.active) return;
-    this.stopTimer();
+    this.stop();
     this.index = -1;
-    this.clearHighlight();
     if (this.mode === "auto" && !this.paused) {
       this.next();
       this.timer = setInterval(() => this.next(), this.intervalMs);
@@ -37,7 +46,13 @@ export class Scanner {
 
   pause(paused) {
     this.paused = paused;
-    if (paused) { this.stopTimer(); this.clearHighlight(); } else this.restart();
+    if (paused) this.stop(); else this.restart();
+  }
+
+  // No highlight and no timer until the next restart (the board went, or the dialog closed).
+  stop() {
+    this.stopTimer();
+    this.clearHighlight();
   }
 
   stopTimer() {
@@ -45,15 +60,9 @@ export class Scanner {
     this.timer = null;
   }
 
-  // Stop for good: the timer and the key listener.
-  destroy() {
-    this.stopTimer();
-    this.root.removeEventListener("keydown", this.onKey);
-    this.root.removeEventListener("keyup", this.onKeyUp);
-  }
-
   clearHighlight() {
-    this.root.querySelectorAll(".scan-highlight").forEach((el) => el.classList.remove("scan-highlight"));
+    if (this.highlighted) this.highlighted.classList.remove("scan-highlight");
+    this.highlighted = null;
   }
 
   next() {
@@ -63,21 +72,24 @@ export class Scanner {
     this.clearHighlight();
     const item = items[this.index];
     item.classList.add("scan-highlight");
+    this.highlighted = item;
     item.scrollIntoView({block: "nearest"});
     this.speak(item.querySelector(".card-label")?.textContent || item.textContent.trim());
   }
 
+  // A text field's keys are typing, not a switch.
+  listening(event) {
+    return this.active && !this.paused
+      && !(event.target.closest && event.target.closest("input, textarea"));
+  }
+
   // A switch's key must not also press the focused button (Space acts on key up).
   onKeyUp(event) {
-    if (this.active && !this.paused && (event.key === " " || event.key === "Enter")
-        && !(event.target.closest && event.target.closest("input, textarea"))) {
-      event.preventDefault();
-    }
+    if (this.listening(event) && (event.key === " " || event.key === "Enter")) event.preventDefault();
   }
 
   onKey(event) {
-    if (!this.active || this.paused) return;
-    if (event.target.closest && event.target.closest("input, textarea")) return;
+    if (!this.listening(event)) return;
     const items = this.items();
     if (this.mode === "step" && event.key === " ") {
       event.preventDefault();

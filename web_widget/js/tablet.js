@@ -3,11 +3,18 @@
 // typed; the page swaps it once for the session's token, kept in this tab only. It shows the
 // current question as symbolised text with its board of cards (what was said before folds
 // to one short line), the always-there repeat, break and stop buttons, and the adult's
-// panel. Dialogs are native modal <dialog>s: nothing behind them can be reached, Escape
-// closes them. All text is set with textContent, never as HTML.
+// panel. Dialogs are native modal <dialog aria-modal="true">s (dialog.js): nothing behind
+// them can be reached, Tab stays in them, Escape chooses the safe option and focus goes back
+// to whoever opened them. All text is set with textContent, never as HTML.
+//
+// The page is one widget started from its root element (<main id="tablet">, which holds the
+// dialogs too); it reads and writes nothing outside that root but the browser's storage
+// and address. aria-pressed is the state of its three toggles (pause, modelling, mic): "this
+// mode is on now", written only by setPressed and read back by pressed().
 
 import {Api} from "./api.js";
 import {CardBoard} from "./board.js";
+import {ModalDialog, focusable} from "./dialog.js";
 import {Microphone} from "./microphone.js";
 import {Scanner} from "./scanner.js";
 import {Speaker} from "./speech.js";
@@ -17,18 +24,19 @@ const ENDED = ["finished", "stopped"];
 const SAID_SECONDS = 5;
 
 export class TabletPage {
-  constructor(doc) {
-    this.doc = doc;
-    this.$ = (id) => doc.getElementById(id);
-    this.root = this.$("tablet");
-    this.state = {profile: {}, paused: false, modelling: false, finished: false,
+  constructor(root) {
+    this.root = root;
+    this.doc = root.ownerDocument;
+    this.$ = (id) => root.querySelector(`#${id}`);
+    this.state = {profile: {}, finished: false,
                   provenance: "independent", promptId: null, shownAt: 0, spokenAt: 0,
                   photo: null, photoShown: false, typedLast: false};
     this.api = null;
     this.speaker = null;
     this.microphone = null;
     this.proposal = null;  // a card the recogniser proposed: the pupil confirms it with a tap
-    this.helpTimer = null;
+    this.helpTimer = null;  // offers the adult help after the profile's wait
+    this.foldTimer = null;  // folds what was said before the question away
     this.board = new CardBoard(this.$("board"), {
       symbolUrl: (symbol) => this.symbolUrl(symbol),
       speak: (text) => this.say(text),
@@ -36,21 +44,52 @@ export class TabletPage {
       hint: this.$("hint"), selection: "two_tap", cardsPerBoard: 6,
     });
     // The answer cards first, then repeat, break and stop, so a switch user can always stop.
-    this.scanner = this.makeScanner(this.root, () => [
-      ...this.root.querySelectorAll("#board .card"), ...this.root.querySelectorAll(".bar [data-scan]")]);
-    this.dialogScanners = ["stop-confirm", "paused"].map((id) =>
-      this.makeScanner(this.$(id), () => [...this.$(id).querySelectorAll("[data-scan]")]));
+    const bar = this.root.querySelector(".bar");
+    const board = this.$("board");
+    this.scanner = this.makeScanner(board, () => [
+      ...board.querySelectorAll(".card"), ...bar.querySelectorAll("[data-scan]")], [bar]);
+    this.stopScanner = this.makeScanner(this.$("stop-confirm"));
+    this.breakScanner = this.makeScanner(this.$("paused"));
+    const returnFocus = (opener) => this.returnFocus(opener);
+    this.dialogs = {
+      confirm: new ModalDialog(this.$("adult-confirm"), {returnFocus}),
+      panel: new ModalDialog(this.$("adult-panel"), {returnFocus}),
+      stop: new ModalDialog(this.$("stop-confirm"), {returnFocus, onEscape: () => this.answerStop(false)}),
+      paused: new ModalDialog(this.$("paused"), {returnFocus, onEscape: () => this.setPaused(false)}),
+    };
     this.wire();
   }
 
-  makeScanner(root, items) {
-    return new Scanner(root, {
-      mode: "off", intervalMs: 2000, items, speak: (text) => this.say(text),
+  // A scanner over its board's [data-scan] buttons, unless given its items.
+  makeScanner(board, items = () => [...board.querySelectorAll("[data-scan]")], also = []) {
+    return new Scanner(board, {
+      mode: "off", intervalMs: 2000, items, also, speak: (text) => this.say(text),
       select: (element) => {
         if (element.classList.contains("card")) this.chooseCard(element, "switch");
         else element.click();
       },
     });
+  }
+
+  // The only writer of aria-pressed: on means the toggle's mode is on now.
+  setPressed(id, on) {
+    this.$(id).setAttribute("aria-pressed", String(on));
+  }
+
+  pressed(id) {
+    return this.$(id).getAttribute("aria-pressed") === "true";
+  }
+
+  get paused() {
+    return this.pressed("pause");
+  }
+
+  // Focus goes back to a closed dialog's opener; to the board instead when the switch could
+  // not be heard there (a switch user's key would press that button, not choose).
+  returnFocus(opener) {
+    if (focusable(opener) && (!this.scanner.active || this.scanner.hears(opener))) opener.focus();
+    else if (this.board.cards.length) this.board.focus(0);
+    else this.root.focus();
   }
 
   symbolUrl(symbol) {
@@ -134,28 +173,30 @@ export class TabletPage {
     clearTimeout(this.helpTimer);
     const wait = (this.state.profile.help_after_seconds || 30) * 1000;
     this.helpTimer = setTimeout(() => {
-      if (this.state.finished || this.state.paused) return;
+      if (this.state.finished || this.paused) return;
       this.$("banner").hidden = false;
       this.$("banner").textContent = "Adult: the pupil may need help. Wait a little longer, or help them choose.";
     }, wait);
     // What was said before the question folds away once spoken (or read: a few seconds).
-    const fold = () => this.$("said").classList.add("spoken");
-    if (this.state.profile.auto_speak !== false && !this.state.paused) {
+    const said = this.$("said");
+    const fold = () => said.classList.add("spoken");
+    clearTimeout(this.foldTimer);
+    if (this.state.profile.auto_speak !== false && !this.paused) {
       this.say(messages.map((m) => m.text).join(" ")).then(() => { this.state.spokenAt = performance.now(); fold(); });
     } else {
-      setTimeout(fold, SAID_SECONDS * 1000);
+      this.foldTimer = setTimeout(fold, SAID_SECONDS * 1000);
     }
   }
 
   symbolised(message, className) {
-    const line = document.createElement("p");
+    const line = this.doc.createElement("p");
     line.className = className;
     const words = message.symbols && message.symbols.length ? message.symbols : [{text: message.text}];
     for (const word of words) {
-      const span = document.createElement("span");
+      const span = this.doc.createElement("span");
       span.className = "word";
       if (word.symbol) {
-        const image = document.createElement("img");
+        const image = this.doc.createElement("img");
         image.src = this.symbolUrl(word.symbol);
         image.alt = "";
         image.setAttribute("aria-hidden", "true");
@@ -163,7 +204,7 @@ export class TabletPage {
       } else {
         span.classList.add("no-symbol");
       }
-      const text = document.createElement("span");
+      const text = this.doc.createElement("span");
       text.textContent = word.text;
       span.append(text);
       line.append(span, " ");
@@ -172,7 +213,7 @@ export class TabletPage {
   }
 
   photo(picture) {
-    const image = document.createElement("img");
+    const image = this.doc.createElement("img");
     image.className = "place-photo";
     image.alt = picture.alt;
     // An <img> cannot send the token header: fetch the photo and show it from memory.
@@ -186,13 +227,13 @@ export class TabletPage {
   // The end: friendly, with a picture and a sound (not for a stop the pupil asked for).
   showEnd(messages, status) {
     const said = messages.map((m) => m.text).join(" ");
-    const end = document.createElement("div");
+    const end = this.doc.createElement("div");
     end.className = "end";
-    const image = document.createElement("img");
+    const image = this.doc.createElement("img");
     image.src = this.symbolUrl(status === "finished" ? "thank_you" : "stop");
     image.alt = "";
     image.setAttribute("aria-hidden", "true");
-    const words = document.createElement("p");
+    const words = this.doc.createElement("p");
     words.className = "bot prompt";
     words.textContent = said;
     end.append(image, words);
@@ -217,8 +258,8 @@ export class TabletPage {
   }
 
   chooseCard(button, inputMode) {
-    if (!this.api || this.state.finished || this.state.paused) return;
-    if (this.state.modelling) {
+    if (!this.api || this.state.finished || this.paused) return;
+    if (this.pressed("modelling")) {
       this.$("hint").textContent = "Modelling: nothing is recorded.";
       return;
     }
@@ -245,9 +286,9 @@ export class TabletPage {
   typed(event) {
     event.preventDefault();
     const text = this.$("answer").value.trim();
-    if (!this.api || !text || this.state.finished || this.state.paused) return;
+    if (!this.api || !text || this.state.finished || this.paused) return;
     this.$("answer").value = "";
-    if (this.state.modelling) { this.$("hint").textContent = "Modelling: nothing is recorded."; return; }
+    if (this.pressed("modelling")) { this.$("hint").textContent = "Modelling: nothing is recorded."; return; }
     this.state.typedLast = true;
     this.sent();
     this.api.answer(this.answerBody({text, input_mode: "typed"}));
@@ -269,7 +310,7 @@ export class TabletPage {
       headers: () => this.api.headers(),
       listenSeconds: profile.listen_seconds || 6,
       onListening: (on) => {
-        this.$("mic").setAttribute("aria-pressed", String(on));
+        this.setPressed("mic", on);
         this.$("listening").textContent = on ? "Listening…" : "";
       },
       onResult: (result) => this.showProposal(result),
@@ -282,133 +323,105 @@ export class TabletPage {
   finish() {
     this.state.finished = true;
     clearTimeout(this.helpTimer);
+    clearTimeout(this.foldTimer);
     this.board.clear();
-    this.scanner.stopTimer();
+    this.scanner.stop();
     for (const id of ["repeat", "break", "stop"]) this.$(id).disabled = true;
     this.$("typed").hidden = true;
     this.$("mic").hidden = true;
     if (this.api) this.api.close();
   }
 
-  openDialog(id) {
-    const dialog = this.$(id);
-    if (!dialog.open) dialog.showModal();
-    const first = dialog.querySelector("button, input, textarea");
-    if (first) first.focus();
-  }
-
-  closeDialog(id, focusId = null) {
-    const dialog = this.$(id);
-    if (dialog.open) dialog.close();
-    if (focusId) this.$(focusId).focus();
-  }
-
+  // The break: from the bar (the pupil) or the adult's panel, which it replaces; its opener
+  // is then the panel's, so focus goes back there when the pupil carries on.
   setPaused(paused) {
-    this.state.paused = paused;
-    this.$("pause").setAttribute("aria-pressed", String(paused));
+    if (paused === this.paused) return;
+    this.setPressed("pause", paused);
     this.scanner.pause(paused);
     if (paused) {
       if (this.speaker) this.speaker.stop();
       clearTimeout(this.helpTimer);
-      this.closeDialog("adult-panel");
-      this.openDialog("paused");
-      this.dialogScanners[1].restart();
+      const opener = this.dialogs.panel.isOpen ? this.dialogs.panel.opener : undefined;
+      this.dialogs.panel.close({returnFocus: false});
+      this.dialogs.paused.open(opener);
+      this.breakScanner.restart();
     } else {
-      this.dialogScanners[1].pause(true);
-      this.dialogScanners[1].paused = false;
-      this.closeDialog("paused");
-      this.board.focus(0);
+      this.breakScanner.stop();
+      this.dialogs.paused.close();
     }
   }
 
   askToStop() {
     if (!this.api || this.state.finished) return;
     this.scanner.pause(true);
-    this.openDialog("stop-confirm");
-    this.dialogScanners[0].restart();
+    this.dialogs.stop.open();
+    this.stopScanner.restart();
   }
 
+  // Yes stops; No (or Escape: the safe choice) goes back to the question.
   answerStop(stop) {
-    this.dialogScanners[0].stopTimer();
-    this.closeDialog("stop-confirm");
+    this.stopScanner.stop();
+    this.dialogs.stop.close();
     this.scanner.pause(false);
     if (stop) this.api.command("/api/chat/stop");
-    else this.board.focus(0);
+  }
+
+  // The two deliberate steps to the adult's panel: its opener is the Adult button's.
+  openAdultPanel() {
+    const opener = this.dialogs.confirm.opener;
+    this.dialogs.confirm.close({returnFocus: false});
+    this.dialogs.panel.open(opener);
   }
 
   applyProfile(profile) {
     this.state.profile = profile;
-    const body = this.doc.body;
-    body.classList.remove("text-large", "text-x-large", "text-xx-large");
-    body.classList.add(`text-${profile.text_size || "large"}`);
-    body.classList.toggle("high-contrast", !!profile.high_contrast);
-    body.classList.toggle("reduced-motion", !!profile.reduced_motion);
+    const classes = this.root.classList;
+    classes.remove("text-large", "text-x-large", "text-xx-large");
+    classes.add(`text-${profile.text_size || "large"}`);
+    classes.toggle("high-contrast", !!profile.high_contrast);
+    classes.toggle("reduced-motion", !!profile.reduced_motion);
     this.board.selection = profile.selection || "two_tap";
     this.board.cardsPerBoard = profile.cards_per_board || 6;
-    for (const scanner of [this.scanner, ...this.dialogScanners]) {
+    for (const scanner of [this.scanner, this.stopScanner, this.breakScanner]) {
       scanner.mode = profile.scanning || "off";
       scanner.intervalMs = Math.max(500, profile.scan_interval_ms || 2000);
     }
     this.$("typed").hidden = !(profile.input_modes || []).includes("typed");
     this.setUpMicrophone(profile);
-    this.doc.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = this.symbolUrl(img.dataset.symbol); });
-  }
-
-  // Tab and Shift+Tab go round the dialog's own controls and never leave it.
-  trapFocus(dialog) {
-    dialog.addEventListener("keydown", (event) => {
-      if (event.key !== "Tab") return;
-      const stops = [...dialog.querySelectorAll("button, input, textarea, select, a[href]")]
-        .filter((el) => !el.disabled && el.offsetParent !== null);
-      if (!stops.length) return;
-      const first = stops[0];
-      const last = stops[stops.length - 1];
-      if (event.shiftKey && this.doc.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && this.doc.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
-    });
+    this.root.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = this.symbolUrl(img.dataset.symbol); });
   }
 
   wire() {
     const on = (id, event, handler) => this.$(id).addEventListener(event, handler);
-    this.doc.querySelectorAll("dialog").forEach((dialog) => this.trapFocus(dialog));
     on("mic", "click", () => {
-      if (!this.microphone || this.state.finished || this.state.paused) return;
+      if (!this.microphone || this.state.finished || this.paused) return;
       if (this.microphone.listening) { this.microphone.stop(); return; }
       this.microphone.listen(this.board.cards.map((card) => card.dataset.concept));
     });
-    on("repeat", "click", () => { if (this.api && !this.state.paused) this.api.command("/api/chat/repeat"); });
+    on("repeat", "click", () => { if (this.api && !this.paused) this.api.command("/api/chat/repeat"); });
     on("stop", "click", () => this.askToStop());
     on("stop-yes", "click", () => this.answerStop(true));
     on("stop-no", "click", () => this.answerStop(false));
-    on("stop-confirm", "cancel", (event) => { event.preventDefault(); this.answerStop(false); });
     on("break", "click", () => this.setPaused(true));
     on("resume", "click", () => this.setPaused(false));
-    on("paused", "cancel", (event) => { event.preventDefault(); this.setPaused(false); });
     on("typed", "submit", (event) => this.typed(event));
     // The adult's panel: two deliberate steps to open, so a stray tap cannot.
-    on("adult-open", "click", () => this.openDialog("adult-confirm"));
-    on("adult-cancel", "click", () => this.closeDialog("adult-confirm", "adult-open"));
-    on("adult-confirm", "close", () => { if (!this.$("adult-panel").open) this.$("adult-open").focus(); });
-    on("adult-yes", "click", () => { this.closeDialog("adult-confirm"); this.openDialog("adult-panel"); });
-    on("adult-close", "click", () => this.closeDialog("adult-panel", "adult-open"));
-    on("adult-panel", "close", () => { if (!this.state.paused) this.$("adult-open").focus(); });
-    on("pause", "click", () => this.setPaused(!this.state.paused));
+    on("adult-open", "click", () => this.dialogs.confirm.open());
+    on("adult-cancel", "click", () => this.dialogs.confirm.close());
+    on("adult-yes", "click", () => this.openAdultPanel());
+    on("adult-close", "click", () => this.dialogs.panel.close());
+    on("pause", "click", () => this.setPaused(!this.paused));
     on("skip", "click", () => {
-      this.closeDialog("adult-panel");
+      this.dialogs.panel.close();
       if (this.api) this.api.command("/api/chat/skip");
     });
     on("modelling", "click", () => {
-      this.state.modelling = !this.state.modelling;
-      this.$("modelling").setAttribute("aria-pressed", String(this.state.modelling));
-      this.$("banner").hidden = !this.state.modelling;
-      this.$("banner").textContent = this.state.modelling ? "Modelling: nothing is recorded." : "";
+      const modelling = !this.pressed("modelling");
+      this.setPressed("modelling", modelling);
+      this.$("banner").hidden = !modelling;
+      this.$("banner").textContent = modelling ? "Modelling: nothing is recorded." : "";
     });
-    this.doc.querySelectorAll("input[name=provenance]").forEach((radio) => {
+    this.root.querySelectorAll("input[name=provenance]").forEach((radio) => {
       radio.addEventListener("change", () => { this.state.provenance = radio.value; });
     });
     on("observation", "submit", async (event) => {
@@ -442,10 +455,13 @@ export class TabletPage {
   }
 
   async begin(token) {
+    if (this.api) this.api.close();  // a code typed after a link that did not work
     this.api = new Api(token, this.handlers());
     this.speaker = new Speaker(this.api);
     const {status, data} = await this.api.get("/api/chat").catch(() => ({status: 0, data: {}}));
     if (status !== 200) {
+      this.api.close();
+      this.api = null;
       sessionStorage.removeItem(TOKEN_KEY);
       this.showStatus(data.error || "This tablet link is not valid.");
       this.$("code-form").hidden = false;
@@ -497,4 +513,5 @@ function chime() {
   }
 }
 
-new TabletPage(document).start();
+const root = document.getElementById("tablet");
+if (root) new TabletPage(root).start();
