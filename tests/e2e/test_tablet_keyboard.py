@@ -78,8 +78,8 @@ def test_the_board_keys_stop_at_its_edges_and_only_the_focused_card_is_in_the_ta
     expect(page.locator('#board .card[aria-selected="true"]')).to_have_count(0)
     assert page.evaluate("document.activeElement.matches('#board .card')")
     # A tap moves the Tab stop too, so Tab comes back to the card last touched.
-    page.locator('#board .card[data-position="1"]').click()
-    assert tab_stops(page) == ["1"]
+    page.locator(f'#board .card[data-position="{last}"]').click()
+    assert tab_stops(page) == [last]
 
 
 @pytest.mark.parametrize("dialog, opens, first, last", [
