@@ -9,7 +9,7 @@ import functools
 from flask import current_app, g, session
 
 from assistant.errors import NotAllowed
-from assistant.models import Staff
+from assistant.models import TRUST_ROLE, Staff
 from assistant.staff import end_staff_session, staff_for_session, start_staff_session
 from assistant.web.store import get_db
 
@@ -37,6 +37,8 @@ def staff_required(view):
             raise NotLoggedIn("Please log in.")
         if staff.must_change_password:
             raise NotAllowed("Please choose a new password first (Staff area, My account).")
+        if staff.role == TRUST_ROLE:  # figures across schools only, never a pupil
+            raise NotAllowed("A trust account sees its schools' figures, not pupils.")
         return view(*args, **kwargs)
 
     return wrapped

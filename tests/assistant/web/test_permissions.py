@@ -10,12 +10,15 @@ import re
 import pytest
 
 from tests.assistant.web.staff_client import csrf, staff_login
+from tests.conftest import TRUST_LOGIN, make_trust
 
 # Who may reach an endpoint:
 #   public   anyone            tablet   a tablet's token (or anyone for claim)
 #   staff    any logged-in staff (advocates only for their own pupils)
 #   lead     careers lead and administrator        admin   administrator only
 #   dsl      the designated safeguarding lead only (concerns)
+#   trust    a trust's account only (figures across its schools, no pupil)
+#   account  any logged-in account, a trust's too (its own password)
 RULES = {
     "static": "public", "pages.start": "public", "pages.tablet": "public",
     "symbols.picture": "public", "symbols.about": "public",
@@ -40,19 +43,21 @@ RULES = {
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
     "staff.audit_log": "admin",
     "concerns.concerns": "dsl", "concerns.seen": "dsl",
-    "account.password": "staff",
+    "account.password": "account",
+    "trust.overview": "trust", "trust.overview_download": "trust",
     "account.disable": "admin", "account.enable": "admin", "account.reset": "admin",
     "voice.enrolment": "staff", "voice.consent": "staff", "voice.clip": "staff",
     "voice.remove": "staff",
 }
-ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl"]
+ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl", "trust"]
 GROUP_ROLES = ("advocate", "dsl")  # they see the pupils of their groups only
 ALLOWED = {
     "public": set(ROLES), "tablet": {"tablet"}, "staff": {"advocate", "lead", "admin", "dsl"},
-    "lead": {"lead", "admin"}, "admin": {"admin"}, "dsl": {"dsl"},
+    "lead": {"lead", "admin"}, "admin": {"admin"}, "dsl": {"dsl"}, "trust": {"trust"},
+    "account": {"advocate", "lead", "admin", "dsl", "trust"},
 }
 LOGINS = {"advocate": "ta@school.test", "lead": "lead@school.test", "admin": "admin@school.test",
-          "dsl": "dsl@school.test"}
+          "dsl": "dsl@school.test", "trust": TRUST_LOGIN}
 
 
 def test_every_route_has_a_rule(app):
@@ -95,6 +100,7 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
         from assistant.models import Concern, Entry
 
         db = get_db()
+        make_trust(db, [1])
         entry_id = db.execute(select(Entry.id)).scalar_one()
         encounter_id = create_encounter(db, "careers_fair", "Fair", date(2026, 3, 3)).id
         concern = Concern(pupil_id=app.people[2], words="he hits me", category="physical_harm",
@@ -168,6 +174,7 @@ def test_no_role_reaches_another_schools_rows(app, client, tablet, fake_rasa, ro
 
     other = _other_school_ids(app)
     with app.app_context():
+        make_trust(get_db(), [1])  # the first school's trust: the other school is not in it
         before = school_snapshot(get_db(), other["school_id"])
     ids = {"pupil_id": other["pupil_id"], "session_id": other["session_id"], "entry_id": other["entry_id"],
            "encounter_id": other["encounter_id"], "set_name": "openmoji", "symbol_id": "cooking",
