@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g, session
+from flask import current_app, g, session, url_for
 
 from assistant.errors import NotAllowed
 from assistant.models import TRUST_ROLE, Staff
@@ -42,6 +42,11 @@ def staff_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def home_url(staff: Staff) -> str:
+    """Where an account starts: a trust's at its overview, a school's staff at the review queue."""
+    return url_for("trust.overview") if staff.role == TRUST_ROLE else url_for("staff.home")
 
 
 def log_in(staff: Staff) -> None:

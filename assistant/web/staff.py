@@ -35,7 +35,7 @@ from assistant.review import (annotations_of, checked_back_drafts, confirm, conf
 from assistant.sessions import ENCOUNTER_CONVERSATIONS, open_transcript, start_session
 from assistant.staff import accounts_of, authenticate, create_staff
 from assistant.unit_of_work import transaction
-from assistant.web.auth import current_staff, log_in, log_out
+from assistant.web.auth import current_staff, home_url, log_in, log_out
 from assistant.speech_out import installed_voices
 from assistant.web.speech import prepare_opening_speech, synthesiser
 from assistant.web.store import get_db
@@ -115,7 +115,7 @@ def login():
             return render_template("staff/login.html", email=email), 401
         log_in(staff)
         target = request.args.get("next", "")
-        home_page = url_for("trust.overview") if staff.role == TRUST_ROLE else url_for("staff.home")
+        home_page = home_url(staff)
         return redirect(target if target.startswith(home_page) or (
             target.startswith("/staff/") and staff.role != TRUST_ROLE) else home_page)
     return render_template("staff/login.html", email=email)

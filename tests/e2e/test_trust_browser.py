@@ -58,7 +58,7 @@ def test_the_trust_overview_in_a_browser(page, web):  # noqa: F811
     page.wait_for_url("**/staff/trust/")
     assert page.locator("h1").inner_text().startswith("North Trust")
     chart = page.locator("figure svg[role=img]")
-    assert chart.count() == 1 and "Other School" in chart.locator("desc").inner_text()
+    assert chart.count() == 1 and "Other School" in chart.locator("desc").text_content()
     nav = page.locator("nav[aria-label='Staff area']").inner_text()
     assert "Trust overview" in nav and "Pupils" not in nav
     body = page.locator("body").inner_text()

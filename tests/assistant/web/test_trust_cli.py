@@ -29,7 +29,7 @@ def test_a_trust_its_schools_and_an_account_from_the_command_line(app, client):
     assert moved.exit_code != 0 and "another trust" in moved.output
 
     weak = runner.invoke(args=["create-trust-account", "ceo@north.test", "--trust", "North Trust",
-                               "--name", "Cleo", "--password", "password1"])
+                               "--name", "Cleo", "--password", "password12345"])
     assert weak.exit_code != 0 and "stronger password" in weak.output
     chosen = runner.invoke(args=["create-trust-account", "CEO@north.test", "--trust", "North Trust",
                                  "--name", "Cleo", "--password", "violet tractor moon lantern"])
