@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -163,6 +164,13 @@ def overview_csv(figures: Overview) -> str:
     return out.getvalue()
 
 
+def _figure(school: SchoolFigures, benchmark: int) -> str:
+    """A school's figure for a benchmark, in words."""
+    if not school.pupils:
+        return "no pupils yet"
+    return f"{school.meeting[benchmark]} of {school.pupils} pupils ({school.percent(benchmark)}%)"
+
+
 def overview_svg(figures: Overview, chart_id: str = "trust-chart") -> Markup:
     """An inline SVG bar chart of Gatsby coverage: for each benchmark, one bar per school,
     each with the school's name and its figure in text (never colour alone).
@@ -170,35 +178,43 @@ def overview_svg(figures: Overview, chart_id: str = "trust-chart") -> Markup:
     No script; role="img" with a title and a description that carries every figure (the
     table on the page has them too)."""
     schools = figures.schools
-    label_w, bar_w, bar_h, gap, head_h = 220, 300, 18, 6, 26
-    width = label_w + bar_w + 120
-    block_h = head_h + len(schools) * (bar_h + gap) + 10
-    height = max(block_h * len(BENCHMARKS), 20)
+    # Narrow enough to stay readable on a phone: each school's name on its own line above
+    # its bar, the figure in words beside the bar.
+    bar_w, bar_h, name_h, line_h, gap = 250, 18, 18, 19, 8
+    width = bar_w + 120
+    # A benchmark's name takes one or two lines, then a name line and a bar per school.
+    titles = {n: textwrap.wrap(f"{n}. {name}", 40)[:2] for n, name in BENCHMARKS.items()}
+    row_h = name_h + bar_h + gap
+    height = sum(line_h * len(lines) + 12 + len(schools) * row_h for lines in titles.values()) + 8
     desc = "; ".join(f"benchmark {n}: " + ", ".join(
-        f"{s.name} {s.meeting[n]} of {s.pupils} pupils ({s.percent(n)}%)" for s in schools)
-        for n in BENCHMARKS) if schools else "No schools in this trust yet"
+        f"{s.name} {_figure(s, n)}" for s in schools) for n in BENCHMARKS) \
+        if schools else "No schools in this trust yet"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" style="max-width:100%;height:auto" '
+        f'viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark, by school: '
         f'{escape(figures.trust)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}.</desc>',
     ]
-    for i, (n, name) in enumerate(BENCHMARKS.items()):
-        y = i * block_h
-        parts.append(f'<text x="0" y="{y + 18}" font-size="15" font-weight="bold" fill="#111">'
-                     f'{n}. {escape(name)}</text>')
-        for j, school in enumerate(schools):
-            top = y + head_h + j * (bar_h + gap)
+    y = 0
+    for n, lines in titles.items():
+        for line in lines:
+            parts.append(f'<text x="0" y="{y + 16}" font-size="14" font-weight="bold" '
+                         f'fill="#111">{escape(line)}</text>')
+            y += line_h
+        y += 12
+        for school in schools:
             w = round(bar_w * school.meeting[n] / school.pupils) if school.pupils else 0
-            short = school.name if len(school.name) <= 28 else school.name[:27] + "…"
+            short = school.name if len(school.name) <= 44 else school.name[:43] + "…"
+            figure = f"{school.meeting[n]} of {school.pupils} ({school.percent(n)}%)" if school.pupils \
+                else "no pupils yet"
             parts += [
-                f'<text x="0" y="{top + 14}" font-size="14" fill="#111">{escape(short)}</text>',
-                f'<rect x="{label_w}" y="{top}" width="{bar_w}" height="{bar_h}" fill="#e6e6e6"/>',
-                f'<rect x="{label_w}" y="{top}" width="{w}" height="{bar_h}" fill="#1d5fa8"/>',
-                f'<text x="{label_w + bar_w + 8}" y="{top + 14}" font-size="14" fill="#111">'
-                f'{school.meeting[n]} of {school.pupils} ({school.percent(n)}%)</text>',
+                f'<text x="0" y="{y + 13}" font-size="14" fill="#111">{escape(short)}</text>',
+                f'<rect x="0" y="{y + name_h}" width="{bar_w}" height="{bar_h}" fill="#e6e6e6"/>',
+                f'<rect x="0" y="{y + name_h}" width="{w}" height="{bar_h}" fill="#1d5fa8"/>',
+                f'<text x="{bar_w + 6}" y="{y + name_h + 14}" font-size="14" fill="#111">{figure}</text>',
             ]
+            y += row_h
     parts.append("</svg>")
     return Markup("".join(parts))
