@@ -266,7 +266,8 @@ def test_a_trust_of_both_schools_reaches_no_pupil(app, client, tablet, fake_rasa
                 assert not [w for w in words if w in text], f"{where} shows a pupil"
                 if "trust" in ALLOWED[access]:
                     assert status not in (401, 403, 404), where
-                    answered.add(rule.endpoint)
+                    if access != "public":
+                        answered.add(rule.endpoint)
                 else:
                     assert _refused("trust", access, True, response) or status == 404, where
     assert answered == {"trust.overview", "trust.overview_download", "account.password"}
