@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from assistant.models import AuditEvent, Pupil, Staff
 
 ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern",
-           "change_password", "disable_account", "enable_account", "reset_password", "retention")
+           "change_password", "disable_account", "enable_account", "reset_password", "retention",
+           "trust_overview")
 
 
 def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "",
@@ -16,11 +17,15 @@ def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, 
     """Add an audit event to the current transaction (the caller commits with its change).
 
     The line belongs to the school of the staff member acting, else of the pupil, else
-    `school_id`, else the only school (a command on a single-school server)."""
+    `school_id`, else the only school (a command on a single-school server). A trust
+    account's own line (no pupil: a trust account never reaches one) belongs to its trust."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if school_id is None and staff is not None:
         school_id = staff.school_id
+    if school_id is None and pupil_id is None and staff is not None and staff.trust_id is not None:
+        db.add(AuditEvent(trust_id=staff.trust_id, staff_id=staff.id, action=action, detail=detail[:500]))
+        return
     if school_id is None and pupil_id is not None:
         pupil = db.get(Pupil, pupil_id)
         school_id = pupil.school_id if pupil is not None else None

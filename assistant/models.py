@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
-                        LargeBinary, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, DateTime, Float, ForeignKey,
+                        Integer, LargeBinary, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 
@@ -24,6 +24,8 @@ PROVENANCES = ("independent", "prompted", "supported", "interpreted", "adult_vie
 INPUT_MODES = ("touch", "speech", "typed", "keyboard", "switch")
 RATINGS = ("like", "not_sure", "dont_like")
 ROLES = ("admin", "careers_lead", "advocate", "dsl")  # dsl: the designated safeguarding lead
+# A trust's (or local authority's) account: figures across its schools, no pupil's record.
+TRUST_ROLE = "trust"
 ENTRY_STATUSES = ("draft", "confirmed", "discarded")
 ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood", "observation")
 SESSION_STATUSES = ("created", "active", "finished", "stopped")
@@ -50,6 +52,16 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+class Trust(Base):
+    """A multi-academy trust or local authority: a set of schools whose figures (never
+    their pupils' records) its accounts see together."""
+
+    __tablename__ = "trusts"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class School(Base):
     """A school: the tenant that owns staff, pupils, groups, encounters and audit lines.
     Rows hanging off a pupil or a session (sessions, entries, concerns, voice templates,
@@ -59,11 +71,16 @@ class School(Base):
     id = Column(Integer, primary_key=True)
     name = Column(String(200), nullable=False, unique=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    trust_id = Column(ForeignKey("trusts.id", ondelete="SET NULL"), nullable=True, index=True)
 
 
 def _school_column() -> Column:
     return Column(ForeignKey("schools.id", ondelete="CASCADE"), nullable=False, index=True)
 
+
+# Exactly one of school_id and trust_id: a trust account has a trust and no school.
+STAFF_BELONGS = ("(role = 'trust' AND trust_id IS NOT NULL AND school_id IS NULL) OR "
+                 "(role <> 'trust' AND school_id IS NOT NULL AND trust_id IS NULL)")
 
 staff_groups = Table(
     "staff_groups",
@@ -96,7 +113,9 @@ class Staff(Base):
 
     __tablename__ = "staff"
     id = Column(Integer, primary_key=True)
-    school_id = _school_column()
+    # A school's staff have a school; a trust's account has a trust instead (never both).
+    school_id = Column(ForeignKey("schools.id", ondelete="CASCADE"), nullable=True, index=True)
+    trust_id = Column(ForeignKey("trusts.id", ondelete="CASCADE"), nullable=True, index=True)
     # Unique across schools: the email alone says who is logging in (and so which school).
     email = Column(String(200), nullable=False, unique=True)
     display_name = Column(String(200), nullable=False)
@@ -110,6 +129,7 @@ class Staff(Base):
     # Set for a generated or reset password: the next login must choose a new one.
     must_change_password = Column(Boolean, nullable=False, default=False)
     groups = relationship("Group", secondary=staff_groups)
+    __table_args__ = (CheckConstraint(STAFF_BELONGS, name="ck_staff_school_or_trust"),)
 
 
 class StaffSession(Base):
@@ -355,7 +375,9 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
     id = Column(Integer, primary_key=True)
-    school_id = _school_column()
+    # A trust account's own line (its password, its overview) has its trust, not a school.
+    school_id = Column(ForeignKey("schools.id", ondelete="CASCADE"), nullable=True, index=True)
+    trust_id = Column(ForeignKey("trusts.id", ondelete="CASCADE"), nullable=True, index=True)
     at = Column(DateTime, nullable=False, default=utcnow)
     staff_id = Column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True)
     action = Column(String(50), nullable=False)

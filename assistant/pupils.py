@@ -76,6 +76,14 @@ def pupil_for(db: Session, staff: Staff, pupil_id: int) -> Pupil:
     return pupil
 
 
+def open_record(db: Session, staff: Staff, pupil_id: int) -> Pupil:
+    """Open one pupil's record (their profile page): only with a role in the pupil's
+    school that may see them (NotFound otherwise), and every opening is audited."""
+    pupil = pupil_for(db, staff, pupil_id)
+    audit.log(db, staff, "view", pupil.id, "pupil page")
+    return pupil
+
+
 def profile_of(pupil: Pupil) -> CommunicationProfile:
     """The pupil's communication profile (defaults if none was saved)."""
     if pupil.profile is not None:

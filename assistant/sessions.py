@@ -130,6 +130,14 @@ def session_for_staff(db: Session, staff: Staff, session_id: str) -> Conversatio
     return session
 
 
+def open_transcript(db: Session, staff: Staff, session_id: str, how: str = "session review") -> ConversationSession:
+    """Open a session's transcript (the pupil's answers): as session_for_staff, and every
+    opening is audited (`how`: the page or the API that showed it)."""
+    session = session_for_staff(db, staff, session_id)
+    audit.log(db, staff, "view", session.pupil_id, how)
+    return session
+
+
 def ensure_open(session: ConversationSession) -> None:
     """SessionClosed if nothing more may be said in this session."""
     if session.status in ("finished", "stopped"):

@@ -146,6 +146,21 @@ def make_other_school(db) -> dict:
     return ids
 
 
+TRUST_LOGIN = "trust@trust.test"
+
+
+def make_trust(db, school_ids: list[int], name: str = "North Trust"):
+    """A trust of these schools, with one trust account (TRUST_LOGIN)."""
+    from assistant.models import School
+    from assistant.trust import add_school_to_trust, create_trust, create_trust_account
+
+    trust = create_trust(db, name)
+    for school_id in school_ids:
+        add_school_to_trust(db, db.get(School, school_id), trust)
+    create_trust_account(db, TRUST_LOGIN, "Tess Trust", trust, "correct horse battery")
+    return trust
+
+
 def school_snapshot(db, school_id: int) -> list:
     """Every row that belongs to a school (its own, and those reaching it through a pupil,
     a session, an entry or a member of staff), as plain values: equal snapshots mean

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from assistant.errors import DomainError
 from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
-from assistant.web.auth import current_staff, log_in
+from assistant.web.auth import current_staff, home_url, log_in
 from assistant.web.store import get_db
 
 bp = Blueprint("account", __name__, url_prefix="/staff/account")
@@ -67,7 +67,7 @@ def password():
             return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS), 400
         log_in(staff)  # every other session of this account has ended; this one starts afresh
         flash("Your password is changed. Any other device you were logged in on is logged out.", "ok")
-        return redirect(url_for("staff.home"))
+        return redirect(home_url(staff))
     return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS)
 
 

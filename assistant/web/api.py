@@ -24,7 +24,7 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
 from assistant.questions import STANCES
-from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
+from assistant.sessions import (claim_session, ensure_open, open_transcript, session_for_token,
                                 start_session)
 from assistant.staff import authenticate
 from assistant import received
@@ -126,7 +126,7 @@ def create_session():
 @staff_required
 def show_session(session_id: str):
     db = get_db()
-    session = session_for_staff(db, current_staff(), session_id)
+    session = open_transcript(db, current_staff(), session_id, "session transcript (API)")
     catalogue = load_catalogue()
     return jsonify(session=_session_info(session),
                    entries=[entry_as_dict(e, catalogue) for e in entries_of_session(db, session.id)])

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g, session
+from flask import current_app, g, session, url_for
 
 from assistant.errors import NotAllowed
-from assistant.models import Staff
+from assistant.models import TRUST_ROLE, Staff
 from assistant.staff import end_staff_session, staff_for_session, start_staff_session
 from assistant.web.store import get_db
 
@@ -37,9 +37,16 @@ def staff_required(view):
             raise NotLoggedIn("Please log in.")
         if staff.must_change_password:
             raise NotAllowed("Please choose a new password first (Staff area, My account).")
+        if staff.role == TRUST_ROLE:  # figures across schools only, never a pupil
+            raise NotAllowed("A trust account sees its schools' figures, not pupils.")
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def home_url(staff: Staff) -> str:
+    """Where an account starts: a trust's at its overview, a school's staff at the review queue."""
+    return url_for("trust.overview") if staff.role == TRUST_ROLE else url_for("staff.home")
 
 
 def log_in(staff: Staff) -> None:

@@ -17,7 +17,8 @@ from assistant.migrate import upgrade
 from assistant.settings import secure_instance
 from assistant.models import Staff
 from assistant.schools import create_school, school_named
-from assistant.staff import change_password, check_password, create_staff, reset_password
+from assistant.staff import change_password, check_password, create_staff, generated_password, reset_password
+from assistant.trust import add_school_to_trust, create_trust, create_trust_account, trust_named
 from sqlalchemy import select
 from assistant.web.store import get_db
 
@@ -76,6 +77,53 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(error.message)
         click.echo(f"Administrator {email} created.")
 
+    @app.cli.command("create-trust")
+    @click.argument("name")
+    def create_trust_command(name: str):
+        """Add a trust (or local authority): its accounts see figures across its schools."""
+        _migrate()
+        try:
+            trust = create_trust(get_db(), name)
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"Trust {trust.name!r} created. Add its schools: flask --app assistant "
+                   f"add-school-to-trust SCHOOL --trust {trust.name!r}")
+
+    @app.cli.command("add-school-to-trust")
+    @click.argument("school")
+    @click.option("--trust", "trust_name", required=True, help="The trust's name.")
+    def add_school_to_trust_command(school: str, trust_name: str):
+        """Put a school in a trust (its figures then show on the trust's overview)."""
+        _migrate()
+        db = get_db()
+        try:
+            done = add_school_to_trust(db, school_named(db, school), trust_named(db, trust_name))
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"{done.name!r} is in the trust {trust_name!r}.")
+
+    @app.cli.command("create-trust-account")
+    @click.argument("email")
+    @click.option("--trust", "trust_name", required=True, help="The trust's name.")
+    @click.option("--name", prompt=True, help="The person's name.")
+    @click.option("--one-time", is_flag=True,
+                  help="Print a one-time password (changed at first login) instead of asking for one.")
+    @click.password_option(prompt_required=False)
+    def create_trust_account_command(email: str, trust_name: str, name: str, one_time: bool, password: str | None):
+        """Create an account for a trust: figures across its schools, no pupil's record."""
+        _migrate()
+        db = get_db()
+        if not one_time and not password:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        chosen = generated_password() if one_time else password
+        try:
+            create_trust_account(db, email, name, trust_named(db, trust_name), chosen,
+                                 must_change_password=one_time)
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"Trust account {email.strip().lower()} created."
+                   + (f" One-time password: {chosen} (it must be changed at the first login)" if one_time else ""))
+
     @app.cli.command("reset-password")
     @click.argument("email")
     def reset_password_command(email: str):
@@ -85,7 +133,7 @@ def init_app(app: Flask) -> None:
         person = db.execute(select(Staff).where(Staff.email == email.strip().lower())).scalar_one_or_none()
         if person is None:
             raise click.ClickException(f"No account with the email {email}.")
-        password = reset_password(db, _cli_staff(person.school_id), person.id)
+        password = reset_password(db, _cli_staff(person.school_id, person.trust_id), person.id)
         click.echo(f"One-time password for {person.email}: {password} (it must be changed at the next login)")
 
     @app.cli.command("set-password")
@@ -102,7 +150,7 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(f"No account with the email {email}.")
         try:
             check_password(password, person.email, person.display_name)  # before anything changes
-            one_time = reset_password(db, _cli_staff(person.school_id), person.id)
+            one_time = reset_password(db, _cli_staff(person.school_id, person.trust_id), person.id)
             change_password(db, person, one_time, password)
         except DomainError as error:
             raise click.ClickException(error.message)
@@ -186,10 +234,10 @@ def init_app(app: Flask) -> None:
                    f"{counts['tracker_events']} conversation events.")
 
 
-def _cli_staff(school_id: int):
+def _cli_staff(school_id: int | None, trust_id: int | None = None):
     """Commands run with the server's own authority: a stand-in administrator of the school
-    concerned (not stored)."""
+    (or, for a trust's account, the trust) concerned (not stored)."""
     from assistant.models import Staff
 
-    return Staff(id=None, school_id=school_id, role="admin", display_name="command line", email="",
-                 password_hash="")
+    return Staff(id=None, school_id=school_id, trust_id=trust_id, role="admin", display_name="command line",
+                 email="", password_hash="")

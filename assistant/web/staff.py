@@ -19,23 +19,23 @@ from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import VIEW_LABELS, concept_histories
-from assistant.models import ROLES, ConversationSession, Encounter, Entry, is_id
+from assistant.models import ROLES, TRUST_ROLE, ConversationSession, Encounter, Entry, is_id
 from assistant.reports import (render_one_page_html, render_one_page_pdf, render_pupil_html,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
 from assistant.reports.summary import adult_notes_for
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
                                       pupil_benchmarks)
-from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, groups_of, import_pupils, profile_of,
-                              pupil_for, update_profile, visible_pupils)
+from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, groups_of, import_pupils, open_record,
+                              profile_of, pupil_for, update_profile, visible_pupils)
 from assistant.answer_patterns import flags as answer_flags
 from assistant.review import (annotations_of, checked_back_drafts, confirm, confirm_checked_back,
                               correct_provenance, discard, how_given, last_batch, observe,
                               MAX_BATCH, QUEUE_LIMIT, QUEUE_VIEWS, review_queue, undo_confirm_batch)
-from assistant.sessions import ENCOUNTER_CONVERSATIONS, session_for_staff, start_session
+from assistant.sessions import ENCOUNTER_CONVERSATIONS, open_transcript, start_session
 from assistant.staff import accounts_of, authenticate, create_staff
 from assistant.unit_of_work import transaction
-from assistant.web.auth import current_staff, log_in, log_out
+from assistant.web.auth import current_staff, home_url, log_in, log_out
 from assistant.speech_out import installed_voices
 from assistant.web.speech import prepare_opening_speech, synthesiser
 from assistant.web.store import get_db
@@ -71,7 +71,8 @@ def roles_required(*roles: str):
                 return redirect(url_for("staff.login", next=request.path))
             if staff.must_change_password:  # a one-time password: choose one's own first
                 return redirect(url_for("account.password"))
-            if roles and staff.role not in roles:
+            # A trust account reaches only what names it: no pupil, page or document.
+            if (roles and staff.role not in roles) or (staff.role == TRUST_ROLE and TRUST_ROLE not in roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -114,7 +115,9 @@ def login():
             return render_template("staff/login.html", email=email), 401
         log_in(staff)
         target = request.args.get("next", "")
-        return redirect(target if target.startswith("/staff/") else url_for("staff.home"))
+        home_page = home_url(staff)
+        return redirect(target if target.startswith(home_page) or (
+            target.startswith("/staff/") and staff.role != TRUST_ROLE) else home_page)
     return render_template("staff/login.html", email=email)
 
 
@@ -164,8 +167,7 @@ def import_csv():
 def pupil(pupil_id: int):
     db = get_db()
     staff = current_staff()
-    record = pupil_for(db, staff, pupil_id)
-    audit.log(db, staff, "view", record.id, "pupil page")
+    record = open_record(db, staff, pupil_id)
     sessions = db.execute(select(ConversationSession).where(ConversationSession.pupil_id == record.id)
                           .order_by(ConversationSession.created_at.desc())).scalars().all()
     return render_template("staff/pupil.html", pupil=record, sessions=sessions,
@@ -277,11 +279,10 @@ REVIEW_STATES = {"all": "All answers", "draft": "Needs review"}
 def review_session(session_id: str):
     db = get_db()
     staff = current_staff()
-    session = session_for_staff(db, staff, session_id)
+    session = open_transcript(db, staff, session_id)
     state = request.args.get("state", "all")
     if state not in REVIEW_STATES:
         state = "all"
-    audit.log(db, staff, "view", session.pupil_id, "session review")
     entries = db.execute(select(Entry).where(Entry.session_id == session.id)
                          .order_by(Entry.created_at, Entry.id)).scalars().all()
     saved = request.args.get("saved", "")[:40]

@@ -10,12 +10,16 @@ import re
 import pytest
 
 from tests.assistant.web.staff_client import csrf, staff_login
+from tests.conftest import OTHER_MARKERS as OTHER_MARKERS_
+from tests.conftest import TRUST_LOGIN, make_trust
 
 # Who may reach an endpoint:
 #   public   anyone            tablet   a tablet's token (or anyone for claim)
 #   staff    any logged-in staff (advocates only for their own pupils)
 #   lead     careers lead and administrator        admin   administrator only
 #   dsl      the designated safeguarding lead only (concerns)
+#   trust    a trust's account only (figures across its schools, no pupil)
+#   account  any logged-in account, a trust's too (its own password)
 RULES = {
     "static": "public", "pages.start": "public", "pages.tablet": "public",
     "symbols.picture": "public", "symbols.about": "public",
@@ -40,19 +44,21 @@ RULES = {
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
     "staff.audit_log": "admin",
     "concerns.concerns": "dsl", "concerns.seen": "dsl",
-    "account.password": "staff",
+    "account.password": "account",
+    "trust.overview": "trust", "trust.overview_download": "trust",
     "account.disable": "admin", "account.enable": "admin", "account.reset": "admin",
     "voice.enrolment": "staff", "voice.consent": "staff", "voice.clip": "staff",
     "voice.remove": "staff",
 }
-ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl"]
+ROLES = ["anonymous", "tablet", "advocate", "lead", "admin", "dsl", "trust"]
 GROUP_ROLES = ("advocate", "dsl")  # they see the pupils of their groups only
 ALLOWED = {
     "public": set(ROLES), "tablet": {"tablet"}, "staff": {"advocate", "lead", "admin", "dsl"},
-    "lead": {"lead", "admin"}, "admin": {"admin"}, "dsl": {"dsl"},
+    "lead": {"lead", "admin"}, "admin": {"admin"}, "dsl": {"dsl"}, "trust": {"trust"},
+    "account": {"advocate", "lead", "admin", "dsl", "trust"},
 }
 LOGINS = {"advocate": "ta@school.test", "lead": "lead@school.test", "admin": "admin@school.test",
-          "dsl": "dsl@school.test"}
+          "dsl": "dsl@school.test", "trust": TRUST_LOGIN}
 
 
 def test_every_route_has_a_rule(app):
@@ -95,6 +101,7 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
         from assistant.models import Concern, Entry
 
         db = get_db()
+        make_trust(db, [1])
         entry_id = db.execute(select(Entry.id)).scalar_one()
         encounter_id = create_encounter(db, "careers_fair", "Fair", date(2026, 3, 3)).id
         concern = Concern(pupil_id=app.people[2], words="he hits me", category="physical_harm",
@@ -168,6 +175,7 @@ def test_no_role_reaches_another_schools_rows(app, client, tablet, fake_rasa, ro
 
     other = _other_school_ids(app)
     with app.app_context():
+        make_trust(get_db(), [1])  # the first school's trust: the other school is not in it
         before = school_snapshot(get_db(), other["school_id"])
     ids = {"pupil_id": other["pupil_id"], "session_id": other["session_id"], "entry_id": other["entry_id"],
            "encounter_id": other["encounter_id"], "set_name": "openmoji", "symbol_id": "cooking",
@@ -208,3 +216,58 @@ def test_no_role_reaches_another_schools_rows(app, client, tablet, fake_rasa, ro
                 assert _refused(role, access, True, response) or status == 404, where
     with app.app_context():
         assert school_snapshot(get_db(), other["school_id"]) == before, f"{role} changed the other school"
+
+
+# ---------------------------------------------------------------- a trust of both schools
+
+def test_a_trust_of_both_schools_reaches_no_pupil(app, client, tablet, fake_rasa):
+    """A trust account whose trust holds both schools walks every route with each school's
+    ids: only its overview, its CSV and its own password page answer, and no response
+    carries a pupil's name or words from either school."""
+    from sqlalchemy import select
+
+    from assistant.models import Entry
+    from assistant.web.store import get_db
+
+    client.post("/api/chat/start", headers=tablet.headers)
+    client.post("/api/chat/message", headers=tablet.headers, json={"text": "cooking"})
+    other = _other_school_ids(app)
+    with app.app_context():
+        make_trust(get_db(), [1, other["school_id"]])
+        entry_id = get_db().execute(select(Entry.id).where(Entry.session_id == tablet.session_id)).scalar()
+    words = ("Sam", "Taylor", "Leo", "Brown", *OTHER_MARKERS_)
+    mine = {"pupil_id": app.people[2], "session_id": tablet.session_id, "entry_id": entry_id,
+            "encounter_id": 1, "staff_id": app.people[0]}
+    theirs = {"pupil_id": other["pupil_id"], "session_id": other["session_id"], "entry_id": other["entry_id"],
+              "encounter_id": other["encounter_id"], "staff_id": other["careers_lead"],
+              "concern_id": other["concern_id"], "template_id": other["template_id"]}
+    staff_login(client, TRUST_LOGIN)
+    token = csrf(client, "/staff/login")
+    answered = set()
+    for ids in (mine, theirs):
+        ids = {"set_name": "openmoji", "symbol_id": "cooking", "action": "confirm", "filename": "widget.css", **ids}
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint in ("staff.logout", "api.logout", "api.login", "staff.login",
+                                 "api.chat_stop", "api.chat_claim", "static"):
+                continue
+            access = RULES[rule.endpoint]
+            path = _fill(rule, ids)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                kwargs = {"query_string": {"pupil": ids["pupil_id"]}}
+                if method == "POST" and path.startswith("/staff/"):
+                    kwargs["data"] = {"csrf_token": token, "pupil_id": ids["pupil_id"], "conversation": "interests"}
+                elif method == "POST":
+                    kwargs["json"] = {"pupil_id": ids["pupil_id"], "conversation": "interests"}
+                response = client.open(path, method=method, **kwargs)
+                status, text = response.status_code, response.get_data(as_text=True)
+                response.close()
+                where = f"trust {method} {path} ({status})"
+                assert status < 500, where
+                assert not [w for w in words if w in text], f"{where} shows a pupil"
+                if "trust" in ALLOWED[access]:
+                    assert status not in (401, 403, 404), where
+                    if access != "public":
+                        answered.add(rule.endpoint)
+                else:
+                    assert _refused("trust", access, True, response) or status == 404, where
+    assert answered == {"trust.overview", "trust.overview_download", "account.password"}
