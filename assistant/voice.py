@@ -8,6 +8,7 @@ extraction run in the listening sandbox (assistant.speech.enrolment_clip).
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from assistant.errors import DomainError, InvalidInput, NotFound
 from assistant.models import Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
 from assistant.pupils import profile_of, pupil_for
 from assistant.questions import PLANS
+from assistant.speech import check_enrolment_clip
 from assistant.speech import templates as tpl
+from assistant.speech.board import SPECIAL_LABELS
 from assistant.unit_of_work import transaction
 
 # Recordings per card at enrolment (the tablet asks for this many; more may be added).
@@ -71,8 +74,6 @@ def _card(catalogue, card_id: object) -> str:
 
 
 def label_of(catalogue, card_id: str) -> str:
-    from assistant.speech.board import SPECIAL_LABELS
-
     concept = catalogue.get(card_id)
     return concept.label if concept is not None else SPECIAL_LABELS.get(card_id, card_id)
 
@@ -124,8 +125,6 @@ def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: 
     """One enrolment recording of a card: checked on the spot (in the listening sandbox:
     speech found, a word's length, not clipped; here: like the card's other clips), kept
     as features. ClipRejected (nothing stored) when it should be recorded again."""
-    from assistant.speech import check_enrolment_clip
-
     pupil = pupil_for(db, staff, pupil_id)
     card_id = _card(catalogue, card_id)
     profile = db.get(VoiceProfile, pupil.id)
@@ -225,8 +224,6 @@ def learn(db: Session, pupil_id: int, card_id: str, features: bytes) -> bool:
 
 def export_voice(db: Session, pupil_id: int) -> dict:
     """The pupil's voice data for an export: consent and every template's features."""
-    import base64
-
     profile = db.get(VoiceProfile, pupil_id)
     rows = db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)
                       .order_by(VoiceTemplate.id)).scalars()

@@ -8,29 +8,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from assistant import audit
-from assistant.errors import DomainError
 from assistant.pupils import pupil_for
 from assistant.voice import (PER_CARD, card_counts, consent_of, enrol_clip, record_consent,
                              remove_template, templates_of)
 from assistant.web.auth import current_staff
+from assistant.web.errors import answers_json
 from assistant.web.staff import labels, login_required
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("voice", __name__, url_prefix="/staff/pupils/<int:pupil_id>/voice")
 bp.context_processor(labels)
-
-
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError):
-    """A recording's problem is JSON for the page's script; anything else a message."""
-    get_db().rollback()
-    if request.endpoint == "voice.clip":
-        return jsonify(error=error.message), error.status
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
-    flash(error.message, "error")
-    return redirect(request.referrer or url_for("staff.home"))
 
 
 def _symbol(catalogue, card_id: str) -> str | None:
@@ -67,6 +55,7 @@ def consent(pupil_id: int):
 
 
 @bp.post("/cards/<card_id>/clips")
+@answers_json  # a recording's problem is JSON for the page's script
 @login_required
 def clip(pupil_id: int, card_id: str):
     """One recording of a card (16 kHz WAV body): the card's counts, or 422 and why."""
