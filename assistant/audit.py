@@ -47,6 +47,6 @@ def recent(db: Session, school_id: int, limit: int = 500) -> list[AuditEvent]:
 def audit_trail(db: Session, admin: Staff) -> tuple[list[AuditEvent], dict[int, str]]:
     """The audit page of an administrator's school: the latest events, and the name of each
     member of staff of the school by id."""
-    names = dict(db.execute(select(Staff.id, Staff.display_name)
-                            .where(Staff.school_id == admin.school_id)).tuples())
+    names = {row.id: row.display_name for row in db.execute(
+        select(Staff.id, Staff.display_name).where(Staff.school_id == admin.school_id))}
     return recent(db, admin.school_id), names

@@ -446,7 +446,6 @@ def installed_voices(data_dirs: Iterable[Path] = ESPEAK_DATA, current: str = "")
 
 
 VOICE_SAMPLE = "Hello! This is how I will sound on the tablet."
-SAMPLE_RATE = 140  # words a minute, when the form has no rate yet
 
 
 def voice_sample(synthesiser: Synthesiser, voice: str, rate: int | None = None) -> bytes:
@@ -454,4 +453,4 @@ def voice_sample(synthesiser: Synthesiser, voice: str, rate: int | None = None) 
     button; NotFound for a voice not on this computer."""
     if voice not in {value for value, _ in installed_voices()}:
         raise NotFound("No such voice on this computer.")
-    return synthesiser.synthesise(VOICE_SAMPLE, voice=voice, rate=rate or SAMPLE_RATE)
+    return synthesiser.synthesise(VOICE_SAMPLE, voice=voice, rate=rate or DEFAULT_RATE)
