@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import DomainError, InvalidInput, NotFound
-from assistant.models import Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
+from assistant.models import Pupil, Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
 from assistant.pupils import profile_of, pupil_for
 from assistant.questions import PLANS
 from assistant.speech import check_enrolment_clip
@@ -118,6 +118,38 @@ def templates_of(db: Session, staff: Staff, pupil_id: int) -> list[VoiceTemplate
     pupil = pupil_for(db, staff, pupil_id)
     return list(db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil.id)
                            .order_by(VoiceTemplate.card_id, VoiceTemplate.created_at)).scalars())
+
+
+@dataclass
+class Enrolment:
+    """The "My voice" page of one pupil: consent, each card's counts and its symbol, and the
+    recordings by card."""
+
+    pupil: Pupil
+    consent: VoiceProfile | None
+    counts: list[CardCount]
+    recordings: dict[str, list[VoiceTemplate]]
+    symbols: dict[str, str | None]
+
+
+def _symbol(catalogue, card_id: str) -> str | None:
+    concept = catalogue.get(card_id)
+    if concept is not None:
+        return concept.symbol
+    return catalogue.symbol_for_word(card_id.replace("_", " ")) \
+        or catalogue.symbol_for_word(card_id.split("_")[-1])
+
+
+def enrolment(db: Session, staff: Staff, pupil_id: int, catalogue) -> Enrolment:
+    """A pupil's "My voice" page for this member of staff; the viewing goes in the audit log."""
+    pupil = pupil_for(db, staff, pupil_id)
+    audit.log(db, staff, "view", pupil.id, "My voice page")
+    counts = card_counts(db, staff, pupil.id, catalogue)
+    recordings: dict[str, list[VoiceTemplate]] = {}
+    for row in templates_of(db, staff, pupil.id):
+        recordings.setdefault(row.card_id, []).append(row)
+    return Enrolment(pupil, consent_of(db, pupil.id), counts, recordings,
+                     {c.card_id: _symbol(catalogue, c.card_id) for c in counts})
 
 
 def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: bytes,
