@@ -29,11 +29,13 @@ def answers_json(view):
     return view
 
 
-def _wants_json() -> bool:
-    if request.path.startswith("/api/") or request.is_json:
-        return True
+def _marked_json() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "answers_json", False))
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json or _marked_json()
 
 
 def _on_staff_page(error: DomainError):
@@ -57,8 +59,9 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if request.blueprint in STAFF_PAGES:
             get_db().rollback()
-            if not _wants_json():
-                return _on_staff_page(error)
+            if _marked_json():
+                return jsonify(error=error.message), error.status
+            return _on_staff_page(error)
         return _respond(error.status, error.message)
 
     @app.errorhandler(HTTPException)
