@@ -4,6 +4,7 @@ One process (Sanic's single-process mode): rasa-sdk's own `run` starts a Sanic m
 spawns a worker holding the port; when the manager is killed the worker lives on with the
 port, and the action server restarted by supervisord could never bind it again."""
 
+import logging
 import os
 import sys
 import threading
@@ -14,18 +15,16 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
+from assistant.understanding import Reader
+from symbols.catalogue import load_catalogue
+
 
 def warm_up() -> None:
     """Build the concept matcher's word lists now, not on a pupil's first typed answer."""
-    from assistant.understanding import Reader
-    from symbols.catalogue import load_catalogue
-
     Reader(load_catalogue()).matcher.match_text("warming up")
 
 
 def main(argv: list[str]) -> None:
-    import logging
-
     args = create_argument_parser().parse_args(["--actions", "actions", *argv])
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,

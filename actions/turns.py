@@ -8,9 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import channel_secret, session_factory
-from assistant.channel import verify
 from assistant.dialogue import Turn
-from assistant.turns import take_turn
+from assistant.turns import Unsigned, take_signed_turn
 from symbols.catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
@@ -60,17 +59,15 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
     Nothing is recorded unless the message carries the web app's signature: a call to
     Rasa's webhook or to the action server by anyone else changes no record."""
     message = tracker.latest_message or {}
-    if not verify(channel_secret(), tracker.sender_id, message.get("text") or "", message.get("metadata")):
-        log.warning("a message without the web app's signature was refused (%s)", kind)
-        dispatcher.utter_message(json_message=TROUBLE)
-        return []
     try:
         with session_factory()() as db:
-            metadata = (tracker.latest_message or {}).get("metadata") or {}
-            reply = take_turn(db, load_catalogue(), tracker.sender_id, kind,
-                              turn_from(tracker) if kind == "answer" else None,
-                              client_id=metadata.get("client_id"))
+            reply = take_signed_turn(db, load_catalogue(), channel_secret(), tracker.sender_id, kind,
+                                     message.get("text") or "", message.get("metadata"),
+                                     turn_from(tracker) if kind == "answer" else None)
         messages = [STALE] if reply.stale else reply.messages
+    except Unsigned:
+        log.warning("a message without the web app's signature was refused (%s)", kind)
+        messages = [TROUBLE]
     except Exception:  # the pupil still gets an answer; the adult is asked to help
         log.exception("turn %s failed for a session", kind)
         messages = [TROUBLE]

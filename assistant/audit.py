@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import AuditEvent, Pupil, Staff
+from assistant.schools import school_named
 
 ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern",
            "change_password", "disable_account", "enable_account", "reset_password", "retention",
@@ -30,8 +31,6 @@ def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, 
         pupil = db.get(Pupil, pupil_id)
         school_id = pupil.school_id if pupil is not None else None
     if school_id is None:
-        from assistant.schools import school_named
-
         school_id = school_named(db, None).id
     db.add(AuditEvent(school_id=school_id, staff_id=staff.id if staff else None, action=action,
                       pupil_id=pupil_id, detail=detail[:500]))
@@ -48,3 +47,11 @@ def recent(db: Session, school_id: int, limit: int = 500) -> list[AuditEvent]:
     return list(db.execute(select(AuditEvent).where(AuditEvent.school_id == school_id)
                            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                            .limit(limit)).scalars())
+
+
+def audit_trail(db: Session, admin: Staff) -> tuple[list[AuditEvent], dict[int, str]]:
+    """The audit page of an administrator's school: the latest events, and the name of each
+    member of staff of the school by id."""
+    names = {row.id: row.display_name for row in db.execute(
+        select(Staff.id, Staff.display_name).where(Staff.school_id == admin.school_id))}
+    return recent(db, admin.school_id), names

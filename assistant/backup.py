@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from assistant.errors import InvalidInput
+from assistant.settings import secure_instance
 
 INSTANCE_ITEMS = ("settings.json", "photos", "symbol_sets")
 MANIFEST = "backup.json"
@@ -131,7 +132,5 @@ def restore(settings: dict, source: Path) -> dict:
             shutil.copytree(item, target)
         elif item.is_file():
             shutil.copy2(item, target)
-    from assistant.settings import secure_instance
-
     secure_instance(instance)
     return manifest

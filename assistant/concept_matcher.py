@@ -30,6 +30,8 @@ from typing import Iterable
 
 from rapidfuzz.distance import OSA
 
+from symbols.catalogue import load_catalogue
+
 # --------------------------------------------------------------------------- word lists
 
 # Dropped from phrases and skipped in the input when matching phrases.
@@ -359,7 +361,6 @@ class ConceptMatcher:
     @classmethod
     def from_catalogue(cls, **kwargs) -> "ConceptMatcher":
         """A matcher over the project's symbol catalogue."""
-        from symbols.catalogue import load_catalogue
         return cls(load_catalogue().concepts, **kwargs)
 
     def _add_form(self, text: str, ctype: str, cid: str) -> None:

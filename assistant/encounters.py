@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.concept_matcher import INTEREST_TO_JOB, default_matcher
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
+from assistant.photos import check_photo, photo_file, store_photo
+from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see, visible_pupils
+from assistant.schools import school_id_or_only
 from assistant.text import clean_name, clean_note
 from assistant.unit_of_work import transaction
 from symbols.catalogue import Catalogue
@@ -35,8 +41,6 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
                      school_id: int | None = None) -> Encounter:
     """Record an encounter of `school_id` (or the only school), with pupils of that school;
     its benchmarks come from its type unless given."""
-    from assistant.schools import school_id_or_only
-
     if type not in ENCOUNTER_TYPES:
         raise InvalidInput(f"Unknown encounter type {type!r}.")
     title = clean_name(title) or ENCOUNTER_TYPES[type][0]
@@ -78,8 +82,6 @@ def encounter_topics(encounter: Encounter | None, catalogue: Catalogue) -> list[
     what its kind is usually about."""
     if encounter is None:
         return []
-    from assistant.concept_matcher import INTEREST_TO_JOB, default_matcher  # word lists: built once
-
     interests_of_job: dict[str, list[str]] = {}
     for interest, job in INTEREST_TO_JOB.items():
         interests_of_job.setdefault(job, []).append(interest)
@@ -98,8 +100,6 @@ def can_see_encounter(staff: Staff, encounter: Encounter) -> bool:
     """Only encounters of the staff member's own school: careers leads and administrators
     see every one, an advocate those with a pupil of their groups (its notes and photo are
     about that visit)."""
-    from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see
-
     if encounter.school_id != staff.school_id:
         return False
     return staff.role in WHOLE_SCHOOL_ROLES or any(can_see(staff, p) for p in encounter.pupils)
@@ -118,3 +118,41 @@ def encounter_for(db: Session, staff: Staff, encounter_id: object) -> Encounter:
     if encounter is None or not can_see_encounter(staff, encounter):
         raise NotFound("No such encounter.")
     return encounter
+
+
+@dataclass
+class EncounterList:
+    """The encounters page: the encounters this adult may see, and the pupils to add to one."""
+
+    encounters: list[Encounter]
+    pupils: list[Pupil]
+
+
+def encounter_list(db: Session, staff: Staff) -> EncounterList:
+    """The encounters and the pupils this member of staff may see."""
+    return EncounterList(list_encounters(db, staff), visible_pupils(db, staff))
+
+
+def record_encounter(db: Session, staff: Staff, type: str, title: str, on: date, place: str = "",
+                     provider: str = "", notes: str = "", pupil_ids: list[int] | None = None,
+                     gatsby_benchmarks: list[int] | None = None, photo: bytes = b"",
+                     photo_consent: str = "", instance: Path | None = None) -> Encounter:
+    """An encounter of the staff member's school, with a photo of its place if one is sent
+    (with how consent was given): the photo is checked before anything is recorded."""
+    checked = check_photo(photo, photo_consent)
+    encounter = create_encounter(db, type, title, on, place, provider, notes, pupil_ids,
+                                 gatsby_benchmarks, school_id=staff.school_id)
+    if checked is not None:
+        store_photo(db, encounter, checked, instance)
+    return encounter
+
+
+def encounter_view(db: Session, staff: Staff, encounter_id: object) -> tuple[Encounter, list[Pupil]]:
+    """One encounter this member of staff may see, and those of its pupils they may see."""
+    encounter = encounter_for(db, staff, encounter_id)
+    return encounter, [p for p in encounter.pupils if can_see(staff, p)]
+
+
+def encounter_photo(db: Session, staff: Staff, encounter_id: object, instance: Path) -> Path:
+    """The photo file of an encounter this member of staff may see; NotFound otherwise."""
+    return photo_file(encounter_for(db, staff, encounter_id), instance)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.errors import InvalidInput
 from assistant.models import (Annotation, AuditEvent, ChatRequest, ConversationSession, Encounter,
                               Concern, Entry, Staff, encounter_pupils)
 from assistant.pupils import pupil_for
@@ -53,6 +54,16 @@ def _row(obj, exclude: set | None = None) -> dict:
         value = getattr(obj, column.key)
         out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+def erase_confirmed(db: Session, staff: Staff, pupil_id: int, typed_name: str,
+                    tracker_store_url: str | None, speech_cache: Path | None) -> dict:
+    """`erase_pupil` once the adult has typed the pupil's full name (spaces and case aside);
+    InvalidInput otherwise."""
+    pupil = pupil_for(db, staff, pupil_id)
+    if " ".join((typed_name or "").split()).lower() != pupil.display_name.lower():
+        raise InvalidInput("Type the pupil's full name exactly to confirm.")
+    return erase_pupil(db, staff, pupil.id, tracker_store_url, speech_cache)
 
 
 def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str | None,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.errors import InvalidInput
 from assistant.models import Annotation, ChatRequest, Entry, utcnow
+from assistant.schools import list_schools
 from assistant.unit_of_work import transaction
 
 
@@ -46,8 +47,6 @@ def apply_retention(db: Session, days: int, tracker_store_url: str | None,
             db.execute(delete(Entry).where(Entry.id.in_(drafts)).execution_options(synchronize_session=False))
         counts["drafts"] = len(drafts)
         # Retention runs server-wide: every school's audit log says it ran (figures are totals).
-        from assistant.schools import list_schools
-
         for school in list_schools(db):
             audit.record(db, None, "retention", None,
                          f"kept {days} days: removed {counts['conversation_events']} conversation events, "

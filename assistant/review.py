@@ -4,17 +4,22 @@ is an annotation and an audit event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.answer_patterns import flags as answer_flags
+from assistant.concerns import unseen_count
+from assistant.entries import entries_of_session
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import PROVENANCES, Annotation, ConversationSession, Entry, Staff, utcnow
-from assistant.pupils import pupil_for
-from assistant.sessions import session_for_staff
+from assistant.models import PROVENANCES, Annotation, ConversationSession, Entry, Pupil, Staff, utcnow
+from assistant.pupils import pupil_for, visible_pupils
+from assistant.sessions import open_transcript, session_for_staff
 from assistant.unit_of_work import transaction
+from symbols.catalogue import load_catalogue
 
 MAX_NOTE = 2000
 
@@ -191,8 +196,6 @@ def review_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int 
     """Sessions of the pupils this adult may see, newest first, with how many answers wait:
     only those with drafts ("review"), those started today ("today") or all ("all"),
     for one pupil when asked. InvalidInput for an unknown view."""
-    from assistant.pupils import visible_pupils
-
     if view not in QUEUE_VIEWS:
         raise InvalidInput(f"Choose one of: {', '.join(QUEUE_VIEWS)}.")
     pupils = {p.id for p in visible_pupils(db, staff)}
@@ -211,3 +214,74 @@ def review_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int 
                             ConversationSession.created_at < datetime.combine(day + timedelta(days=1), time.min))
     rows = db.execute(query.order_by(ConversationSession.created_at.desc()).limit(QUEUE_LIMIT)).all()
     return [{"session": s, "drafts": n} for s, n in rows]
+
+
+@dataclass
+class HomeQueue:
+    """The staff home page: sessions to review (filtered), concerns not yet seen, the pupils
+    to filter by."""
+
+    sessions: list[dict]
+    unseen_concerns: int
+    view: str
+    pupil_id: int | None
+    pupils: list[Pupil]
+
+
+def home_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int | None = None) -> HomeQueue:
+    """The queue on the staff home page: needs review (the default, also for an unknown
+    view), today, or all; for one pupil when asked."""
+    view = view if view in QUEUE_VIEWS else "review"
+    return HomeQueue(review_queue(db, staff, view, pupil_id), unseen_count(db, staff), view, pupil_id,
+                     visible_pupils(db, staff))
+
+
+REVIEW_STATES = {"all": "All answers", "draft": "Needs review"}
+
+
+@dataclass
+class SessionReview:
+    """One session's answers for review: those shown (with their notes, how each was given
+    and their concepts), counts, patterns in how they were given, the last confirm-all."""
+
+    session: ConversationSession
+    items: list[dict]
+    drafts: int
+    total: int
+    checked: int
+    flags: list[str]
+    batch: tuple[datetime, list[Entry]] | None
+
+
+def session_review(db: Session, staff: Staff, session_id: str, state: str = "all",
+                   saved: str = "") -> SessionReview:
+    """A session's answers for review (all, or the drafts), the one just `saved` kept in
+    view whatever the filter; the viewing goes in the audit log."""
+    session = open_transcript(db, staff, session_id)
+    entries = entries_of_session(db, session.id)
+    shown = [e for e in entries if state == "all" or e.status == state or e.id == saved]
+    notes = annotations_of(db, [e.id for e in shown])
+    catalogue = load_catalogue()
+    items = [{"entry": e, "notes": notes[e.id], "how": how_given(e),
+              "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c]} for e in shown]
+    return SessionReview(session, items, sum(e.status == "draft" for e in entries), len(entries),
+                         len(checked_back_drafts(db, session.id)), answer_flags(entries),
+                         last_batch(db, staff, session.id))
+
+
+REVIEW_ACTIONS = ("confirm", "provenance", "observe", "discard")
+
+
+def review_entry(db: Session, staff: Staff, entry_id: str, action: str, note: str = "",
+                 provenance: str = "", text: str = "", reason: str = "") -> Entry:
+    """One review action on an entry (confirm, correct how it was given, add an observation,
+    discard); the entry as it is now."""
+    if action == "confirm":
+        return confirm(db, staff, entry_id, note)
+    if action == "provenance":
+        return correct_provenance(db, staff, entry_id, provenance, note)
+    if action == "observe":
+        return db.get(Entry, observe(db, staff, entry_id, text).entry_id)
+    if action == "discard":
+        return discard(db, staff, entry_id, reason)
+    raise NotFound("No such review action.")

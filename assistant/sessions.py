@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, is_id, utcnow
-from assistant.pupils import pupil_for
+from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Pupil, Staff, is_id, utcnow
+from assistant.encounters import encounter_for, list_encounters
+from assistant.pupils import pupil_for, visible_pupils
 from assistant.unit_of_work import transaction
 
 
@@ -50,8 +51,6 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
     pupil = pupil_for(db, staff, pupil_id)
     encounter = None
     if encounter_id is not None:
-        from assistant.encounters import encounter_for
-
         encounter = encounter_for(db, staff, encounter_id)
     if conversation in ENCOUNTER_CONVERSATIONS and encounter is None:
         raise InvalidInput("Preparing for and talking about an encounter need one: choose it.")
@@ -142,3 +141,14 @@ def ensure_open(session: ConversationSession) -> None:
     """SessionClosed if nothing more may be said in this session."""
     if session.status in ("finished", "stopped"):
         raise SessionClosed("This session has finished. Thank you!")
+
+
+def start_choices(db: Session, staff: Staff) -> tuple[list[Pupil], list[Encounter]]:
+    """What the start form offers this member of staff: the pupils and encounters they may see."""
+    return visible_pupils(db, staff), list_encounters(db, staff)
+
+
+def sessions_of_pupil(db: Session, pupil_id: int) -> list[ConversationSession]:
+    """Every session of a pupil, newest first."""
+    return list(db.execute(select(ConversationSession).where(ConversationSession.pupil_id == pupil_id)
+                           .order_by(ConversationSession.created_at.desc())).scalars())

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -86,8 +89,6 @@ def is_postgres(url: str | None) -> bool:
 
 def postgres_tracker_url(settings: dict) -> str:
     """The tracker store on the record's PostgreSQL database: its own schema and role."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(settings["DATABASE_URL"]).set(
         drivername="postgresql", username=settings["TRACKER_DB_ROLE"],
         password=settings["TRACKER_DB_PASSWORD"] or None,
@@ -159,7 +160,5 @@ def secure_instance(path: Path | None = None) -> None:
 
 
 if __name__ == "__main__":  # `python -m assistant.settings KEY` prints one setting (for bin/run)
-    import sys
-
     values = ensure_instance()
     print(values[sys.argv[1]])

@@ -14,11 +14,13 @@ restart. The voice in the key is the one asked for (normalised), not the resolve
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -27,7 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.errors import DomainError, InvalidInput
+from assistant.errors import DomainError, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +117,6 @@ def resolve_voice(asked: str, voices: list[tuple[str, list[str]]], variants: lis
 
 def wav_seconds(data: bytes | str | Path) -> float:
     """The length of a WAV (bytes or a path) in seconds; wave.Error if it does not parse."""
-    import io
-
     source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
     with wave.open(source, "rb") as wav:
         return wav.getnframes() / wav.getframerate()
@@ -131,10 +131,9 @@ def serve(conn) -> None:
     {"text", "voice", "rate", "path"} with {"ok": True, "attempts": n} or {"ok": False, "error"}.
     Returns when the parent closes the pipe.
     """
-    import sys
-
     # pyttsx3 prints "Audio saved to ..." on every save, and hangs if stdout is a broken pipe.
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the process)
+    # pyttsx3 is loaded in the worker process only, after stdout is replaced.
     import pyttsx3
     from pyttsx3.drivers import _espeak
 
@@ -444,3 +443,14 @@ def installed_voices(data_dirs: Iterable[Path] = ESPEAK_DATA, current: str = "")
     if current and current not in {value for value, _ in out}:
         out.insert(0, (current, f"{current} (as set before)"))
     return out
+
+
+VOICE_SAMPLE = "Hello! This is how I will sound on the tablet."
+
+
+def voice_sample(synthesiser: Synthesiser, voice: str, rate: int | None = None) -> bytes:
+    """A short sample (WAV) of an installed voice at a rate, for the profile form's "hear it"
+    button; NotFound for a voice not on this computer."""
+    if voice not in {value for value, _ in installed_voices()}:
+        raise NotFound("No such voice on this computer.")
+    return synthesiser.synthesise(VOICE_SAMPLE, voice=voice, rate=rate or DEFAULT_RATE)

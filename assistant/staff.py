@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
-from assistant.models import ROLES, Staff, StaffSession, utcnow
+from assistant.models import ROLES, Group, Staff, StaffSession, utcnow
+from assistant.pupils import group_named, groups_of
+from assistant.schools import school_id_or_only
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
 
@@ -36,7 +38,7 @@ def check_password(password: str, *personal: str) -> None:
 
     zxcvbn knows the common passwords, names and words, keyboard runs, repeats and dates;
     `personal` (the email, the name) counts as known to a guesser."""
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # its word lists load on first use: only where passwords are chosen
 
     password = password or ""
     if len(password) < MIN_PASSWORD_CHARS:
@@ -69,9 +71,6 @@ def create_staff(db: Session, email: str, display_name: str, role: str, password
                  school_id: int | None = None) -> Staff:
     """Add a member of staff to `school_id` (or the only school); the password is stored
     only as an argon2 hash. An email names one account on the whole server."""
-    from assistant.pupils import group_named
-    from assistant.schools import school_id_or_only
-
     email = (email or "").strip().lower()
     display_name = clean_name(display_name)
     if role not in ROLES:
@@ -123,6 +122,22 @@ def accounts_of(db: Session, admin: Staff) -> list[Staff]:
     """The accounts of the administrator's school, by name."""
     return list(db.execute(select(Staff).where(Staff.school_id == admin.school_id)
                            .order_by(Staff.display_name, Staff.id)).scalars())
+
+
+def accounts_overview(db: Session, admin: Staff) -> tuple[list[Staff], list[Group]]:
+    """The accounts page: the school's accounts, and its groups to put a new one in."""
+    return accounts_of(db, admin), groups_of(db, admin.school_id)
+
+
+def groups_overview(db: Session, staff: Staff) -> tuple[list[Group], dict[int, list[str]], list[Staff]]:
+    """The groups page: the school's groups, the names of each group's staff by group id,
+    and the advocates who may be put in one."""
+    people = accounts_of(db, staff)
+    members: dict[int, list[str]] = {}
+    for person in people:
+        for group in person.groups:
+            members.setdefault(group.id, []).append(person.display_name)
+    return groups_of(db, staff.school_id), members, [p for p in people if p.role == "advocate"]
 
 
 def managed_account(db: Session, admin: Staff, staff_id: object) -> Staff:

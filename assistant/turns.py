@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from assistant import received
+from assistant.channel import verify
 from assistant.dialogue import Context, Engine, Reply, Turn
 from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
-from assistant.errors import InvalidInput
+from assistant.errors import DomainError, InvalidInput
 from assistant import audit
 from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
@@ -29,6 +30,20 @@ TURN_KINDS = ("start", "answer", "skip")
 MAX_RESPONSE_MS = 3_600_000  # an hour: longer is a tablet left on, not a time to answer
 MAX_CARDS = 64
 PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter photo
+
+
+class Unsigned(DomainError):
+    """A message without the web app's signature: nothing is recorded."""
+
+
+def take_signed_turn(db: Session, catalogue: Catalogue, secret: str | None, sender_id: str, kind: str,
+                     text: str, metadata: object, turn: Turn | None = None) -> Reply:
+    """`take_turn` for a message as the action server received it (its words and metadata),
+    only if the web app signed exactly those (assistant/channel.py); Unsigned otherwise: a
+    call to Rasa's webhook or to the action server by anyone else changes no record."""
+    if not verify(secret, sender_id, text, metadata):
+        raise Unsigned("This message was not sent by the web app.")
+    return take_turn(db, catalogue, sender_id, kind, turn, client_id=metadata.get("client_id"))
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,

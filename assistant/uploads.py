@@ -12,7 +12,11 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy.orm import Session
+
 from assistant.errors import InvalidInput
+from assistant.models import Staff
+from assistant.pupils import import_pupils
 from assistant.sandbox import Limits, SandboxFailed, shared_sandbox
 
 # The size the staff pages promise for a CSV file or a photo.
@@ -72,9 +76,16 @@ def read_pupils_csv(data: bytes) -> list[dict]:
     return rows
 
 
+def import_pupils_file(db: Session, staff: Staff, data: bytes) -> dict:
+    """Add or update the pupils of a CSV file (read in the parsing sandbox) in the staff
+    member's school: {"created": n, "updated": n}."""
+    return import_pupils(db, parse(read_pupils_csv, data), staff)
+
+
 def clean_photo(data: bytes) -> tuple[bytes, str]:
     """A JPEG or PNG photo decoded and saved anew: (bytes, ".jpg" or ".png");
     InvalidInput for anything else, a broken picture or one too large."""
+    # Pillow is loaded in the sandbox's worker, where the picture is decoded, not in the app.
     from PIL import Image, ImageFile, ImageOps
 
     if len(data) > MAX_FILE_BYTES:

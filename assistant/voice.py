@@ -8,6 +8,7 @@ extraction run in the listening sandbox (assistant.speech.enrolment_clip).
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from dataclasses import dataclass
@@ -17,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import DomainError, InvalidInput, NotFound
-from assistant.models import Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
+from assistant.models import Pupil, Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
 from assistant.pupils import profile_of, pupil_for
 from assistant.questions import PLANS
+from assistant.speech import check_enrolment_clip
 from assistant.speech import templates as tpl
+from assistant.speech.board import SPECIAL_LABELS
 from assistant.unit_of_work import transaction
 
 # Recordings per card at enrolment (the tablet asks for this many; more may be added).
@@ -71,8 +74,6 @@ def _card(catalogue, card_id: object) -> str:
 
 
 def label_of(catalogue, card_id: str) -> str:
-    from assistant.speech.board import SPECIAL_LABELS
-
     concept = catalogue.get(card_id)
     return concept.label if concept is not None else SPECIAL_LABELS.get(card_id, card_id)
 
@@ -119,13 +120,43 @@ def templates_of(db: Session, staff: Staff, pupil_id: int) -> list[VoiceTemplate
                            .order_by(VoiceTemplate.card_id, VoiceTemplate.created_at)).scalars())
 
 
+@dataclass
+class Enrolment:
+    """The "My voice" page of one pupil: consent, each card's counts and its symbol, and the
+    recordings by card."""
+
+    pupil: Pupil
+    consent: VoiceProfile | None
+    counts: list[CardCount]
+    recordings: dict[str, list[VoiceTemplate]]
+    symbols: dict[str, str | None]
+
+
+def _symbol(catalogue, card_id: str) -> str | None:
+    concept = catalogue.get(card_id)
+    if concept is not None:
+        return concept.symbol
+    return catalogue.symbol_for_word(card_id.replace("_", " ")) \
+        or catalogue.symbol_for_word(card_id.split("_")[-1])
+
+
+def enrolment(db: Session, staff: Staff, pupil_id: int, catalogue) -> Enrolment:
+    """A pupil's "My voice" page for this member of staff; the viewing goes in the audit log."""
+    pupil = pupil_for(db, staff, pupil_id)
+    audit.log(db, staff, "view", pupil.id, "My voice page")
+    counts = card_counts(db, staff, pupil.id, catalogue)
+    recordings: dict[str, list[VoiceTemplate]] = {}
+    for row in templates_of(db, staff, pupil.id):
+        recordings.setdefault(row.card_id, []).append(row)
+    return Enrolment(pupil, consent_of(db, pupil.id), counts, recordings,
+                     {c.card_id: _symbol(catalogue, c.card_id) for c in counts})
+
+
 def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: bytes,
                catalogue, check=None) -> CardCount:
     """One enrolment recording of a card: checked on the spot (in the listening sandbox:
     speech found, a word's length, not clipped; here: like the card's other clips), kept
     as features. ClipRejected (nothing stored) when it should be recorded again."""
-    from assistant.speech import check_enrolment_clip
-
     pupil = pupil_for(db, staff, pupil_id)
     card_id = _card(catalogue, card_id)
     profile = db.get(VoiceProfile, pupil.id)
@@ -225,8 +256,6 @@ def learn(db: Session, pupil_id: int, card_id: str, features: bytes) -> bool:
 
 def export_voice(db: Session, pupil_id: int) -> dict:
     """The pupil's voice data for an export: consent and every template's features."""
-    import base64
-
     profile = db.get(VoiceProfile, pupil_id)
     rows = db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)
                       .order_by(VoiceTemplate.id)).scalars()

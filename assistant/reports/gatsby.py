@@ -34,8 +34,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.errors import NotFound
-from assistant.models import Encounter, Entry, Group, Pupil, encounter_pupils
+from assistant import audit
+from assistant.errors import NotAllowed, NotFound
+from assistant.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
+from assistant.pupils import WHOLE_SCHOOL_ROLES, groups_of
 
 BENCHMARKS = {
     1: "A stable careers programme",
@@ -246,3 +248,47 @@ def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
         ]
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@dataclass
+class StaffCoverage:
+    """The benchmarks page of one member of staff: the coverage of the group and year asked
+    for (None, with why, when no pupil matches), and the groups they may choose from."""
+
+    cover: Coverage | None
+    empty: str
+    group: str | None
+    year: str | None
+    group_names: list[str]
+    whole_school: bool
+
+
+def coverage_for_staff(db: Session, staff: Staff, group: str | None = None,
+                       year: str | None = None) -> StaffCoverage:
+    """Coverage for the group and year asked for; advocates see only their own groups (the
+    first of them when another is asked for; NotAllowed when they have none)."""
+    whole_school = staff.role in WHOLE_SCHOOL_ROLES
+    if whole_school:
+        names = [g.name for g in groups_of(db, staff.school_id)]
+    else:
+        names = sorted(g.name for g in staff.groups)
+        if group not in names:
+            group = names[0] if names else None
+        if group is None:
+            raise NotAllowed("The benchmarks are shown for your groups, and you have none yet.")
+    try:
+        cover, empty = coverage(db, staff.school_id, group=group, year=year), ""
+    except NotFound as none:  # no pupil in that group or year: the page says so
+        cover, empty = None, none.message
+    return StaffCoverage(cover, empty, group, year, names, whole_school)
+
+
+def coverage_csv_for_staff(db: Session, staff: Staff, group: str | None = None,
+                           year: str | None = None) -> str:
+    """The CSV of `coverage_for_staff` (NotFound when no pupil matches); the export goes in
+    the audit log."""
+    shown = coverage_for_staff(db, staff, group, year)
+    if shown.cover is None:
+        raise NotFound(shown.empty)
+    audit.log(db, staff, "export", None, f"Gatsby CSV: {shown.cover.title}")
+    return coverage_csv(shown.cover)

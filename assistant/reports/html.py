@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assistant.reports.gatsby import BENCHMARKS, Coverage, coverage_svg
 from assistant.reports.images import SymbolImages
+from assistant.reports.one_page import one_page_profile
 from assistant.reports.pupil_view import pupil_profile
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
@@ -35,8 +36,6 @@ def environment() -> Environment:
 def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = None,
                         for_print: bool = False) -> str:
     """The staff summary as a standalone, accessible HTML page."""
-    from assistant.reports.one_page import one_page_profile
-
     images = images or SymbolImages(summary.symbol_set)
     # Templates render top to bottom, so `credits()` in the footer names the sets used above.
     return environment().get_template("summary.html").render(
@@ -64,8 +63,6 @@ def render_gatsby_html(cover: Coverage) -> str:
 def render_one_page_html(summary: ReviewSummary, images: SymbolImages | None = None,
                          for_print: bool = False) -> str:
     """The "all about me" one-page profile (see one_page.py)."""
-    from assistant.reports.one_page import one_page_profile
-
     images = images or SymbolImages(summary.symbol_set)
     return environment().get_template("one_page.html").render(
         s=summary, p=one_page_profile(summary), period=period_text(summary.start, summary.end),

@@ -7,10 +7,14 @@ document's language and title, for screen readers. `tests/assistant/reports/` ch
 
 from __future__ import annotations
 
+import logging
+
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.images import SymbolImages
 from assistant.reports.summary import ReviewSummary
+from assistant.reports.typst_pdf import TypstFailed, render_summary_pdf_typst
 
+log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint's PDF/UA-1 variant)
 
@@ -27,9 +31,14 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The staff summary as a printable A4 PDF (Typst)."""
-    from assistant.reports.typst_pdf import render_summary_pdf_typst
-
-    return render_summary_pdf_typst(summary, images)
+    images = images or SymbolImages(summary.symbol_set)
+    try:
+        return render_summary_pdf_typst(summary, images)
+    except TypstFailed as failed:
+        # Text reaches Typst only as strings, so this is a picture Typst cannot read (a broken
+        # file in a school's symbol set): WeasyPrint leaves such a picture out, slowly but surely.
+        log.warning("Typst could not make the summary PDF (%s); using WeasyPrint", failed)
+    return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))
 
 
 def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:

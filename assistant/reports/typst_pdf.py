@@ -12,7 +12,6 @@ ever a Typst string, never markup: nothing they write can run as Typst code.
 from __future__ import annotations
 
 import json
-import logging
 import tempfile
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SEC
                                        period_text, running_title)
 from symbols.catalogue import Concept
 
-log = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).with_name("templates") / "summary.typ"
 PDF_STANDARD = "ua-1"  # tagged, accessible PDF, as the WeasyPrint documents (pdf.py)
 
@@ -142,8 +140,13 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
     }
 
 
+class TypstFailed(Exception):
+    """Typst could not make the PDF (a picture it cannot read): pdf.py falls back to WeasyPrint."""
+
+
 def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
-    """The staff summary as an A4, tagged PDF/UA-1 (the same points as the HTML and Word)."""
+    """The staff summary as an A4, tagged PDF/UA-1 (the same points as the HTML and Word);
+    TypstFailed when Typst cannot make it."""
     import typst  # loaded only when a PDF is asked for
 
     images = images or SymbolImages(summary.symbol_set)
@@ -157,9 +160,4 @@ def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None
         try:
             return typst.compile(str(folder / "main.typ"), root=str(folder), pdf_standards=[PDF_STANDARD])
         except typst.TypstError as exc:
-            # Text reaches Typst only as strings, so this is a picture Typst cannot read (a broken
-            # file in a school's symbol set): WeasyPrint leaves such a picture out, slowly but surely.
-            log.warning("Typst could not make the summary PDF (%s); using WeasyPrint", exc.message)
-    from assistant.reports.pdf import render_summary_pdf_weasyprint
-
-    return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))
+            raise TypstFailed(exc.message) from exc

@@ -17,6 +17,7 @@ from docx.shared import Cm, Mm, Pt
 
 from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
+from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
@@ -141,8 +142,6 @@ class _Writer:
                                + ". The adults' own views are kept apart, in \u201cWhat adults noticed\u201d.")
 
     def section_a(self) -> None:
-        from assistant.reports.one_page import one_page_profile
-
         self.doc.add_paragraph(f"Order: {SECTION_A_TEMPLATE}")
         self.heading("Section A: my views, interests and aspirations", 1)
         for _key, title, points in one_page_profile(self.s).parts:

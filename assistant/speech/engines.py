@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import threading
 import time
@@ -172,8 +173,6 @@ class WhisperEngine(Engine):
         text = " ".join(s.text.strip() for s in segments).strip()
         confidence = 0.0
         if segments:
-            import math
-
             mean = sum(s.avg_logprob for s in segments) / len(segments)
             speech = 1.0 - max(s.no_speech_prob for s in segments)
             confidence = max(0.0, min(1.0, math.exp(mean) * speech))

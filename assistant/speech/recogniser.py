@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 import speech_recognition as sr
+from rapidfuzz import fuzz
 
 from assistant.errors import DomainError
 from assistant.speech.board import Board, normalise
@@ -125,8 +126,6 @@ class Recogniser:
 
 def closest(board: Board, text: str, threshold: float = 60.0) -> str | None:
     """The card whose phrase sounds most like `text` (fuzzy spelling), if any is close."""
-    from rapidfuzz import fuzz
-
     text = normalise(text)
     if not text:
         return None

@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["pupil_voice.sessions"] = make_session_factory(engine)
     app.extensions["pupil_voice.engine"] = engine
 
+    # Imported when an app is made, as in Flask's tutorial: `import assistant.web` (the CLI,
+    # the tests' helpers) loads no blueprint, and the blueprints import nothing from here.
     from flask_wtf.csrf import CSRFProtect
 
     from assistant.web import (account, api, cli, concerns, errors, limits, listen, pages,

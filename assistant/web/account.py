@@ -4,48 +4,22 @@ function of assistant/staff.py."""
 
 from __future__ import annotations
 
-import functools
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from assistant.errors import DomainError
 from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
 from assistant.web.auth import current_staff, home_url, log_in
+from assistant.web.staff import labels, roles_required
 from assistant.web.store import get_db
 
 bp = Blueprint("account", __name__, url_prefix="/staff/account")
+bp.context_processor(labels)  # the staff area's layout and labels
 
 
 def _logged_in(*roles: str):
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            staff = current_staff()
-            if staff is None:
-                return redirect(url_for("staff.login", next=request.path))
-            if roles and staff.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-@bp.context_processor
-def labels():
-    from assistant.web.staff import ROLE_LABELS
-
-    return {"staff": current_staff(), "role_labels": ROLE_LABELS}
-
-
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError):
-    get_db().rollback()
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
-    flash(error.message, "error")
-    return redirect(request.referrer or url_for("staff.accounts"))
+    """Logged-in staff (with roles given, only those), also before they have chosen their
+    own password: these pages are where they choose it."""
+    return roles_required(*roles, before_password=True)
 
 
 @bp.route("/password", methods=["GET", "POST"])

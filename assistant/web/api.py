@@ -7,36 +7,31 @@ tablet, and Rasa gets its sender id and metadata from here.
 
 from __future__ import annotations
 
-import json
-import logging
-import re
-import time
-import unicodedata
 from pathlib import Path
 
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
-from sqlalchemy.exc import SQLAlchemyError
 
+from assistant import chat
 from assistant.encounters import list_encounters
 from assistant.entries import entries_of_session, entry_as_dict
-from assistant.errors import InvalidInput, NotFound
-from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession
+from assistant.errors import InvalidInput
+from assistant.models import Concern, ConversationSession
+from assistant.photos import session_photo
 from assistant.pupils import profile_of, visible_pupils
-from assistant.questions import STANCES
-from assistant.sessions import (claim_session, ensure_open, open_transcript, session_for_token,
-                                start_session)
+from assistant.reports import pupil_document
+from assistant.sessions import claim_session, open_transcript, start_session
 from assistant.staff import authenticate
-from assistant import received
-from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, keep_answer
+from assistant.turns import add_observation
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
-from assistant.channel import signed
-from assistant.web.rasa_client import AssistantUnavailable, RasaClient
+from assistant.web.listen import heard
+from assistant.web.rasa_client import RasaClient
+from assistant.web.speech import prepare_opening_speech
 from assistant.web.store import get_db
+from assistant.web.tablet import open_session, tablet_session
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-log = logging.getLogger(__name__)
 
 
 @bp.after_request
@@ -45,14 +40,8 @@ def server_timing(response):
     if "rasa_ms" in g:
         response.headers["Server-Timing"] = f"rasa;dur={g.rasa_ms:.1f}"
     return response
-KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
-CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
-# Special cards the engine reads itself (check-back and "stop now?" boards).
-CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish", "remove")
-MAT_ITEM_CARD = re.compile(r"^item_[0-9]{1,3}$")  # an item of the final mat
-CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
-PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
+
 PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
                   "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
                   "scanning", "scan_interval_ms", "listen_seconds", "show_mic",
@@ -115,8 +104,6 @@ def create_session():
         raise InvalidInput("conversation and adult_name are text; adult_present is true or false.")
     session, code = start_session(get_db(), current_staff(), pupil_id, conversation, encounter_id,
                                   adult_present=adult_present, adult_name=adult_name or "")
-    from assistant.web.speech import prepare_opening_speech  # speech imports this module
-
     prepare_opening_speech(session)
     return jsonify(session_id=session.id, conversation=session.conversation, code=code,
                    tablet_url=url_for("pages.tablet", _external=True) + "#code=" + code), 201
@@ -134,12 +121,6 @@ def show_session(session_id: str):
 
 # ---------------------------------------------------------------- the tablet
 
-def tablet_session() -> ConversationSession:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.startswith("Bearer ") else ""
-    return session_for_token(get_db(), token)
-
-
 def _session_info(session: ConversationSession) -> dict:
     profile = profile_of(session.pupil)
     return {"id": session.id, "conversation": session.conversation, "status": session.status,
@@ -149,142 +130,16 @@ def _session_info(session: ConversationSession) -> dict:
             "profile": {key: getattr(profile, key) for key in PROFILE_FIELDS}}
 
 
-def _clean_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise InvalidInput("Please type an answer, or touch a picture.")
-    longest = current_app.config["MAX_MESSAGE_CHARS"]
-    # Drop control characters and lone surrogates; keep every script and emoji (with their
-    # joiners and characters newer than this Python). A leading "/" would be a Rasa command,
-    # which only the web app may send.
-    if len(text) <= longest:
-        text = "".join(ch for ch in text
-                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-        text = " ".join(text.split()).lstrip("/").strip()
-        if not text:
-            raise InvalidInput("Please type an answer, or touch a picture.")
-    if len(text) > longest:
-        raise InvalidInput(f"That is too long. Please use at most "
-                           f"{current_app.config['MAX_MESSAGE_CHARS']} characters.")
-    return text
+def _assistant() -> RasaClient:
+    """The adapter to Rasa, from the settings (tests replace its `send`)."""
+    return RasaClient(current_app.config["RASA_URLS"], current_app.config["RASA_TIMEOUT_SECONDS"])
 
 
-def _card_message(card: object, stance: object = None) -> str:
-    if isinstance(card, str) and MAT_ITEM_CARD.match(card) and stance is None:
-        return "/choose" + json.dumps({"concept": card})
-    if not isinstance(card, str) or not CARD_ID.match(card):
-        raise InvalidInput("Unknown card.")
-    if stance is not None and (stance not in STANCES or card in CARD_INTENTS):
-        raise InvalidInput("Unknown stance.")
-    if card in CARD_INTENTS:
-        return CARD_INTENTS[card]
-    if card not in CHOSEN_SPECIAL_CARDS and load_catalogue().get(card) is None:
-        raise InvalidInput("Unknown card.")
-    return "/choose" + json.dumps({"concept": card, **({"stance": stance} if stance else {})})
-
-
-def _timing(body: dict) -> dict:
-    """How the answer was given, as the tablet measured it: time to answer, card position."""
-    timing = {}
-    for key, limit in (("response_ms", MAX_RESPONSE_MS), ("card_position", MAX_CARDS)):
-        value = body.get(key)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < limit:
-            raise InvalidInput(f"{key} is a whole number from 0 to {limit - 1}.")
-        timing[key] = value
-    return timing
-
-
-def _current_prompt(session: ConversationSession) -> tuple[str | None, list[dict]]:
-    """The id and messages of the prompt on the tablet's screen, from the stored state."""
-    state = session.dialogue_state or {}
-    return (str(state["prompt_seq"]) if "prompt_seq" in state else None,
-            list(state.get("last_prompt") or []))
-
-
-def _stale(session: ConversationSession):
-    """An answer to a prompt no longer on screen: recorded nowhere; here is the current one."""
-    prompt_id, messages = _current_prompt(session)
-    return jsonify(error="That answer was for an earlier question.", stale=True,
-                   messages=messages, prompt_id=prompt_id, status=session.status), 409
-
-
-def _converse(session: ConversationSession, message: str, input_mode: str, provenance: str,
-              words: str | None = None, card: str | None = None,
-              speech_confidence: float | None = None, prompt_id: str | None = None,
-              timing: dict | None = None, client_id: str | None = None):
-    client = RasaClient(current_app.config["RASA_URLS"], current_app.config["RASA_TIMEOUT_SECONDS"])
-    metadata = {"session_id": session.id, "input_mode": input_mode, "provenance": provenance}
-    if speech_confidence is not None:
-        metadata["speech_confidence"] = speech_confidence
-    if prompt_id is not None:
-        metadata["prompt_id"] = prompt_id
-    metadata.update(timing or {})
-    if client_id is not None:
-        metadata["client_id"] = client_id  # the engine takes this message at most once
-    started = time.perf_counter()
-    try:
-        messages = client.send(session.rasa_sender_id, message,
-                               signed(current_app.config["CHANNEL_SECRET"], session.rasa_sender_id,
-                                      message, metadata))
-    except AssistantUnavailable:
-        messages = None
-    g.rasa_ms = 1000 * (time.perf_counter() - started)  # Server-Timing (scripts/load_tablets.py)
-    # Every turn answers with at least one message: an empty reply means the action server
-    # was down or failed (Rasa still answers 200), so the answer was not recorded.
-    if not messages or any(m.get("error") for m in messages):
-        return _fault(session, words, card, input_mode, provenance, client_id)
-    get_db().refresh(session)  # the action server wrote the turn
-    if any(m.get("stale") for m in messages):
-        return _stale(session)
-    if card is not None and input_mode == "speech":
-        _learn_voice(session, card)
-    current, _ = _current_prompt(session)
-    return jsonify(messages=messages, status=session.status, prompt_id=current), 200
-
-
-def _learn_voice(session: ConversationSession, card: str) -> None:
-    """A spoken answer confirmed with a tap teaches the pupil's "My voice" templates (a help
-    only: a failure here never touches the answer, which is already recorded)."""
-    from assistant.voice import learn
-    from assistant.web.listen import heard
-
-    features = heard().take(session.id, card)
-    if features is None:
-        return
-    try:
-        learn(get_db(), session.pupil_id, card, features)
-    except Exception:
-        get_db().rollback()
-        log.warning("could not learn from a confirmed spoken answer", exc_info=True)
-
-
-def _fault(session: ConversationSession, words: str | None, card: str | None, input_mode: str,
-           provenance: str, client_id: str | None):
-    """The assistant did not take the message: keep an answer as a draft (once), and ask the
-    tablet to send it again (retry) so that the conversation goes on when the assistant can."""
-    keepable = words is not None or bool(card and card not in CARD_INTENTS
-                                         and card not in CHOSEN_SPECIAL_CARDS
-                                         and not MAT_ITEM_CARD.match(card))
-    kept = False
-    if keepable:
-        try:
-            keep_answer(get_db(), session, words, card, input_mode, provenance, KEPT_REASON,
-                        client_id=client_id)
-            kept = True
-        except SQLAlchemyError:  # the record is unreachable too: the tablet's outbox keeps it
-            log.warning("could not keep an answer the assistant did not take", exc_info=True)
-            _roll_back()
-    error = "Just a moment, please. " + ("Your answer is safe. " if keepable else "") \
-        + "The assistant will carry on soon."
-    return jsonify(error=error, kept=kept, retry=True, messages=[]), 503
-
-
-def _roll_back() -> None:
-    try:
-        get_db().rollback()
-    except SQLAlchemyError:  # the connection is gone; the pool replaces it
-        pass
+def _reply(reply: chat.ChatReply):
+    """The chat service's reply as a response (Server-Timing says how long Rasa took)."""
+    if reply.rasa_ms is not None:
+        g.rasa_ms = reply.rasa_ms  # scripts/load_tablets.py reads it
+    return jsonify(reply.body), reply.status
 
 
 @bp.post("/chat/claim")
@@ -304,107 +159,47 @@ def chat_info():
 @bp.get("/chat/my-profile")
 def chat_my_profile():
     """The pupil's own profile, mostly symbols: only this session's pupil, from their screen."""
-    from assistant.reports import render_pupil_html, review_summary
-
-    session = tablet_session()
-    return render_pupil_html(review_summary(get_db(), session.pupil_id))
+    return pupil_document(get_db(), tablet_session().pupil_id)
 
 
 @bp.get("/chat/encounter-photo")
 def chat_encounter_photo():
     """The photo of this session's encounter place, if the school added one with consent."""
-    session = tablet_session()
-    encounter = session.encounter
-    path = Path(current_app.config["INSTANCE_PATH"]) / "photos" / (encounter.photo_filename or "") \
-        if encounter and encounter.photo_filename else None
-    if path is None or not path.is_file():
-        raise NotFound("No photo for this conversation.")
-    return send_file(path, max_age=3600)
+    return send_file(session_photo(tablet_session(), Path(current_app.config["INSTANCE_PATH"])),
+                     max_age=3600)
 
 
-def _open_session() -> ConversationSession:
-    """The tablet's session, if it is still open (SessionClosed otherwise)."""
-    session = tablet_session()
-    ensure_open(session)
-    return session
-
-
-def _command(payload: str):
-    """A command to the conversation (start, repeat, skip, stop): no answer to record.
-    The Stop button's "/stop" stops at once; stopping by words is asked first."""
-    return _converse(_open_session(), payload, "touch", "independent")
+def _command(command: str):
+    """A command to the conversation (start, repeat, skip, stop): no answer to record."""
+    return _reply(chat.send_command(get_db(), _assistant(), current_app.config["CHANNEL_SECRET"],
+                                    open_session(), command))
 
 
 @bp.post("/chat/start")
 def chat_start():
-    return _command("/start_conversation")
+    return _command("start")
 
 
 @bp.post("/chat/message")
 def chat_message():
     """An answer: typed or spoken words, or a card. With a client_id, exactly once."""
-    session = _open_session()
-    body = _body()
-    if ("text" in body) == ("card" in body):
-        raise InvalidInput("Send either text or a card.")
-    provenance = body.get("provenance", "independent")
-    if provenance not in PROVENANCES:
-        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
-    prompt_id = body.get("prompt_id")
-    if prompt_id is not None and (not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id)):
-        raise InvalidInput("prompt_id is the id of the prompt being answered.")
-    if "text" in body:
-        if "stance" in body:
-            raise InvalidInput("A stance goes with a card.")
-        text = _clean_text(body["text"])
-        input_mode = body.get("input_mode", "typed")
-        message, words, card = text, text, None
-    else:
-        message, words, card = _card_message(body["card"], body.get("stance")), None, body["card"]
-        input_mode = body.get("input_mode", "touch")
-    if input_mode not in INPUT_MODES:
-        raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
-    confidence = body.get("speech_confidence")
-    if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
-                                   or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
-        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
-    timing = _timing(body)
-
-    def converse(client_id: str | None = None):
-        if prompt_id is not None and prompt_id != _current_prompt(session)[0]:
-            return _stale(session)
-        return _converse(session, message, input_mode, provenance, words=words, card=card,
-                         speech_confidence=confidence, prompt_id=prompt_id, timing=timing,
-                         client_id=client_id)
-
-    if "client_id" not in body:
-        return converse()
-    client_id = received.check_client_id(body["client_id"])
-    first, request_row = received.claim(get_db(), session.id, client_id)
-    if not first:
-        if request_row.reply is None:
-            return jsonify(error="That answer is still being sent.", retry=True), 409
-        return jsonify(request_row.reply["body"]), request_row.reply["status"]
-    response, status = converse(client_id=client_id)
-    try:
-        received.remember(get_db(), request_row, status, response.get_json())
-    except SQLAlchemyError:  # not remembered: a repeat is handled again, and taken only once
-        log.warning("could not remember a reply", exc_info=True)
-        _roll_back()
-    return response, status
+    session = open_session()
+    return _reply(chat.send_answer(get_db(), _assistant(), current_app.config["CHANNEL_SECRET"],
+                                   session, _body(), load_catalogue(),
+                                   current_app.config["MAX_MESSAGE_CHARS"], heard()))
 
 
 @bp.post("/chat/skip")
 def chat_skip():
     """The adult skips the current question (nothing is recorded for it)."""
-    return _command("/skip_question")
+    return _command("skip")
 
 
 @bp.post("/chat/observation")
 def chat_observation():
     """The adult's observation, in the adult's own words: kept as the adult's view."""
-    session = _open_session()
-    text = _clean_text(_body().get("text"))
+    session = open_session()
+    text = chat.clean_text(_body().get("text"), current_app.config["MAX_MESSAGE_CHARS"])
     kept = add_observation(get_db(), session, text)
     if isinstance(kept, Concern):
         return jsonify(concern={"id": kept.id, "category": kept.category}), 201
@@ -413,12 +208,12 @@ def chat_observation():
 
 @bp.post("/chat/repeat")
 def chat_repeat():
-    return _command("/repeat")
+    return _command("repeat")
 
 
 @bp.post("/chat/stop")
 def chat_stop():
-    return _command("/stop")
+    return _command("stop")
 
 
 # ---------------------------------------------------------------- the description

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 
 from pathlib import Path
 
+from assistant.backup import backup, restore
 from assistant.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
 from assistant.errors import DomainError
 from assistant.erasure import erase_pupil
@@ -14,6 +15,7 @@ from assistant.models import Pupil
 from assistant.pupils import import_pupils
 from assistant.uploads import read_pupils_csv
 from assistant.migrate import upgrade
+from assistant.retention import apply_retention
 from assistant.settings import secure_instance
 from assistant.models import Staff
 from assistant.schools import create_school, school_named
@@ -174,8 +176,6 @@ def init_app(app: Flask) -> None:
                   type=click.Path(file_okay=False), help="Folder to put the backup folder in.")
     def backup_command(out_dir: str):
         """Back up the record, Rasa's conversation store and the instance settings."""
-        from assistant.backup import backup
-
         _migrate()
         get_db().close()
         try:
@@ -189,8 +189,6 @@ def init_app(app: Flask) -> None:
     @click.option("--yes", is_flag=True, help="Replace the current record without asking.")
     def restore_command(backup_dir: str, yes: bool):
         """Replace the record, conversation store and instance files with a backup (stop the app first)."""
-        from assistant.backup import restore
-
         if not yes:
             click.confirm("This replaces everything the app holds now with the backup. Go on?", abort=True)
         try:
@@ -204,8 +202,6 @@ def init_app(app: Flask) -> None:
     @click.option("--days", type=int, default=None, help="Keep this many days (default: RETENTION_DAYS).")
     def retention_command(days: int | None):
         """Remove conversation events, stored replies, drafts and cached speech older than the school's period."""
-        from assistant.retention import apply_retention
-
         _migrate()
         days = days if days is not None else int(current_app.config["RETENTION_DAYS"])
         if days < 1:
@@ -237,7 +233,5 @@ def init_app(app: Flask) -> None:
 def _cli_staff(school_id: int | None, trust_id: int | None = None):
     """Commands run with the server's own authority: a stand-in administrator of the school
     (or, for a trust's account, the trust) concerned (not stored)."""
-    from assistant.models import Staff
-
     return Staff(id=None, school_id=school_id, trust_id=trust_id, role="admin", display_name="command line",
                  email="", password_hash="")

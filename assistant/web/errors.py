@@ -1,28 +1,54 @@
-"""The one place where errors become responses: JSON for the API, a short page for people."""
+"""The one place where errors become responses: JSON for the API, a short page for people.
+
+A domain error on a staff-area page is shown on a page of the staff area: "not allowed" and
+"not found" as a message page, anything else as a message on the page the adult came from."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from assistant.errors import DomainError
-from assistant.web.store import close_db
+from assistant.web.store import close_db, get_db
 
 log = logging.getLogger(__name__)
 
+# The staff-area blueprints, and where each sends the adult back to after an error when the
+# browser did not say where they came from.
+STAFF_PAGES = {"staff": "staff.home", "account": "staff.accounts", "voice": "staff.home"}
+SHOWN_ON_A_PAGE = (401, 403, 404)
+
+
+def answers_json(view):
+    """Mark a page's route whose callers are scripts: its errors are JSON, not a page."""
+    view.answers_json = True
+    return view
+
+
+def _marked_json() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "answers_json", False))
+
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.is_json
+    return request.path.startswith("/api/") or request.is_json or _marked_json()
+
+
+def _on_staff_page(error: DomainError):
+    """A domain error on a staff page: a message page, or a message on the page before."""
+    if error.status in SHOWN_ON_A_PAGE:
+        return render_template("staff/message.html", message=error.message), error.status
+    flash(error.message, "error")
+    return redirect(request.referrer or url_for(STAFF_PAGES[request.blueprint]))
 
 
 def _respond(status: int, message: str):
     if _wants_json():
         return jsonify(error=message), status
-    from markupsafe import escape
-
     page = (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{status}</title>"
             f"<main><h1>{escape(message)}</h1><p><a href='/'>Back to the start</a></p></main></html>")
     return page, status, {"Content-Type": "text/html; charset=utf-8"}
@@ -31,6 +57,11 @@ def _respond(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if request.blueprint in STAFF_PAGES:
+            get_db().rollback()
+            if _marked_json():
+                return jsonify(error=error.message), error.status
+            return _on_staff_page(error)
         return _respond(error.status, error.message)
 
     @app.errorhandler(HTTPException)

@@ -14,10 +14,10 @@ import re
 from flask import Blueprint, current_app, jsonify, request
 
 from assistant.errors import InvalidInput
-from assistant.sessions import ensure_open
 from assistant.speech import board_of_cards, propose
 from assistant.voice import Heard, voice_model
 from assistant.web.store import get_db
+from assistant.web.tablet import open_session
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("listen", __name__, url_prefix="/api")
@@ -47,10 +47,7 @@ def heard() -> Heard:
 @bp.post("/chat/listen")
 def chat_listen():
     """A spoken answer: which card on screen it names (a proposal to confirm), or none."""
-    from assistant.web.api import tablet_session
-
-    session = tablet_session()
-    ensure_open(session)
+    session = open_session()
     cards = _cards()
     board = board_of_cards(load_catalogue(), cards)
     voice = voice_model(get_db(), session.pupil_id, cards)

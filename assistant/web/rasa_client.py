@@ -17,6 +17,9 @@ import time
 
 import requests
 
+from assistant.chat import AssistantUnavailable
+
+__all__ = ["AssistantUnavailable", "RasaClient", "server_order"]
 log = logging.getLogger(__name__)
 
 # How long a server that did not answer is passed over before it is tried again.
@@ -25,10 +28,6 @@ CONNECT_TIMEOUT_SECONDS = 3
 
 _down_until: dict[str, float] = {}
 _down_lock = threading.Lock()
-
-
-class AssistantUnavailable(Exception):
-    """Rasa did not answer (down, starting up, or too slow)."""
 
 
 def server_order(base_urls: list[str], sender_id: str) -> list[str]:

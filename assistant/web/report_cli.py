@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from assistant import audit
 from assistant.errors import DomainError
@@ -45,8 +46,6 @@ def _write(out: str, data: bytes) -> None:
 
 def list_pupils_lines(db, school_id: int) -> list[str]:
     """'id<TAB>name' for every pupil of a school, by id (control characters in names become spaces)."""
-    from sqlalchemy import select
-
     return [f"{p.id}\t{_CONTROL.sub(' ', p.display_name)}"
             for p in db.execute(select(Pupil).where(Pupil.school_id == school_id).order_by(Pupil.id)).scalars()]
 

@@ -54,7 +54,7 @@ class Limit:
         self.rates = [Rate(limit, seconds * 1000)]
         self._redis = None
         if storage_url.startswith(("redis://", "rediss://", "unix://")):
-            from redis import Redis
+            from redis import Redis  # a client only when a Redis server is configured
 
             self._redis = Redis.from_url(storage_url)
         self._buckets: dict[str, object] = {}

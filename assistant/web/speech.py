@@ -12,8 +12,8 @@ from assistant.errors import InvalidInput
 from assistant.pupils import profile_of
 from assistant.speech_out import Synthesiser
 from assistant.turns import opening_text
-from assistant.web.api import tablet_session
 from assistant.web.store import get_db
+from assistant.web.tablet import tablet_session
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("speech", __name__, url_prefix="/api")

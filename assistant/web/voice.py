@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from assistant import audit
-from assistant.errors import DomainError
-from assistant.pupils import pupil_for
-from assistant.voice import (PER_CARD, card_counts, consent_of, enrol_clip, record_consent,
-                             remove_template, templates_of)
+from assistant.voice import PER_CARD, enrol_clip, enrolment as enrolment_of, record_consent, remove_template
 from assistant.web.auth import current_staff
+from assistant.web.errors import answers_json
 from assistant.web.staff import labels, login_required
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
@@ -21,41 +18,12 @@ bp = Blueprint("voice", __name__, url_prefix="/staff/pupils/<int:pupil_id>/voice
 bp.context_processor(labels)
 
 
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError):
-    """A recording's problem is JSON for the page's script; anything else a message."""
-    get_db().rollback()
-    if request.endpoint == "voice.clip":
-        return jsonify(error=error.message), error.status
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
-    flash(error.message, "error")
-    return redirect(request.referrer or url_for("staff.home"))
-
-
-def _symbol(catalogue, card_id: str) -> str | None:
-    concept = catalogue.get(card_id)
-    if concept is not None:
-        return concept.symbol
-    return catalogue.symbol_for_word(card_id.replace("_", " ")) \
-        or catalogue.symbol_for_word(card_id.split("_")[-1])
-
-
 @bp.get("")
 @login_required
 def enrolment(pupil_id: int):
-    db = get_db()
-    staff = current_staff()
-    pupil = pupil_for(db, staff, pupil_id)
-    audit.log(db, staff, "view", pupil.id, "My voice page")
-    catalogue = load_catalogue()
-    counts = card_counts(db, staff, pupil.id, catalogue)
-    recordings: dict[str, list] = {}
-    for row in templates_of(db, staff, pupil.id):
-        recordings.setdefault(row.card_id, []).append(row)
-    return render_template("voice/enrolment.html", pupil=pupil, consent=consent_of(db, pupil.id),
-                           counts=counts, recordings=recordings, per_card=PER_CARD,
-                           symbols={c.card_id: _symbol(catalogue, c.card_id) for c in counts})
+    page = enrolment_of(get_db(), current_staff(), pupil_id, load_catalogue())
+    return render_template("voice/enrolment.html", pupil=page.pupil, consent=page.consent, counts=page.counts,
+                           recordings=page.recordings, per_card=PER_CARD, symbols=page.symbols)
 
 
 @bp.post("/consent")
@@ -67,6 +35,7 @@ def consent(pupil_id: int):
 
 
 @bp.post("/cards/<card_id>/clips")
+@answers_json  # a recording's problem is JSON for the page's script
 @login_required
 def clip(pupil_id: int, card_id: str):
     """One recording of a card (16 kHz WAV body): the card's counts, or 422 and why."""

@@ -72,7 +72,7 @@ def test_when_the_record_is_unreachable_the_tablet_keeps_the_answer(client, tabl
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patched:
-        patched.setattr("assistant.web.api.keep_answer", unreachable)
+        patched.setattr("assistant.chat.keep_answer", unreachable)
         reply = send(client, tablet, "answer-0001", text="i like animals")
     assert reply.status_code == 503
     assert reply.json["kept"] is False and reply.json["retry"] is True
@@ -88,7 +88,7 @@ def test_an_unreachable_database_is_a_503_that_asks_to_try_again(client, tablet,
     def unreachable(*_args, **_kwargs):
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("assistant.web.api.session_for_token", unreachable)
+    monkeypatch.setattr("assistant.web.tablet.session_for_token", unreachable)
     reply = client.post("/api/chat/message", headers=tablet.headers, json={"text": "hi"})
     assert reply.status_code == 503 and reply.json["retry"] is True
 
