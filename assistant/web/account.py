@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from assistant.errors import DomainError
 from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
 from assistant.web.auth import current_staff, home_url, log_in
+from assistant.models import ROLES, TRUST_ROLE
 from assistant.web.staff import labels, roles_required
 from assistant.web.store import get_db
 
@@ -18,8 +19,9 @@ bp.context_processor(labels)  # the staff area's layout and labels
 
 def _logged_in(*roles: str):
     """Logged-in staff (with roles given, only those), also before they have chosen their
-    own password: these pages are where they choose it."""
-    return roles_required(*roles, before_password=True)
+    own password: these pages are where they choose it. With none given, every account,
+    a trust's too."""
+    return roles_required(*(roles or (*ROLES, TRUST_ROLE)), before_password=True)
 
 
 @bp.route("/password", methods=["GET", "POST"])
