@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.store import channel_secret, session_factory
 from assistant.channel import verify
 from assistant.dialogue import Turn
+from assistant.standins import hide, moved, names_for_sender, shifts, show_text
 from assistant.turns import take_turn
 from symbols.catalogue import load_catalogue
 
@@ -64,16 +66,31 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
         log.warning("a message without the web app's signature was refused (%s)", kind)
         dispatcher.utter_message(json_message=TROUBLE)
         return []
+    names: dict[str, str] = {}
     try:
         with session_factory()() as db:
             metadata = (tracker.latest_message or {}).get("metadata") or {}
+            names = names_for_sender(db, tracker.sender_id)
             reply = take_turn(db, load_catalogue(), tracker.sender_id, kind,
-                              turn_from(tracker) if kind == "answer" else None,
+                              with_names(turn_from(tracker), names) if kind == "answer" else None,
                               client_id=metadata.get("client_id"))
         messages = [STALE] if reply.stale else reply.messages
     except Exception:  # the pupil still gets an answer; the adult is asked to help
         log.exception("turn %s failed for a session", kind)
         messages = [TROUBLE]
     for message in messages:
-        dispatcher.utter_message(json_message=message)
+        # Rasa keeps what is dispatched: names go as stand-ins, which the web app fills in.
+        dispatcher.utter_message(json_message=hide(message, names))
     return []
+
+
+def with_names(turn: Turn, names: dict[str, str]) -> Turn:
+    """The turn as the pupil gave it: the web app sent names in their words as stand-ins
+    (assistant.standins); the engine and the record get the words themselves, with the
+    entities' spans moved to match."""
+    if turn.text is None or not names:
+        return turn
+    moves = shifts(turn.text, names)
+    entities = [dict(e, start=moved(e.get("start"), moves), end=moved(e.get("end"), moves))
+                for e in turn.entities]
+    return replace(turn, text=show_text(turn.text, names), entities=entities)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from assistant.models import AuditEvent, Pupil, Staff
 
 ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern",
-           "change_password", "disable_account", "enable_account", "reset_password", "retention")
+           "change_password", "disable_account", "enable_account", "reset_password", "retention",
+           "export_school")
 
 
 def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "",

@@ -27,6 +27,7 @@ from assistant.questions import STANCES
 from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
                                 start_session)
 from assistant.staff import authenticate
+from assistant.standins import hide_text, names_of, show
 from assistant import received
 from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
@@ -222,6 +223,10 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     metadata.update(timing or {})
     if client_id is not None:
         metadata["client_id"] = client_id  # the engine takes this message at most once
+    # Rasa keeps what it is sent and what it answers: names go through it as stand-ins.
+    names = names_of(get_db(), session)
+    if words is not None:
+        message = hide_text(message, names)
     started = time.perf_counter()
     try:
         messages = client.send(session.rasa_sender_id, message,
@@ -232,6 +237,7 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     g.rasa_ms = 1000 * (time.perf_counter() - started)  # Server-Timing (scripts/load_tablets.py)
     # Every turn answers with at least one message: an empty reply means the action server
     # was down or failed (Rasa still answers 200), so the answer was not recorded.
+    messages = show(messages, names) if messages else messages
     if not messages or any(m.get("error") for m in messages):
         return _fault(session, words, card, input_mode, provenance, client_id)
     get_db().refresh(session)  # the action server wrote the turn
