@@ -31,6 +31,9 @@ def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
     assert start.json["messages"][0]["text"].startswith("Hello Ottoline!")
     reply = client.post("/api/chat/message", headers=headers, json={"text": "OTTOLINE Fairweather likes cooking"})
     assert reply.status_code == 200 and "OTTOLINE Fairweather" in json.dumps(reply.json)
+    check = reply.json["messages"][-1]
+    client.post("/api/chat/message", headers=headers,
+                json={"card": "cooking", "stance": "like", "prompt_id": check["prompt_id"]})
     stop = client.post("/api/chat/stop", headers=headers)
     assert "Thank you, Ottoline." in stop.json["messages"][0]["text"]
     seen_by_rasa = json.dumps([fake_rasa.calls, answered])
