@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Table, delete, inspect, or_, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -185,11 +186,11 @@ def erase_school(db: Session, school_id: int, *, tracker_store_url: str | None =
     counts: dict[str, int] = {}
     # Rasa's events first: should this fail, the record still says whose they were.
     counts["tracker_events"] = _erase_tracker_events(tracker_store_url, senders) \
-        if tracker_store_url and senders else 0
+        if senders and _tracker_exists(tracker_store_url) else 0
     with transaction(db):
         for table, condition in reversed(_tables(school_id)):
             counts[table.name] = db.execute(delete(table).where(condition)).rowcount
-    db.expunge_all()
+    db.expire_all()  # the ORM must not hold the erased rows
     counts["photos"] = 0
     if instance is not None:
         for name in photos:
@@ -210,6 +211,14 @@ def erase_school(db: Session, school_id: int, *, tracker_store_url: str | None =
         finally:
             engine.dispose()
     return counts
+
+
+def _tracker_exists(url: str | None) -> bool:
+    """False when there is no tracker store, or an SQLite one Rasa never created."""
+    if not url:
+        return False
+    parsed = make_url(url)
+    return parsed.get_backend_name() != "sqlite" or Path(parsed.database or "").is_file()
 
 
 def compact(engine) -> None:

@@ -36,7 +36,7 @@ def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
                 json={"card": "cooking", "stance": "like", "prompt_id": check["prompt_id"]})
     stop = client.post("/api/chat/stop", headers=headers)
     assert "Thank you, Ottoline." in stop.json["messages"][0]["text"]
-    seen_by_rasa = json.dumps([fake_rasa.calls, answered])
+    seen_by_rasa = json.dumps([fake_rasa.calls, answered], ensure_ascii=False)
     for name in ("Ottoline", "OTTOLINE", "Fairweather", "Mrs Ng", "Our school"):
         assert name not in seen_by_rasa, name
     assert "⟦pupil⟧" in seen_by_rasa and "⟦pupil.upper⟧" in seen_by_rasa
