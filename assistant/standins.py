@@ -23,7 +23,7 @@ from assistant.models import ConversationSession, School
 # Which name each token stands for; the forms of a name that get their own token.
 ROLES = ("pupil", "family", "adult", "school")
 FORMS = ("", "lower", "upper", "title")
-TOKEN = re.compile(r"⟦(pupil|family|adult|school)(?:\.(lower|upper|title))?⟧")
+TOKEN = re.compile(r"⟦((?:pupil|family|adult|school)(?:#[0-9])?)(?:\.(lower|upper|title))?⟧")
 SHORTEST = 2  # a one-letter name is not hidden (it would hide "a", "I")
 
 
@@ -41,6 +41,17 @@ def names_for_sender(db: Session, sender_id: str) -> dict[str, str]:
     return names_of(db, session) if session is not None else {}
 
 
+def _expanded(names: dict[str, str]) -> dict[str, str]:
+    """The names, and each word of a name of several words as "role#N": a reply spells a
+    sentence out word by word (each word with its symbol), so "Kingfisher" travels alone."""
+    out = dict(names)
+    for role in ROLES:
+        words = (names.get(role) or "").split()
+        if len(words) > 1:
+            out.update({f"{role}#{i}": word for i, word in enumerate(words[:10]) if len(word) >= SHORTEST})
+    return out
+
+
 def _form(name: str, form: str) -> str:
     return {"": name, "lower": name.lower(), "upper": name.upper(), "title": name.title()}[form]
 
@@ -53,7 +64,8 @@ def hide_text(text: str, names: dict[str, str]) -> str:
     """`text` with each name (a whole word or phrase, in one of its forms) as its token;
     longer names first, so "Ann Marie" goes before "Ann"."""
     pairs = {}
-    for role in ROLES:
+    names = _expanded(names)
+    for role in sorted(names, key=lambda r: "#" in r):
         name = (names.get(role) or "").strip()
         if len(name) < SHORTEST:
             continue
@@ -68,13 +80,14 @@ def hide_text(text: str, names: dict[str, str]) -> str:
 
 def show_text(text: str, names: dict[str, str]) -> str:
     """`text` with each token as the name it stands for."""
+    names = _expanded(names)
     return TOKEN.sub(lambda m: _form(names.get(m.group(1)) or "", m.group(2) or ""), text)
 
 
 def shifts(text: str, names: dict[str, str]) -> list[tuple[int, int]]:
     """Where `show_text` changes lengths: (end of a token in `text`, the change so far), in
     order, to move an offset in `text` (an entity's span) to the shown text."""
-    out, change = [], 0
+    out, change, names = [], 0, _expanded(names)
     for match in TOKEN.finditer(text):
         change += len(_form(names.get(match.group(1)) or "", match.group(2) or "")) - len(match.group(0))
         out.append((match.end(), change))

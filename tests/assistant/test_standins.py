@@ -46,3 +46,10 @@ def test_the_engine_gets_the_pupils_words_with_spans_that_fit_them():
     shown = with_names(turn, NAMES)
     assert shown.text == "ottoline likes cooking"
     assert shown.text[shown.entities[0]["start"]:shown.entities[0]["end"]] == "cooking"
+
+
+def test_each_word_of_a_longer_name_is_hidden_too():
+    """Replies spell sentences out word by word (each with its symbol)."""
+    for word in ("Kingfisher", "Academy", "kingfisher"):
+        hidden = hide_text(word, NAMES)
+        assert word not in hidden and show_text(hidden, NAMES) == word
