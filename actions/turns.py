@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import channel_secret, session_factory
 from assistant.dialogue import Turn
+from assistant.standins import hide, moved, names_for_sender, shifts, show_text
 from assistant.turns import Unsigned, take_signed_turn
 from symbols.catalogue import load_catalogue
 
@@ -59,11 +61,13 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
     Nothing is recorded unless the message carries the web app's signature: a call to
     Rasa's webhook or to the action server by anyone else changes no record."""
     message = tracker.latest_message or {}
+    names: dict[str, str] = {}
     try:
         with session_factory()() as db:
+            names = names_for_sender(db, tracker.sender_id)
+            turn = with_names(turn_from(tracker), names) if kind == "answer" else None
             reply = take_signed_turn(db, load_catalogue(), channel_secret(), tracker.sender_id, kind,
-                                     message.get("text") or "", message.get("metadata"),
-                                     turn_from(tracker) if kind == "answer" else None)
+                                     message.get("text") or "", message.get("metadata"), turn)
         messages = [STALE] if reply.stale else reply.messages
     except Unsigned:
         log.warning("a message without the web app's signature was refused (%s)", kind)
@@ -72,5 +76,18 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
         log.exception("turn %s failed for a session", kind)
         messages = [TROUBLE]
     for message in messages:
-        dispatcher.utter_message(json_message=message)
+        # Rasa keeps what is dispatched: names go as stand-ins, which the web app fills in.
+        dispatcher.utter_message(json_message=hide(message, names))
     return []
+
+
+def with_names(turn: Turn, names: dict[str, str]) -> Turn:
+    """The turn as the pupil gave it: the web app sent names in their words as stand-ins
+    (assistant.standins); the engine and the record get the words themselves, with the
+    entities' spans moved to match."""
+    if turn.text is None or not names:
+        return turn
+    moves = shifts(turn.text, names)
+    entities = [dict(e, start=moved(e.get("start"), moves), end=moved(e.get("end"), moves))
+                for e in turn.entities]
+    return replace(turn, text=show_text(turn.text, names), entities=entities)

@@ -10,7 +10,7 @@ from assistant.schools import school_named
 
 ACTIONS = ("view", "export", "change", "erase", "start_session", "review", "import", "concern",
            "change_password", "disable_account", "enable_account", "reset_password", "retention",
-           "trust_overview")
+           "trust_overview", "export_school")
 
 
 def record(db: Session, staff: Staff | None, action: str, pupil_id: int | None, detail: str = "",

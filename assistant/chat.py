@@ -26,6 +26,7 @@ from assistant.channel import signed
 from assistant.errors import InvalidInput
 from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
 from assistant.questions import STANCES
+from assistant.standins import hide_text, names_of, show
 from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, keep_answer
 from assistant.voice import Heard, learn
 from symbols.catalogue import Catalogue
@@ -219,13 +220,17 @@ def _converse(db: Session, assistant: Assistant, secret: str, session: Conversat
     metadata.update(answer.timing)
     if client_id is not None:
         metadata["client_id"] = client_id  # the engine takes this message at most once
+    # Rasa keeps what it is sent and what it answers: names go through it as stand-ins.
+    names = names_of(db, session)
+    message = hide_text(answer.message, names) if answer.words is not None else answer.message
     started = time.perf_counter()
     try:
-        messages = assistant.send(session.rasa_sender_id, answer.message,
-                                  signed(secret, session.rasa_sender_id, answer.message, metadata))
+        messages = assistant.send(session.rasa_sender_id, message,
+                                  signed(secret, session.rasa_sender_id, message, metadata))
     except AssistantUnavailable:
         messages = None
     rasa_ms = 1000 * (time.perf_counter() - started)
+    messages = show(messages, names) if messages else messages
     # Every turn answers with at least one message: an empty reply means the action server
     # was down or failed (Rasa still answers 200), so the answer was not recorded.
     if not messages or any(m.get("error") for m in messages):

@@ -229,6 +229,48 @@ def init_app(app: Flask) -> None:
         click.echo(f"Erased pupil {pupil_id}: {counts['entries']} entries, {counts['sessions']} sessions, "
                    f"{counts['tracker_events']} conversation events.")
 
+    @app.cli.command("export-school")
+    @click.argument("name")
+    @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+                  help="The zip file to write (readable only by this account).")
+    def export_school_command(name: str, out_file: str):
+        """Write a school's whole record to one zip (a JSON file per table, photos, README.txt)."""
+        from assistant.school_exit import export_school
+
+        _migrate()
+        try:
+            data = export_school(get_db(), school_named(get_db(), name).id,
+                                 Path(current_app.config["INSTANCE_PATH"]))
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        out = Path(out_file)
+        out.touch(mode=0o600, exist_ok=True)
+        out.chmod(0o600)
+        out.write_bytes(data)
+        click.echo(f"The record of {name!r} is in {out} ({len(data)} bytes; keep it as safely as the server).")
+
+    @app.cli.command("erase-school")
+    @click.argument("name")
+    @click.option("--confirm", required=True, help="The school's name again.")
+    @click.option("--without-export", is_flag=True, help="Erase even though it was never exported.")
+    def erase_school_command(name: str, confirm: str, without_export: bool):
+        """Erase a school entirely: every row, conversation events, voice features, photos, caches."""
+        from assistant.school_exit import erase_school
+
+        _migrate()
+        if confirm.strip().casefold() != name.strip().casefold():
+            raise click.ClickException("--confirm must repeat the school's name.")
+        config = current_app.config
+        try:
+            school = school_named(get_db(), name)
+            counts = erase_school(get_db(), school.id, tracker_store_url=config["TRACKER_STORE_URL"],
+                                  instance=Path(config["INSTANCE_PATH"]),
+                                  redis_url=config.get("REDIS_URL") or None, without_export=without_export)
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"Erased {name!r}: {counts['pupils']} pupils, {counts['staff']} staff, "
+                   f"{counts['entries']} entries, {counts['tracker_events']} conversation events.")
+
 
 def _cli_staff(school_id: int | None, trust_id: int | None = None):
     """Commands run with the server's own authority: a stand-in administrator of the school
