@@ -17,7 +17,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Table, delete, inspect, or_, select, text
+from sqlalchemy import Table, delete, false, inspect, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,8 @@ EXPORT_ACTION = "export_school"  # the audit line an erasure looks for
 # Columns never exported: secrets and Rasa's internal id of a conversation.
 SECRET_COLUMNS = {"staff": {"password_hash"},
                   "conversation_sessions": {"tablet_token_hash", "claim_code_hash", "rasa_sender_id"}}
-NOT_EXPORTED = {"staff_sessions": "staff logins held on the server (token hashes only)"}
+NOT_EXPORTED = {"staff_sessions": "staff logins held on the server (token hashes only)",
+                "trusts": "the trust the school belonged to is not the school's (schools.json names it)"}
 # What each file of the export holds (README.txt).
 DESCRIPTIONS = {
     "schools": "The school itself: its name and when it was created.",
@@ -66,6 +67,7 @@ def school_rows(school_id: int) -> dict[str, object]:
     t = Base.metadata.tables
     return {
         "schools": t["schools"].c.id == school_id,
+        "trusts": false(),  # the trust stays, with its other schools
         "staff": t["staff"].c.school_id == school_id,
         "staff_sessions": t["staff_sessions"].c.staff_id.in_(staff),
         "groups": t["groups"].c.school_id == school_id,
