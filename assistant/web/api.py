@@ -33,6 +33,7 @@ from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.channel import signed
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
+from assistant.web.symbols import symbol_base
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -146,7 +147,9 @@ def _session_info(session: ConversationSession) -> dict:
             "pupil_name": session.pupil.given_name,
             "encounter": session.encounter.title if session.encounter else None,
             "adult_present": session.adult_present,
-            "profile": {key: getattr(profile, key) for key in PROFILE_FIELDS}}
+            "profile": {**{key: getattr(profile, key) for key in PROFILE_FIELDS},
+                        # The pictures of the pupil's set, from their school's sets only.
+                        "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set)}}
 
 
 def _clean_text(text: object) -> str:

@@ -190,7 +190,7 @@ def edit_profile(pupil_id: int):
         update_profile(db, current_staff(), record.id, values)
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=record.id))
-    sets = SymbolSets(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR).names()
+    sets = SymbolSets.for_school(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR, record.school_id).names()
     profile = profile_of(record)
     return render_template("staff/profile.html", pupil=record, profile=profile,
                            symbol_sets=sets, input_modes=INPUT_MODE_CHOICES,

@@ -54,7 +54,8 @@ export class TabletPage {
   }
 
   symbolUrl(symbol) {
-    return `/symbols/${encodeURIComponent(this.state.profile.symbol_set || "openmoji")}/${encodeURIComponent(symbol)}`;
+    const base = this.state.profile.symbol_base || "/symbols/openmoji";  // the school's sets, from the server
+    return `${base}/${encodeURIComponent(symbol)}`;
   }
 
   say(text) {
