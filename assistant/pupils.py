@@ -30,12 +30,12 @@ def create_pupil(db: Session, given_name: str, family_name: str = "", year_group
     if cards_per_board not in (2, 4, 6, 9):
         raise InvalidInput("Cards per board must be 2, 4, 6 or 9.")
     school_id = school_id_or_only(db, school_id)
+    voice = effective(db, school_id).default_voice  # a new pupil starts with the school's voice
     with transaction(db):
         group = group_named(db, school_id, group_name) if group_name else None
         pupil = Pupil(school_id=school_id, given_name=given_name, family_name=(family_name or "").strip(),
                       year_group=year_group, group=group)
-        pupil.profile = CommunicationProfile(cards_per_board=cards_per_board,
-                                             voice=effective(db, school_id).default_voice)
+        pupil.profile = CommunicationProfile(cards_per_board=cards_per_board, voice=voice)
         db.add(pupil)
     return pupil
 

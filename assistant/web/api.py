@@ -33,7 +33,7 @@ from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.channel import signed
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
-from assistant.web.symbols import symbol_base
+from assistant.web.symbols import symbol_base, symbol_credits
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -149,7 +149,8 @@ def _session_info(session: ConversationSession) -> dict:
             "adult_present": session.adult_present,
             "profile": {**{key: getattr(profile, key) for key in PROFILE_FIELDS},
                         # The pictures of the pupil's set, from their school's sets only.
-                        "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set)}}
+                        "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set),
+                        "symbol_credits": symbol_credits(session.pupil.school_id)}}
 
 
 def _clean_text(text: object) -> str:

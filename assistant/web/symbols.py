@@ -52,6 +52,11 @@ def symbol_base(school_id: int, set_name: str) -> str:
     return f"/symbols/for/{school_key(school_id)}/{set_name}"
 
 
+def symbol_credits(school_id: int) -> str:
+    """The credits page a tablet of this school links to (its school's sets too)."""
+    return f"/symbols/for/{school_key(school_id)}/about"
+
+
 def _school_of_key(key: str) -> int | None:
     hours = int(current_app.config["TABLET_TOKEN_HOURS"]) + 1
     try:

@@ -353,6 +353,7 @@ export class TabletPage {
     this.$("typed").hidden = !(profile.input_modes || []).includes("typed");
     this.setUpMicrophone(profile);
     this.doc.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = this.symbolUrl(img.dataset.symbol); });
+    if (profile.symbol_credits) this.doc.querySelector("a.credits").href = profile.symbol_credits;
   }
 
   // Tab and Shift+Tab go round the dialog's own controls and never leave it.

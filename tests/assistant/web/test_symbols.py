@@ -163,3 +163,5 @@ def test_the_tablet_is_told_where_its_schools_pictures_are(app, client, tablet, 
     base = client.get("/api/chat", headers=tablet.headers).json["session"]["profile"]["symbol_base"]
     assert base.startswith("/symbols/for/") and base.endswith("/widgit")
     assert get(client, base + "/cooking").data == b"school 1 widgit"
+    credits = client.get("/api/chat", headers=tablet.headers).json["session"]["profile"]["symbol_credits"]
+    assert "widgit of school 1" in get(client, credits).get_data(as_text=True)
