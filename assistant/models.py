@@ -74,6 +74,18 @@ class School(Base):
     trust_id = Column(ForeignKey("trusts.id", ondelete="SET NULL"), nullable=True, index=True)
 
 
+class SchoolSettings(Base):
+    """A school's own settings (one row per school); NULL means the server's default from
+    settings.py. Read through assistant/school_settings.py, never directly."""
+
+    __tablename__ = "school_settings"
+    school_id = Column(ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    retention_days = Column(Integer, nullable=True)
+    default_voice = Column(String(50), nullable=True)
+    summary_adult_notes = Column(Boolean, nullable=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
 def _school_column() -> Column:
     return Column(ForeignKey("schools.id", ondelete="CASCADE"), nullable=False, index=True)
 
@@ -129,6 +141,7 @@ class Staff(Base):
     # Set for a generated or reset password: the next login must choose a new one.
     must_change_password = Column(Boolean, nullable=False, default=False)
     groups = relationship("Group", secondary=staff_groups)
+    school = relationship("School")
     __table_args__ = (CheckConstraint(STAFF_BELONGS, name="ck_staff_school_or_trust"),)
 
 

@@ -51,9 +51,9 @@ class ProfileForm:
 
 
 def profile_form(db: Session, staff: Staff, pupil_id: int, instance: Path) -> ProfileForm:
-    """A pupil's profile with the symbol sets of this server (in `instance`) and the voices
+    """A pupil's profile with the symbol sets of their school (in `instance`) and the voices
     installed on this computer."""
     pupil = pupil_for(db, staff, pupil_id)
     profile = profile_of(pupil)
-    return ProfileForm(pupil, profile, SymbolSets(instance / INSTANCE_SUBDIR).names(), INPUT_MODE_CHOICES,
-                       installed_voices(current=profile.voice))
+    sets = SymbolSets.for_school(instance / INSTANCE_SUBDIR, pupil.school_id).names()
+    return ProfileForm(pupil, profile, sets, INPUT_MODE_CHOICES, installed_voices(current=profile.voice))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff, is_id
+from assistant.school_settings import effective
 from assistant.schools import school_id_or_only
 from assistant.settings import instance_path
 from assistant.text import clean_name
@@ -29,11 +30,12 @@ def create_pupil(db: Session, given_name: str, family_name: str = "", year_group
     if cards_per_board not in (2, 4, 6, 9):
         raise InvalidInput("Cards per board must be 2, 4, 6 or 9.")
     school_id = school_id_or_only(db, school_id)
+    voice = effective(db, school_id).default_voice  # a new pupil starts with the school's voice
     with transaction(db):
         group = group_named(db, school_id, group_name) if group_name else None
         pupil = Pupil(school_id=school_id, given_name=given_name, family_name=(family_name or "").strip(),
                       year_group=year_group, group=group)
-        pupil.profile = CommunicationProfile(cards_per_board=cards_per_board)
+        pupil.profile = CommunicationProfile(cards_per_board=cards_per_board, voice=voice)
         db.add(pupil)
     return pupil
 
@@ -134,7 +136,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
         changes["voice"] = voice
     if "symbol_set" in values:
         try:
-            SymbolSets(instance_path() / INSTANCE_SUBDIR).get(str(values["symbol_set"]))
+            SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, pupil.school_id).get(str(values["symbol_set"]))
         except UnknownSymbolSet:
             raise InvalidInput("No such symbol set.")
         changes["symbol_set"] = str(values["symbol_set"])
@@ -171,6 +173,7 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
         raise InvalidInput("The CSV file has no pupils in it.")
     school_id = staff.school_id if staff is not None else school_id_or_only(db, school_id)
     created = updated = 0
+    voice = effective(db, school_id).default_voice  # a new pupil starts with the school's voice
     with transaction(db):
         groups = {g.name: g for g in db.execute(select(Group).where(Group.school_id == school_id)).scalars()}
         for row in rows:
@@ -187,7 +190,7 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
                                                        Pupil.reference == row["reference"])).scalar_one_or_none()
             if pupil is None:
                 pupil = Pupil(school_id=school_id, reference=row.get("reference") or None,
-                              profile=CommunicationProfile())
+                              profile=CommunicationProfile(voice=voice))
                 db.add(pupil)
                 created += 1
             else:

@@ -6,6 +6,8 @@ does not exist."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,7 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import School
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
+from symbols.sets import INSTANCE_SUBDIR, move_server_wide_sets
 
 
 def create_school(db: Session, name: str) -> School:
@@ -51,3 +54,10 @@ def school_named(db: Session, name: str | None) -> School:
 def school_id_or_only(db: Session, school_id: int | None) -> int:
     """`school_id`, or the only school's id when none is given."""
     return school_id if school_id is not None else school_named(db, None).id
+
+
+def upgrade_symbol_sets(db: Session, instance: Path) -> list[str]:
+    """Upgrade: a single-school install's symbol sets (once straight under
+    <instance>/symbol_sets) move under its first school. Run with every migration."""
+    schools = list_schools(db)
+    return move_server_wide_sets(instance / INSTANCE_SUBDIR, schools[0].id) if schools else []

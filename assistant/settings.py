@@ -68,7 +68,13 @@ DEFAULTS: dict[str, object] = {
     # The first school's name, given to it when the record is created (or upgraded to schools).
     "SCHOOL_NAME": "Our school",
     # Days conversation events, stored replies and drafts are kept (0 keeps them for ever).
+    # This and the next two are the server's defaults: a school's administrator may set its
+    # own on /staff/school/settings (assistant/school_settings.py reads the one in force).
     "RETENTION_DAYS": 0,
+    # The voice a new pupil's profile starts with (an espeak-ng name such as en-gb).
+    "DEFAULT_VOICE": "en-gb",
+    # 1: the review summary includes what adults noticed (their observations and views).
+    "SUMMARY_ADULT_NOTES": 1,
 }
 
 GENERATED_SECRETS = ("SECRET_KEY", "RASA_TOKEN", "CHANNEL_SECRET", "TRACKER_DB_PASSWORD")

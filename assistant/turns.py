@@ -131,7 +131,7 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         cards_per_board=profile.cards_per_board,
         place=place_phrase(session.encounter),
         adult_name=session.adult_name if session.adult_present else "",
-        symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
+        symbol_set=symbol_set_shown(profile.symbol_set, pupil.school_id), earlier=earlier,
         place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
         topics=encounter_topics(session.encounter, catalogue) if starting else [],
     )
@@ -148,10 +148,10 @@ def place_phrase(encounter) -> str:
     return "the " + label[:1].lower() + label[1:]
 
 
-def symbol_set_shown(name: str) -> str:
+def symbol_set_shown(name: str, school_id: int | None) -> str:
     """The symbol set and version a pupil sees ("openmoji 17.0.0"), kept with each answer;
-    an unknown set shows the default set."""
-    sets = SymbolSets(instance_path() / INSTANCE_SUBDIR)
+    an unknown set (or another school's) shows the default set."""
+    sets = SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, school_id)
     try:
         info = sets.info(name)
     except UnknownSymbolSet:

@@ -1,8 +1,9 @@
 """Symbol sets: folders of pictures named by symbol id, each with its licence and version.
 
 The default set, OpenMoji (symbols/sets/openmoji/), ships with the project and has a
-picture for every symbol id the assistant uses. A school adds its own licensed set
-(Widgit, PCS, ARASAAC, photos) by dropping a folder into <instance>/symbol_sets/<name>/:
+picture for every symbol id the assistant uses; every school shares it. A school adds its
+own licensed set (Widgit, PCS, ARASAAC, photos) by dropping a folder into
+<instance>/symbol_sets/<school id>/<name>/ (seen only by that school's staff and tablets):
 
     set.yml      title, version, licence, licence_url, attribution, url, source, changes
                  (all shown on /symbols/about)
@@ -18,7 +19,9 @@ Pure Python (no Flask): the web app, exports and reports share it.
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +40,7 @@ MEDIA_TYPES = {
     ".jpeg": "image/jpeg",
     ".webp": "image/webp",
 }
+log = logging.getLogger(__name__)
 INFO_KEYS = ("title", "version", "licence", "licence_url", "attribution", "url", "source", "changes")
 
 
@@ -93,6 +97,14 @@ class SymbolSets:
     def __init__(self, extra_dir: str | Path | None = None, default_dir: str | Path | None = None):
         self.extra_dir = Path(extra_dir) if extra_dir else None
         self.default_dir = Path(default_dir) if default_dir else SETS_DIR / DEFAULT_SET
+
+    @classmethod
+    def for_school(cls, root: str | Path, school_id: int | None) -> "SymbolSets":
+        """The default set plus one school's own sets, in <root>/<school id> (root is
+        <instance>/symbol_sets); no school (None): the default set alone."""
+        if school_id is None:
+            return cls(None)
+        return cls(school_sets_dir(root, school_id))
 
     def names(self) -> list[str]:
         """The default set first, then the school sets by name."""
@@ -166,3 +178,41 @@ def _read_yaml(path: Path) -> dict:
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
+
+
+def school_sets_dir(root: str | Path, school_id: int) -> Path:
+    """Where one school's own sets live: <root>/<school id> (root is <instance>/symbol_sets)."""
+    return Path(root) / str(int(school_id))
+
+
+def _is_school_folder(folder: Path) -> bool:
+    """A school's folder (even of a school since erased) is named by its id and holds only
+    sets (folders); a set holds its pictures and YAML."""
+    return folder.name.isdigit() and not any(p.is_file() for p in folder.iterdir())
+
+
+def move_server_wide_sets(root: str | Path, first_school_id: int) -> list[str]:
+    """Upgrade: the sets of a single-school install, once straight under <root>, move under
+    the first school (<root>/<first school id>/<name>), so its pupils keep their pictures.
+    Idempotent; a set whose new place is taken stays where it is (logged). Returns the
+    names moved."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    target = school_sets_dir(root, first_school_id)
+    # Decided before anything moves: the first school's folder is made on the way.
+    legacy = [p for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink()
+              and is_set_name(p.name) and not _is_school_folder(p)]
+    moved = []
+    for folder in legacy:
+        name = folder.name
+        if folder == target:  # a set named like the first school's id: out of the way first
+            folder = folder.rename(root / f".moving-{name}")
+        destination = target / name
+        if destination.exists():
+            log.warning("symbol set %s not moved: %s already exists", name, destination)
+            continue
+        target.mkdir(mode=0o700, exist_ok=True)
+        shutil.move(str(folder), str(destination))
+        moved.append(name)
+    return moved

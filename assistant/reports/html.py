@@ -36,7 +36,7 @@ def environment() -> Environment:
 def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = None,
                         for_print: bool = False) -> str:
     """The staff summary as a standalone, accessible HTML page."""
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
     # Templates render top to bottom, so `credits()` in the footer names the sets used above.
     return environment().get_template("summary.html").render(
         s=summary, period=period_text(summary.start, summary.end), img=images.data_uri, legend=PROVENANCE_LABELS,
@@ -48,7 +48,7 @@ def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = No
 def render_pupil_html(summary: ReviewSummary, images: SymbolImages | None = None,
                       for_print: bool = False) -> str:
     """The pupil-friendly version ("my profile"): big symbols, very short words."""
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
     return environment().get_template("my_profile.html").render(
         p=pupil_profile(summary), img=images.data_uri, for_print=for_print,
         credits=images.credits)
@@ -63,7 +63,7 @@ def render_gatsby_html(cover: Coverage) -> str:
 def render_one_page_html(summary: ReviewSummary, images: SymbolImages | None = None,
                          for_print: bool = False) -> str:
     """The "all about me" one-page profile (see one_page.py)."""
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
     return environment().get_template("one_page.html").render(
         s=summary, p=one_page_profile(summary), period=period_text(summary.start, summary.end),
         img=images.data_uri, withheld=WORDS_WITHHELD, for_print=for_print, credits=images.credits,

@@ -66,11 +66,12 @@ class SymbolImages:
     """The pictures of one symbol set (the pupil's), falling back to the default set."""
 
     def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None,
-                 raster: bool = False):
+                 raster: bool = False, school_id: int | None = None):
         self.symbol_set = symbol_set
         # PDFs take PNG: WeasyPrint redraws an SVG at every place it appears, slow in long documents.
         self.raster = raster
-        self.sets = sets or SymbolSets(instance_path() / INSTANCE_SUBDIR)
+        # The pupil's school's own sets (and the shared default), never another school's.
+        self.sets = sets or SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, school_id)
         self.used: set[str] = set()
         # One document shows the same few dozen symbols hundreds of times: look each up once.
         self._found: dict[str, tuple[str, Path] | None] = {}

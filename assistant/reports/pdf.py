@@ -43,17 +43,17 @@ def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = Non
 
 def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 
 
 def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))
 
 
 def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The "all about me" one-page profile as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
     return html_to_pdf(render_one_page_html(summary, images, for_print=True))

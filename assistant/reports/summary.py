@@ -17,6 +17,7 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import (CONVERSATIONS, FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
                               encounter_pupils, is_id, utcnow)
 from assistant.questions import steps_for
+from assistant.school_settings import effective
 from assistant.pupils import profile_of
 from assistant.reports.changes import Change, Opinion, changes_between, opinions
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
@@ -79,6 +80,8 @@ class ReviewSummary:
     points: list[Point] = field(default_factory=list)
     # The latest opinion per (topic, concept id) in the period (the pupil-friendly version).
     now: dict[tuple[str, str], Opinion] = field(default_factory=dict)
+    # The school's choice (school_settings): False leaves the adults' section out entirely.
+    adult_notes_included: bool = True
 
     @property
     def words_shareable(self) -> bool:
@@ -245,13 +248,15 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
         .order_by(Entry.created_at, Entry.id)).scalars())
     stories = encounter_stories(list(encounters.values()), linked, catalogue, shareable)
     aspirations = [p for p in points if p.category == "aspirations"]
+    with_notes = effective(db, pupil.school_id).summary_adult_notes
 
     return ReviewSummary(
         pupil=pupil, start=start, end=end, made_at=utcnow(), include_drafts=include_drafts,
         drafts_left_out=drafts_left_out, symbol_set=profile_of(pupil).symbol_set,
         sections=_sections(points),
         adult_notes=_adult_notes(db, pupil.id, entries, catalogue,
-                                 {i: e.title for i, e in encounters.items()}, since, until),
+                                 {i: e.title for i, e in encounters.items()}, since, until) if with_notes else [],
+        adult_notes_included=with_notes,
         changes=changes, compared=bool(earlier), encounters=stories,
         thread=golden_thread(aspirations, stories, catalogue),
         benchmarks=pupil_benchmarks(db, pupil.id, start, end), points=points, now=now,

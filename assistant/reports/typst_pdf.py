@@ -136,6 +136,7 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
         "changes_intro": changes_intro,
         "changes": [{"sym": sym([c.concept]), "text": c.text} for c in s.changes],
         "encounters": encounters, "thread": thread, "gatsby": gatsby, "notes": notes,
+        "notes_included": s.adult_notes_included,
         "credits": sym.images.credits(),
     }
 
@@ -149,7 +150,7 @@ def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None
     TypstFailed when Typst cannot make it."""
     import typst  # loaded only when a PDF is asked for
 
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
     with tempfile.TemporaryDirectory(prefix="pv-summary-") as tmp:
         folder = Path(tmp)
         sym = _Symbols(images, folder)

@@ -240,6 +240,8 @@ class _Writer:
             cells[1].text = "; ".join(parts) or "None yet"
 
     def adults(self) -> None:
+        if not self.s.adult_notes_included:  # the school leaves this section out
+            return
         self.heading("What adults noticed (the adults' views, not the pupil's words)", 1)
         if not self.s.adult_notes:
             self.doc.add_paragraph("No observations or adult views recorded in this period.")
@@ -275,4 +277,4 @@ class _Writer:
 
 def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
     """The staff summary as .docx bytes (editable; same points as the PDF)."""
-    return _Writer(summary, images or SymbolImages(summary.symbol_set)).bytes()
+    return _Writer(summary, images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)).bytes()

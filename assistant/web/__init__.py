@@ -34,8 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from assistant.web import (account, api, cli, concerns, errors, limits, listen, pages,
-                               report_cli, security, speech, staff, store, symbols,
-                               trust, voice)
+                               report_cli, school, security, speech, staff, store,
+                               symbols, trust, voice)
 
     limits.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     store.init_app(app)
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(trust.bp)
+    app.register_blueprint(school.bp)
     security.init_app(app)  # after the blueprints: its limits wrap their views
     # Every staff form carries a CSRF token. The JSON API is exempt: it takes only JSON
     # bodies (which a cross-site form cannot send) and its cookies are SameSite.

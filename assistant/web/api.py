@@ -29,6 +29,7 @@ from assistant.web.rasa_client import RasaClient
 from assistant.web.speech import prepare_opening_speech
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session, tablet_session
+from assistant.web.symbols import symbol_base, symbol_credits
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -127,7 +128,10 @@ def _session_info(session: ConversationSession) -> dict:
             "pupil_name": session.pupil.given_name,
             "encounter": session.encounter.title if session.encounter else None,
             "adult_present": session.adult_present,
-            "profile": {key: getattr(profile, key) for key in PROFILE_FIELDS}}
+            "profile": {**{key: getattr(profile, key) for key in PROFILE_FIELDS},
+                        # The pictures of the pupil's set, from their school's sets only.
+                        "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set),
+                        "symbol_credits": symbol_credits(session.pupil.school_id)}}
 
 
 def _assistant() -> RasaClient:

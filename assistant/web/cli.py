@@ -18,7 +18,7 @@ from assistant.migrate import upgrade
 from assistant.retention import apply_retention
 from assistant.settings import secure_instance
 from assistant.models import Staff
-from assistant.schools import create_school, school_named
+from assistant.schools import create_school, school_named, upgrade_symbol_sets
 from assistant.staff import change_password, check_password, create_staff, generated_password, reset_password
 from assistant.trust import add_school_to_trust, create_trust, create_trust_account, trust_named
 from sqlalchemy import select
@@ -29,6 +29,7 @@ SCHOOL_HELP = "The school's name (not needed while the server has only one schoo
 
 def _migrate() -> None:
     upgrade(current_app.config["DATABASE_URL"])
+    upgrade_symbol_sets(get_db(), Path(current_app.config["INSTANCE_PATH"]))
     secure_instance(Path(current_app.config["INSTANCE_PATH"]))  # the record file too: 0600
 
 
@@ -199,19 +200,20 @@ def init_app(app: Flask) -> None:
         click.echo(f"Restored the backup made {manifest['made']}.")
 
     @app.cli.command("retention")
-    @click.option("--days", type=int, default=None, help="Keep this many days (default: RETENTION_DAYS).")
+    @click.option("--days", type=int, default=None,
+                  help="Keep this many days in every school (default: each school's own period, else RETENTION_DAYS).")
     def retention_command(days: int | None):
-        """Remove conversation events, stored replies, drafts and cached speech older than the school's period."""
+        """Remove conversation events, stored replies, drafts and cached speech older than each school's period."""
         _migrate()
-        days = days if days is not None else int(current_app.config["RETENTION_DAYS"])
-        if days < 1:
-            raise click.ClickException("No retention period is set: give --days N or set RETENTION_DAYS.")
+        if days is not None and days < 1:
+            raise click.ClickException("Give --days of at least 1.")
         try:
             counts = apply_retention(get_db(), days, current_app.config["TRACKER_STORE_URL"],
-                                     Path(current_app.config["INSTANCE_PATH"]) / "speech_cache")
+                                     Path(current_app.config["INSTANCE_PATH"]) / "speech_cache",
+                                     server=current_app.config)
         except DomainError as error:
             raise click.ClickException(error.message)
-        click.echo(f"Kept {days} days: removed {counts['conversation_events']} conversation events, "
+        click.echo(f"Removed {counts['conversation_events']} conversation events, "
                    f"{counts['stored_replies']} stored replies, {counts['drafts']} drafts, "
                    f"{counts['speech_files']} speech files.")
 

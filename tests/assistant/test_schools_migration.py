@@ -86,7 +86,8 @@ def _counts(connection) -> dict[str, int]:
     t = MetaData()
     t.reflect(connection)
     return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for name, table in t.tables.items() if name not in ("alembic_version", "schools", "trusts")}
+            # Tables added empty by later migrations (trusts 16a2, school_settings 16a3) are not rows to lose.
+            for name, table in t.tables.items() if name not in ("alembic_version", "schools", "trusts", "school_settings")}
 
 
 def test_a_single_school_database_upgrades_in_place_under_its_first_school(bare_url, monkeypatch):

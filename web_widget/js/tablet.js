@@ -93,7 +93,8 @@ export class TabletPage {
   }
 
   symbolUrl(symbol) {
-    return `/symbols/${encodeURIComponent(this.state.profile.symbol_set || "openmoji")}/${encodeURIComponent(symbol)}`;
+    const base = this.state.profile.symbol_base || "/symbols/openmoji";  // the school's sets, from the server
+    return `${base}/${encodeURIComponent(symbol)}`;
   }
 
   say(text) {
@@ -389,6 +390,7 @@ export class TabletPage {
     this.$("typed").hidden = !(profile.input_modes || []).includes("typed");
     this.setUpMicrophone(profile);
     this.root.querySelectorAll("img[data-symbol]").forEach((img) => { img.src = this.symbolUrl(img.dataset.symbol); });
+    if (profile.symbol_credits) this.root.querySelector("a.credits").href = profile.symbol_credits;
   }
 
   wire() {

@@ -23,6 +23,8 @@ from tests.conftest import TRUST_LOGIN, make_trust
 RULES = {
     "static": "public", "pages.start": "public", "pages.tablet": "public",
     "symbols.picture": "public", "symbols.about": "public",
+    # A tablet's pictures: the signed key in the path names its school (the default set is everyone's).
+    "symbols.school_picture": "public", "symbols.school_about": "public",
     "api.openapi": "public", "api.login": "public", "api.logout": "public",
     "api.chat_claim": "public",
     "api.chat_info": "tablet", "api.chat_start": "tablet", "api.chat_message": "tablet",
@@ -42,7 +44,7 @@ RULES = {
     "staff.one_page": "staff",
     "staff.import_csv": "lead", "staff.new_encounter": "lead", "staff.groups": "lead",
     "staff.export_pupil": "admin", "staff.erase_pupil": "admin", "staff.accounts": "admin",
-    "staff.audit_log": "admin",
+    "staff.audit_log": "admin", "school.settings": "admin",
     "concerns.concerns": "dsl", "concerns.seen": "dsl",
     "account.password": "account",
     "trust.overview": "trust", "trust.overview_download": "trust",

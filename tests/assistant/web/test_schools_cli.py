@@ -55,3 +55,15 @@ def test_a_second_school_then_each_command_says_which(app, tmp_path):
     admin = runner.invoke(args=["create-admin", "--email", "head@hilltop.test", "--name", "Head",
                                 "--school", "Hilltop Academy", "--password", "violet tractor moon lantern"])
     assert admin.exit_code == 0, admin.output
+
+
+def test_migrate_moves_a_single_school_installs_symbol_sets_under_its_school(app, tmp_path):
+    """Upgrading in place: `flask migrate` (run by bin/run at every start) moves the sets."""
+    root = tmp_path / "instance" / "symbol_sets"
+    (root / "widgit").mkdir(parents=True)
+    (root / "widgit" / "cooking.png").write_bytes(b"w")
+    app.config["INSTANCE_PATH"] = str(tmp_path / "instance")
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0, result.output
+    assert (root / "1" / "widgit" / "cooking.png").read_bytes() == b"w"
+    assert not (root / "widgit").exists()
