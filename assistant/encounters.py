@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.concept_matcher import INTEREST_TO_JOB, default_matcher
+from assistant.matcher import INTEREST_TO_JOB, default_matcher
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
 from assistant.photos import check_photo, photo_file, store_photo

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.concept_matcher import INTEREST_TO_JOB, ConceptMatcher, default_matcher, norm_word
+from assistant.matcher import INTEREST_TO_JOB, ConceptMatcher, default_matcher, norm_word
 from symbols.catalogue import Catalogue, Concept
 
 # How sure the classifier must be before its intent alone counts (commands, yes and no).

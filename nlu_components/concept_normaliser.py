@@ -1,7 +1,7 @@
 """Rasa component that turns the pupil's words into catalogue concept entities.
 
 It runs after DIETClassifier, reads the spaCy tokens and lemmas of the message and the
-classifier's intent, asks assistant.concept_matcher.ConceptMatcher for the concepts
+classifier's intent, asks assistant.matcher.ConceptMatcher for the concepts
 mentioned, and replaces DIET's entities with them: DIET tags stray tokens and cannot
 map a misspelling it never saw to a canonical id, while the matcher returns exactly the
 vocabulary's ids (so no EntitySynonymMapper is needed). The logic lives in the matcher.
@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.nlu.constants import TOKENS_NAMES
 
-from assistant.concept_matcher import ConceptMatcher, default_matcher
+from assistant.matcher import ConceptMatcher, default_matcher
 from nlu_components import rasa_speedups
 
 rasa_speedups.install()  # loaded with the model: Rasa's action response check, built once

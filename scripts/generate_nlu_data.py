@@ -509,7 +509,7 @@ class Builder:
             if intent == "express_aspiration" and slot == "interest" and "{job}" in template:
                 segs.append((text, None))
             elif intent == "express_aspiration" and slot == "interest":
-                from assistant.concept_matcher import INTEREST_TO_JOB
+                from assistant.matcher import INTEREST_TO_JOB
                 job = INTEREST_TO_JOB.get(value)
                 segs.append((text, ("job", job) if job else None))
             elif intent == "express_need_help" and slot == "interest" and value == "reading":

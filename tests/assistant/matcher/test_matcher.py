@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.concept_matcher import ConceptMatcher, max_edits, norm_word, skeleton, stem
+from assistant.matcher import ConceptMatcher, max_edits, norm_word, skeleton, stem
 
 
 @pytest.fixture(scope="module")
