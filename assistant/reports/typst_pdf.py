@@ -20,7 +20,7 @@ from assistant.reports.images import SymbolImages
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
+from assistant.reports.wording import (ADULTS_APART, encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
                                        period_text, running_title)
 from symbols.catalogue import Concept
 
@@ -79,8 +79,8 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
             f"Made on {day_month_year(s.made_at)}."]
     if not s.include_drafts and not s.drafts_left_out:
         meta.append("Only answers the pupil confirmed are shown.")
-    meta.append("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values())
-                + ". The adults' own views are kept apart, in \u201cWhat adults noticed\u201d.")
+    meta.append("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values()) + "."
+                + (ADULTS_APART if s.adult_notes_included else ""))
     meta.append(f"Order: {SECTION_A_TEMPLATE}")
 
     if not s.start:

@@ -20,7 +20,7 @@ from assistant.reports.images import SymbolImages
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
+from assistant.reports.wording import (ADULTS_APART, encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
                                        running_title)
 from symbols.catalogue import Concept
 
@@ -138,8 +138,8 @@ class _Writer:
                                    + (f" Note: {_t(s.sharing_note)}" if s.sharing_note else ""))
         elif s.sharing_note:
             self.doc.add_paragraph(f"Sharing note: {_t(s.sharing_note)}")
-        self.doc.add_paragraph("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values())
-                               + ". The adults' own views are kept apart, in \u201cWhat adults noticed\u201d.")
+        self.doc.add_paragraph("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values()) + "."
+                               + (ADULTS_APART if self.s.adult_notes_included else ""))
 
     def section_a(self) -> None:
         self.doc.add_paragraph(f"Order: {SECTION_A_TEMPLATE}")

@@ -12,6 +12,8 @@ from assistant.questions import first_person  # noqa: F401  (reports word points
 from symbols.catalogue import Concept
 
 # Plain English for every provenance (vocabulary.yml `provenance`); shown on every point.
+# Said after the provenance legend when the summary includes the adults' section.
+ADULTS_APART = " The adults' own views are kept apart, in \u201cWhat adults noticed\u201d."
 PROVENANCE_LABELS = {
     "independent": "Pupil's own answer",
     "prompted": "Pupil's answer, after an adult prompted",
