@@ -17,7 +17,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Table, delete, false, inspect, or_, select, text
+from sqlalchemy import Table, create_engine, delete, false, inspect, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from assistant.models import (AuditEvent, Base, ConversationSession, Encounter, 
                               Pupil, School, Staff)
 from assistant.rasa_stores import LOCK_KEY_PREFIX
 from assistant.unit_of_work import transaction
+from symbols.sets import INSTANCE_SUBDIR, school_sets_dir
 
 EXPORT_ACTION = "export_school"  # the audit line an erasure looks for
 # Columns never exported: secrets and Rasa's internal id of a conversation.
@@ -53,6 +54,7 @@ DESCRIPTIONS = {
     "voice_templates": "\"My voice\" sound features (float16 .npy, base64); never a recording.",
     "chat_requests": "Each tablet message's stored reply (kept so a message is taken once).",
     "audit_events": "The audit log: who viewed, exported, changed or erased what, and when.",
+    "school_settings": "The school's own settings (retention, new pupils' voice, summary); empty: the server's.",
 }
 
 
@@ -86,6 +88,7 @@ def school_rows(school_id: int) -> dict[str, object]:
         "voice_templates": t["voice_templates"].c.pupil_id.in_(pupils),
         "chat_requests": t["chat_requests"].c.session_id.in_(sessions),
         "audit_events": t["audit_events"].c.school_id == school_id,
+        "school_settings": t["school_settings"].c.school_id == school_id,
     }
 
 
@@ -137,6 +140,12 @@ def export_school(db: Session, school_id: int, instance: Path | None = None) -> 
             if path is not None and path.is_file():
                 archive.write(path, f"photos/{name}")
                 files.append((f"photos/{name}", "A photo of an encounter's place.", 1))
+        sets = school_sets_dir(instance / INSTANCE_SUBDIR, school_id) if instance else None
+        for path in sorted(sets.rglob("*")) if sets is not None and sets.is_dir() else []:
+            if path.is_file() and not path.is_symlink():
+                name = f"symbol_sets/{path.relative_to(sets).as_posix()}"
+                archive.write(path, name)
+                files.append((name, "A picture (or licence) of the school's own symbol sets.", 1))
         archive.writestr("README.txt", _readme(school.name, files))
     with transaction(db):
         audit.record(db, None, EXPORT_ACTION, None, "exported the whole school record",
@@ -153,7 +162,7 @@ def _readme(school_name: str, files: list[tuple[str, str, int]]) -> str:
     lines += [f"  {name}  ({count} {'row' if count == 1 else 'rows'}): {what}" for name, what, count in files]
     lines += ["", "Not included: " + "; ".join(f"{k} ({v})" for k, v in NOT_EXPORTED.items())
               + "; Rasa's conversation events (the same turns, as the assistant saw them);",
-              "symbol sets and settings (shared by every school on this server).", ""]
+              "the shared OpenMoji symbols (the same on every server).", ""]
     return "\n".join(lines)
 
 
@@ -200,13 +209,14 @@ def erase_school(db: Session, school_id: int, *, tracker_store_url: str | None =
             if path.is_file():
                 path.unlink()
                 counts["photos"] += 1
+        sets = school_sets_dir(instance / INSTANCE_SUBDIR, school_id)
+        counts["symbol_set_files"] = sum(1 for p in sets.rglob("*") if p.is_file()) if sets.is_dir() else 0
+        shutil.rmtree(sets, ignore_errors=True)
         # Prompts are cached by their text, some with a pupil's name: clear it all (it refills).
         shutil.rmtree(instance / "speech_cache", ignore_errors=True)
     counts["locks"] = _erase_locks(redis_url, senders) if redis_url and senders else 0
     compact(db.get_bind())
     if counts["tracker_events"] and tracker_store_url.startswith("sqlite"):
-        from sqlalchemy import create_engine
-
         engine = create_engine(tracker_store_url)
         try:
             compact(engine)

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from assistant.errors import InvalidInput
-from assistant.models import Base, ConversationSession, Encounter, StaffSession
+from assistant.models import Base, ConversationSession, Encounter, SchoolSettings, StaffSession
 from assistant.school_exit import erase_school, export_school, school_rows
 from tests.conftest import OTHER_MARKERS, make_other_school, make_people, school_snapshot
+from symbols.sets import INSTANCE_SUBDIR, school_sets_dir
 
 # The leaving school's words (OTHER_MARKERS, its name) and the staying school's.
 LEAVING = (*OTHER_MARKERS, "Other School", "Tessellate-photo")
@@ -60,6 +61,13 @@ def test_a_school_is_exported_then_erased_leaving_no_byte(db, tmp_path):
     (instance / "speech_cache").mkdir()
     (instance / "speech_cache" / "hello.wav").write_bytes(b"RIFF")
     db.get(Encounter, other["encounter_id"]).photo_filename = "visit.png"
+    # Each school's own symbol set and settings: the leaving one's go, the staying one's stay.
+    leaving_sets = school_sets_dir(instance / INSTANCE_SUBDIR, other["school_id"]) / "zz-signs"
+    staying_sets = school_sets_dir(instance / INSTANCE_SUBDIR, sam.school_id) / "our-signs"
+    for folder in (leaving_sets, staying_sets):
+        folder.mkdir(parents=True)
+        (folder / "cook.svg").write_text(f"<svg><title>{folder.name}</title></svg>")
+    db.add(SchoolSettings(school_id=other["school_id"], retention_days=30))
     db.add(StaffSession(id="z" * 64, staff_id=other["admin"]))
     ours = ConversationSession(pupil_id=sam.id, conversation="interests")
     db.add(ours)
@@ -76,7 +84,10 @@ def test_a_school_is_exported_then_erased_leaving_no_byte(db, tmp_path):
     archive = zipfile.ZipFile(io.BytesIO(export_school(db, other["school_id"], instance)))
     names = set(archive.namelist())
     assert {"README.txt", "pupils.json", "staff.json", "entries.json", "concerns.json", "annotations.json",
-            "encounters.json", "audit_events.json", "voice_templates.json", "photos/visit.png"} <= names
+            "encounters.json", "audit_events.json", "voice_templates.json", "photos/visit.png",
+            "school_settings.json", "symbol_sets/zz-signs/cook.svg"} <= names
+    assert not any("our-signs" in n for n in names)
+    assert json.loads(archive.read("school_settings.json"))[0]["retention_days"] == 30
     everything = b"".join(archive.read(n) for n in names)
     for marker in LEAVING:
         assert marker.encode() in everything, marker
@@ -97,3 +108,5 @@ def test_a_school_is_exported_then_erased_leaving_no_byte(db, tmp_path):
     kept = tracker.read_bytes()
     assert b"zz other answer" not in kept and theirs.encode() not in kept and b"Taylor cooking" in kept
     assert not (instance / "photos" / "visit.png").exists() and not (instance / "speech_cache").exists()
+    assert counts["school_settings"] == 1 and counts["symbol_set_files"] == 1
+    assert not leaving_sets.exists() and (staying_sets / "cook.svg").is_file()
