@@ -11,6 +11,7 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
 from assistant.text import clean_name, clean_note
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 from symbols.catalogue import Catalogue
 
 # From symbols/vocabulary.yml `encounters` (a test keeps the two in step).
@@ -98,7 +99,7 @@ def can_see_encounter(staff: Staff, encounter: Encounter) -> bool:
     """Only encounters of the staff member's own school: careers leads and administrators
     see every one, an advocate those with a pupil of their groups (its notes and photo are
     about that visit)."""
-    from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see
+    from assistant.pupils import can_see
 
     if encounter.school_id != staff.school_id:
         return False

@@ -12,9 +12,8 @@ from assistant.schools import school_id_or_only
 from assistant.settings import instance_path
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import INPUT_MODES, WHOLE_SCHOOL_ROLES, InputMode
 from symbols.sets import INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
-
-WHOLE_SCHOOL_ROLES = ("admin", "careers_lead")
 
 
 def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
@@ -82,7 +81,7 @@ def profile_of(pupil: Pupil) -> CommunicationProfile:
         return pupil.profile
     defaults = {c.name: c.default.arg for c in CommunicationProfile.__table__.columns
                 if c.default is not None and not callable(c.default.arg)}
-    return CommunicationProfile(pupil_id=pupil.id, input_modes=["touch", "typed"], **defaults)
+    return CommunicationProfile(pupil_id=pupil.id, input_modes=[InputMode.TOUCH.value, InputMode.TYPED.value], **defaults)
 
 
 PROFILE_CHOICES = {
@@ -91,7 +90,6 @@ PROFILE_CHOICES = {
     "selection": ("two_tap", "single_tap"),
     "scanning": ("off", "auto", "step"),
 }
-INPUT_MODE_CHOICES = ("touch", "speech", "typed", "keyboard", "switch")
 
 
 def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> CommunicationProfile:
@@ -131,7 +129,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
             raise InvalidInput("No such symbol set.")
         changes["symbol_set"] = str(values["symbol_set"])
     if "input_modes" in values:
-        modes = [m for m in values["input_modes"] if m in INPUT_MODE_CHOICES]
+        modes = [m for m in values["input_modes"] if m in INPUT_MODES]
         if not modes:
             raise InvalidInput("Choose at least one way to answer.")
         changes["input_modes"] = modes

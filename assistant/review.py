@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import PROVENANCES, Annotation, ConversationSession, Entry, Staff, utcnow
+from assistant.vocabulary import check_provenance
+from assistant.models import Annotation, ConversationSession, Entry, Staff, utcnow
 from assistant.pupils import pupil_for
 from assistant.sessions import session_for_staff
 from assistant.unit_of_work import transaction
@@ -52,8 +53,7 @@ def confirm(db: Session, staff: Staff, entry_id: str, note: str = "") -> Entry:
 
 def correct_provenance(db: Session, staff: Staff, entry_id: str, provenance: str, note: str = "") -> Entry:
     """Correct how an answer was given (the old value stays in the annotation)."""
-    if provenance not in PROVENANCES:
-        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    check_provenance(provenance)
     entry = entry_for(db, staff, entry_id)
     note = _note(note, False, "a note")
     with transaction(db):

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Staff, is_id, utcnow
+from assistant.vocabulary import CONVERSATIONS, ENDED_STATUSES, SessionStatus
+from assistant.models import ConversationSession, Encounter, Staff, is_id, utcnow
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
 
@@ -89,7 +90,7 @@ def claim_session(db: Session, code: str, token_hours: int = 12) -> tuple[Conver
                              ).scalar_one_or_none()
         now = utcnow()
         if session is None or session.tablet_token_expires < now \
-                or session.status in ("finished", "stopped"):
+                or session.status in ENDED_STATUSES:
             raise refused
         # One statement that only succeeds while the code is still unused: of two tablets
         # claiming at the same moment, exactly one gets a token (on SQLite as on PostgreSQL).
@@ -115,7 +116,7 @@ def session_for_token(db: Session, token: str) -> ConversationSession:
                          ).scalar_one_or_none()
     now = utcnow()
     if session is None or session.tablet_token_expires < now or (
-            session.status in ("finished", "stopped")
+            session.status in ENDED_STATUSES
             and (session.ended_at is None or session.ended_at + TOKEN_GRACE_AFTER_END < now)):
         raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
     return session
@@ -132,5 +133,5 @@ def session_for_staff(db: Session, staff: Staff, session_id: str) -> Conversatio
 
 def ensure_open(session: ConversationSession) -> None:
     """SessionClosed if nothing more may be said in this session."""
-    if session.status in ("finished", "stopped"):
+    if session.status in ENDED_STATUSES:
         raise SessionClosed("This session has finished. Thank you!")

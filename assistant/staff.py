@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
-from assistant.models import ROLES, Staff, StaffSession, utcnow
+from assistant.vocabulary import ROLES
+from assistant.models import Staff, StaffSession, utcnow
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
 

@@ -15,11 +15,11 @@ from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
 from assistant import audit
-from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession, Entry, utcnow
+from assistant.models import Concern, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
 from assistant.safeguarding import concern_in
 from assistant.unit_of_work import transaction
-from assistant.settings import instance_path
+from assistant.vocabulary import ENDED_STATUSES, InputMode, check_input_mode, check_provenance
 from symbols.catalogue import Catalogue
 from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
 
@@ -85,25 +85,31 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
             received.take(db, request)
         if reply.session_status:
             session.status = reply.session_status
-            if reply.session_status in ("finished", "stopped"):
+            if reply.session_status in ENDED_STATUSES:
                 session.ended_at = now
     return reply
 
 
 def _check_turn(turn: Turn) -> None:
-    if turn.provenance not in PROVENANCES:
-        raise InvalidInput(f"Unknown provenance {turn.provenance!r}.")
-    if turn.input_mode not in INPUT_MODES:
-        raise InvalidInput(f"Unknown input mode {turn.input_mode!r}.")
-    if turn.speech_confidence is not None and (turn.input_mode != "speech" or not
-                                                0 <= turn.speech_confidence <= 1):
-        raise InvalidInput("A speech confidence goes with a spoken answer, from 0 to 1.")
+    check_how_given(turn.provenance, turn.input_mode, turn.speech_confidence)
     if turn.response_ms is not None and not (isinstance(turn.response_ms, int)
                                              and 0 <= turn.response_ms <= MAX_RESPONSE_MS):
         raise InvalidInput("response_ms is a whole number of milliseconds.")
     if turn.card_position is not None and not (isinstance(turn.card_position, int)
                                                and 0 <= turn.card_position < MAX_CARDS):
         raise InvalidInput("card_position is the card's place on the board.")
+
+
+def check_how_given(provenance: object, input_mode: object, speech_confidence: object = None) -> None:
+    """InvalidInput unless the provenance and input mode are known and a speech confidence,
+    if any, goes with a spoken answer and is a number from 0 to 1 (the web app checks a
+    message with this before it reaches Rasa; the turn is checked again here)."""
+    check_provenance(provenance)
+    check_input_mode(input_mode)
+    if speech_confidence is not None and (
+            input_mode != InputMode.SPEECH or isinstance(speech_confidence, bool)
+            or not isinstance(speech_confidence, (int, float)) or not 0 <= speech_confidence <= 1):
+        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
 
 
 def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:

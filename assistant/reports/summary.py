@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import (CONVERSATIONS, FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
+from assistant.vocabulary import CONVERSATIONS
+from assistant.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
                               encounter_pupils, is_id, utcnow)
 from assistant.questions import steps_for
 from assistant.pupils import profile_of

@@ -23,6 +23,7 @@ from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
                                        period_text, running_title)
+from assistant.vocabulary import ADULT_PROVENANCES
 from symbols.catalogue import Concept
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
 
     def point(p: Point, when: bool = True) -> dict:
         return {"sym": sym(p.concepts), "statement": p.statement, "words": [_words(w) for w in p.words],
-                "prov": p.provenance_label, "adult": p.provenance in ("interpreted", "adult_view"),
+                "prov": p.provenance_label, "adult": p.provenance in ADULT_PROVENANCES,
                 "when": (p.when + (f", {p.drafts} not yet confirmed" if p.drafts else "")) if when else ""}
 
     where = ", ".join(x for x in (s.pupil.year_group or "", s.pupil.group.name if s.pupil.group else "") if x)

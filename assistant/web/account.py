@@ -10,7 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from assistant.errors import DomainError
 from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
+from assistant.vocabulary import ROLE_LABELS, WHOLE_SCHOOL_ROLES
 from assistant.web.auth import current_staff, log_in
+from assistant.web.errors import status_of
 from assistant.web.store import get_db
 
 bp = Blueprint("account", __name__, url_prefix="/staff/account")
@@ -34,16 +36,14 @@ def _logged_in(*roles: str):
 
 @bp.context_processor
 def labels():
-    from assistant.web.staff import ROLE_LABELS
-
-    return {"staff": current_staff(), "role_labels": ROLE_LABELS}
+    return {"staff": current_staff(), "role_labels": ROLE_LABELS, "whole_school_roles": WHOLE_SCHOOL_ROLES}
 
 
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     get_db().rollback()
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
+    if status_of(error) in (401, 403, 404):
+        return render_template("staff/message.html", message=error.message), status_of(error)
     flash(error.message, "error")
     return redirect(request.referrer or url_for("staff.accounts"))
 

@@ -21,14 +21,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from assistant.encounters import list_encounters
 from assistant.entries import entries_of_session, entry_as_dict
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession
+from assistant.models import Concern, ConversationSession
 from assistant.pupils import profile_of, visible_pupils
 from assistant.questions import STANCES
 from assistant.sessions import (claim_session, ensure_open, session_for_staff, session_for_token,
                                 start_session)
 from assistant.staff import authenticate
 from assistant import received
-from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, keep_answer
+from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
+from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, add_observation, check_how_given, keep_answer
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.channel import signed
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
@@ -47,11 +48,11 @@ def server_timing(response):
     return response
 KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
-CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
+CARD_INTENTS = {SpecialCard.YES.value: "/affirm", SpecialCard.NO.value: "/deny",
+                SpecialCard.DONT_KNOW.value: "/dont_know", SpecialCard.SKIP.value: "/skip_question"}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
 CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish", "remove")
 MAT_ITEM_CARD = re.compile(r"^item_[0-9]{1,3}$")  # an item of the final mat
-CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
 PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
 PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
                   "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
@@ -237,7 +238,7 @@ def _converse(session: ConversationSession, message: str, input_mode: str, prove
     get_db().refresh(session)  # the action server wrote the turn
     if any(m.get("stale") for m in messages):
         return _stale(session)
-    if card is not None and input_mode == "speech":
+    if card is not None and input_mode == InputMode.SPEECH:
         _learn_voice(session, card)
     current, _ = _current_prompt(session)
     return jsonify(messages=messages, status=session.status, prompt_id=current), 200
@@ -332,7 +333,7 @@ def _open_session() -> ConversationSession:
 def _command(payload: str):
     """A command to the conversation (start, repeat, skip, stop): no answer to record.
     The Stop button's "/stop" stops at once; stopping by words is asked first."""
-    return _converse(_open_session(), payload, "touch", "independent")
+    return _converse(_open_session(), payload, InputMode.TOUCH.value, Provenance.INDEPENDENT.value)
 
 
 @bp.post("/chat/start")
@@ -347,9 +348,7 @@ def chat_message():
     body = _body()
     if ("text" in body) == ("card" in body):
         raise InvalidInput("Send either text or a card.")
-    provenance = body.get("provenance", "independent")
-    if provenance not in PROVENANCES:
-        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    provenance = body.get("provenance", Provenance.INDEPENDENT.value)
     prompt_id = body.get("prompt_id")
     if prompt_id is not None and (not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id)):
         raise InvalidInput("prompt_id is the id of the prompt being answered.")
@@ -357,17 +356,13 @@ def chat_message():
         if "stance" in body:
             raise InvalidInput("A stance goes with a card.")
         text = _clean_text(body["text"])
-        input_mode = body.get("input_mode", "typed")
+        input_mode = body.get("input_mode", InputMode.TYPED.value)
         message, words, card = text, text, None
     else:
         message, words, card = _card_message(body["card"], body.get("stance")), None, body["card"]
-        input_mode = body.get("input_mode", "touch")
-    if input_mode not in INPUT_MODES:
-        raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
+        input_mode = body.get("input_mode", InputMode.TOUCH.value)
     confidence = body.get("speech_confidence")
-    if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
-                                   or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
-        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
+    check_how_given(provenance, input_mode, confidence)  # the core's check, before Rasa
     timing = _timing(body)
 
     def converse(client_id: str | None = None):

@@ -15,7 +15,7 @@ from assistant.web.store import get_db
 
 
 class NotLoggedIn(NotAllowed):
-    status = 401
+    """No one is logged in (answered with 401, not 403: see assistant/web/errors.py)."""
 
 
 def current_staff() -> Staff | None:

@@ -8,10 +8,39 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from assistant.errors import DomainError
+from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
+from assistant.sandbox import SandboxBusy
+from assistant.speech.recogniser import Busy
+from assistant.speech_out import SpeechUnavailable
+from assistant.voice import ClipRejected, ConsentNeeded
+from assistant.web.auth import NotLoggedIn
 from assistant.web.store import close_db
 
 log = logging.getLogger(__name__)
+
+# The one table of HTTP statuses for domain errors; a subclass not named here takes its
+# nearest named base's, and any other domain error is a 400.
+STATUSES: dict[type[DomainError], int] = {
+    InvalidInput: 400,
+    LoginFailed: 401,
+    NotLoggedIn: 401,
+    NotAllowed: 403,
+    NotFound: 404,
+    SessionClosed: 409,
+    ConsentNeeded: 409,
+    ClipRejected: 422,
+    SpeechUnavailable: 503,  # the speech worker failed or is busy: try again
+    Busy: 503,               # every recogniser busy
+    SandboxBusy: 503,        # every worker busy
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error is answered with."""
+    for cls in type(error).__mro__:
+        if cls in STATUSES:
+            return STATUSES[cls]
+    return 400
 
 
 def _wants_json() -> bool:
@@ -31,7 +60,7 @@ def _respond(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return _respond(error.status, error.message)
+        return _respond(status_of(error), error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

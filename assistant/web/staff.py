@@ -19,14 +19,14 @@ from assistant.erasure import erase_pupil as erase_record
 from assistant.erasure import export_pupil as export_record
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotFound
 from assistant.history import VIEW_LABELS, concept_histories
-from assistant.models import ROLES, ConversationSession, Encounter, Entry, is_id
+from assistant.models import ConversationSession, Encounter, Entry, is_id
 from assistant.reports import (render_one_page_html, render_one_page_pdf, render_pupil_html,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
 from assistant.reports.summary import adult_notes_for
 from assistant.reports.gatsby import (BENCHMARKS, coverage, coverage_csv, coverage_svg,
                                       pupil_benchmarks)
-from assistant.pupils import (INPUT_MODE_CHOICES, can_see, create_group, groups_of, import_pupils, profile_of,
+from assistant.pupils import (can_see, create_group, groups_of, import_pupils, profile_of,
                               pupil_for, update_profile, visible_pupils)
 from assistant.answer_patterns import flags as answer_flags
 from assistant.review import (annotations_of, checked_back_drafts, confirm, confirm_checked_back,
@@ -38,15 +38,15 @@ from assistant.unit_of_work import transaction
 from assistant.web.auth import current_staff, log_in, log_out
 from assistant.speech_out import installed_voices
 from assistant.web.speech import prepare_opening_speech, synthesiser
+from assistant.vocabulary import (INPUT_MODES, PROVENANCE_STAFF_LABELS, ROLE_LABELS, ROLES,
+                                  WHOLE_SCHOOL_ROLES)
+from assistant.web.errors import status_of
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 from symbols.sets import INSTANCE_SUBDIR, SymbolSets
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-PROVENANCE_LABELS = {"independent": "The pupil's own answer", "prompted": "After a prompt",
-                     "supported": "With physical support", "interpreted": "Interpreted by an adult",
-                     "adult_view": "The adult's view"}
 CONVERSATION_LABELS = {"interests": "All about me (interests)",
                        "prepare": "Before an encounter (prepare)",
                        "debrief": "After an encounter (debrief)",
@@ -56,8 +56,6 @@ KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in 
                "observation": "the adult's observation"}
 NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
                "observation": "observation", "discard": "set aside", "undo": "confirmation undone"}
-ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate",
-               "dsl": "Designated safeguarding lead"}
 
 
 def roles_required(*roles: str):
@@ -81,22 +79,23 @@ def roles_required(*roles: str):
 
 
 login_required = roles_required()
-WHOLE_SCHOOL = ("admin", "careers_lead")
+WHOLE_SCHOOL = WHOLE_SCHOOL_ROLES  # short name for the routes below
 
 
 @bp.context_processor
 def labels():
-    return {"staff": current_staff(), "provenance_labels": PROVENANCE_LABELS,
+    return {"staff": current_staff(), "provenance_labels": PROVENANCE_STAFF_LABELS,
             "conversation_labels": CONVERSATION_LABELS, "view_labels": VIEW_LABELS,
-            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS}
+            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS,
+            "whole_school_roles": WHOLE_SCHOOL_ROLES}
 
 
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     """On a page, a domain error is a message on the page it came from."""
     get_db().rollback()
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
+    if status_of(error) in (401, 403, 404):
+        return render_template("staff/message.html", message=error.message), status_of(error)
     flash(error.message, "error")
     return redirect(request.referrer or url_for("staff.home"))
 
@@ -193,7 +192,7 @@ def edit_profile(pupil_id: int):
     sets = SymbolSets(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR).names()
     profile = profile_of(record)
     return render_template("staff/profile.html", pupil=record, profile=profile,
-                           symbol_sets=sets, input_modes=INPUT_MODE_CHOICES,
+                           symbol_sets=sets, input_modes=INPUT_MODES,
                            voices=installed_voices(current=profile.voice))
 
 

@@ -14,6 +14,7 @@ from assistant.voice import (PER_CARD, card_counts, consent_of, enrol_clip, reco
                              remove_template, templates_of)
 from assistant.web.auth import current_staff
 from assistant.web.staff import labels, login_required
+from assistant.web.errors import status_of
 from assistant.web.store import get_db
 from symbols.catalogue import load_catalogue
 
@@ -26,9 +27,9 @@ def domain_error(error: DomainError):
     """A recording's problem is JSON for the page's script; anything else a message."""
     get_db().rollback()
     if request.endpoint == "voice.clip":
-        return jsonify(error=error.message), error.status
-    if error.status in (401, 403, 404):
-        return render_template("staff/message.html", message=error.message), error.status
+        return jsonify(error=error.message), status_of(error)
+    if status_of(error) in (401, 403, 404):
+        return render_template("staff/message.html", message=error.message), status_of(error)
     flash(error.message, "error")
     return redirect(request.referrer or url_for("staff.home"))
 
