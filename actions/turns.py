@@ -7,10 +7,11 @@ import logging
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import channel_secret, session_factory
+from actions.store import channel_secret, session_factory, symbol_sets
 from assistant.channel import verify
 from assistant.dialogue import Turn
 from assistant.turns import take_turn
+from assistant.vocabulary import InputMode, Provenance
 from symbols.catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ def turn_from(tracker: Tracker) -> Turn:
         confidence=float(intent.get("confidence") or 0.0),
         entities=[e for e in entities if e["entity"] != "stance"],
         text=None if is_payload else text,
-        input_mode=metadata.get("input_mode") or ("touch" if is_payload else "typed"),
-        provenance=metadata.get("provenance") or "independent",
+        input_mode=metadata.get("input_mode") or (InputMode.TOUCH.value if is_payload else InputMode.TYPED.value),
+        provenance=metadata.get("provenance") or Provenance.INDEPENDENT.value,
         speech_confidence=metadata.get("speech_confidence"),
         prompt_id=metadata.get("prompt_id"),
         stance=stance,
@@ -69,7 +70,7 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
             metadata = (tracker.latest_message or {}).get("metadata") or {}
             reply = take_turn(db, load_catalogue(), tracker.sender_id, kind,
                               turn_from(tracker) if kind == "answer" else None,
-                              client_id=metadata.get("client_id"))
+                              client_id=metadata.get("client_id"), symbol_sets=symbol_sets())
         messages = [STALE] if reply.stale else reply.messages
     except Exception:  # the pupil still gets an answer; the adult is asked to help
         log.exception("turn %s failed for a session", kind)

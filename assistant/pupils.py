@@ -9,11 +9,10 @@ from assistant import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff, is_id
 from assistant.schools import school_id_or_only
-from assistant.settings import instance_path
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
 from assistant.vocabulary import INPUT_MODES, WHOLE_SCHOOL_ROLES, InputMode
-from symbols.sets import INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
+from symbols.sets import SymbolSets, UnknownSymbolSet
 
 
 def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
@@ -92,8 +91,10 @@ PROFILE_CHOICES = {
 }
 
 
-def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> CommunicationProfile:
-    """Change a pupil's communication profile and sharing flags (validated, audited)."""
+def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
+                   symbol_sets: SymbolSets | None = None) -> CommunicationProfile:
+    """Change a pupil's communication profile and sharing flags (validated, audited).
+    A symbol set must be one of `symbol_sets` (the school's; the default set alone if not given)."""
     pupil = pupil_for(db, staff, pupil_id)
     profile = pupil.profile or CommunicationProfile()
     changes: dict = {}
@@ -124,7 +125,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
         changes["voice"] = voice
     if "symbol_set" in values:
         try:
-            SymbolSets(instance_path() / INSTANCE_SUBDIR).get(str(values["symbol_set"]))
+            (symbol_sets or SymbolSets()).get(str(values["symbol_set"]))
         except UnknownSymbolSet:
             raise InvalidInput("No such symbol set.")
         changes["symbol_set"] = str(values["symbol_set"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from assistant import received
-from assistant.dialogue import Context, Engine, Reply, Turn
+from assistant.dialogue import Context, Engine, Phase, Reply, Turn
 from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
 from assistant.errors import InvalidInput
@@ -19,9 +19,9 @@ from assistant.models import Concern, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
 from assistant.safeguarding import concern_in
 from assistant.unit_of_work import transaction
-from assistant.vocabulary import ENDED_STATUSES, InputMode, check_input_mode, check_provenance
+from assistant.vocabulary import ENDED_STATUSES, InputMode, Provenance, check_input_mode, check_provenance
 from symbols.catalogue import Catalogue
-from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
+from symbols.sets import DEFAULT_SET, SymbolSets, UnknownSymbolSet
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ PHOTO_URL = "/api/chat/encounter-photo"  # the tablet's own session's encounter 
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
-              turn: Turn | None = None, client_id: str | None = None) -> Reply:
+              turn: Turn | None = None, client_id: str | None = None,
+              symbol_sets: SymbolSets | None = None) -> Reply:
     """Play one turn of the session Rasa knows as `sender_id`: the engine reads the message
     with the question in hand, and its writes and new state are made in one transaction.
     An answer to a prompt no longer on screen changes nothing (the reply says `stale`).
@@ -40,6 +41,9 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
     With the tablet's `client_id` for the message, the turn is taken at most once: a message
     taken already (sent again after a fault) changes nothing and gets the messages up to the
     current question, so the conversation goes on from where it is.
+
+    `symbol_sets` are the school's (from the caller's instance folder); without them only
+    the default set is known.
     """
     if kind not in TURN_KINDS:
         raise InvalidInput(f"Unknown turn {kind!r}.")
@@ -57,8 +61,9 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
         if request is not None:
             db.refresh(session)  # read again under the lock (SQLite locks only on a write)
         if request is not None and request.taken_at is not None:
-            return Engine(_context(db, catalogue, session, "repeat"), session.dialogue_state).start()
-        engine = Engine(_context(db, catalogue, session, kind), session.dialogue_state)
+            return Engine(_context(db, catalogue, session, "repeat", symbol_sets),
+                          session.dialogue_state).start()
+        engine = Engine(_context(db, catalogue, session, kind, symbol_sets), session.dialogue_state)
         reply = engine.answer(turn) if kind == "answer" else getattr(engine, kind)()
         if reply.stale:
             return reply
@@ -112,7 +117,8 @@ def check_how_given(provenance: object, input_mode: object, speech_confidence: o
         raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
 
 
-def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:
+def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str,
+             symbol_sets: SymbolSets | None = None) -> Context:
     pupil = session.pupil
     profile = profile_of(pupil)
     starting = kind == "start" and not session.dialogue_state
@@ -122,7 +128,7 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         cards_per_board=profile.cards_per_board,
         place=place_phrase(session.encounter),
         adult_name=session.adult_name if session.adult_present else "",
-        symbol_set=symbol_set_shown(profile.symbol_set), earlier=earlier,
+        symbol_set=symbol_set_shown(profile.symbol_set, symbol_sets), earlier=earlier,
         place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
         topics=encounter_topics(session.encounter, catalogue) if starting else [],
     )
@@ -139,10 +145,11 @@ def place_phrase(encounter) -> str:
     return "the " + label[:1].lower() + label[1:]
 
 
-def symbol_set_shown(name: str) -> str:
+def symbol_set_shown(name: str, sets: SymbolSets | None = None) -> str:
     """The symbol set and version a pupil sees ("openmoji 17.0.0"), kept with each answer;
-    an unknown set shows the default set."""
-    sets = SymbolSets(instance_path() / INSTANCE_SUBDIR)
+    an unknown set shows the default set. `sets`: the school's (the default set alone if
+    not given)."""
+    sets = sets or SymbolSets()
     try:
         info = sets.info(name)
     except UnknownSymbolSet:
@@ -207,13 +214,13 @@ def add_observation(db: Session, session: ConversationSession, text: str) -> Ent
         if concern is not None:
             kept = Concern(pupil_id=session.pupil_id, session_id=session.id, words=text,
                            category=concern.category, question=where["question"],
-                           input_mode="typed", provenance="adult_view",
+                           input_mode=InputMode.TYPED.value, provenance=Provenance.ADULT_VIEW.value,
                            adult_name=session.adult_name)
             audit.record(db, None, "concern", session.pupil_id,
                          f"possible disclosure ({concern.category}) noted by an adult")
         else:
             kept = Entry(**where, answer_kind="observation", concept_ids=[], words=text,
-                         input_mode="typed", provenance="adult_view",
+                         input_mode=InputMode.TYPED.value, provenance=Provenance.ADULT_VIEW.value,
                          adult_name=session.adult_name, status="draft")
         db.add(kept)
     return kept
@@ -223,7 +230,7 @@ def _where_we_are(session: ConversationSession) -> dict:
     """The fields an entry made outside the engine takes from the session's current place."""
     state = session.dialogue_state or {}
     step = state.get("phase") or "unknown"
-    if step in ("ask", "recall"):
+    if step in (Phase.ASK, Phase.RECALL):
         step = ((state.get("last_prompt") or [{}])[-1].get("step")) or step
     return {"pupil_id": session.pupil_id, "session_id": session.id,
             "encounter_id": session.encounter_id, "moment": session.conversation,

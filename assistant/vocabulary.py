@@ -166,4 +166,4 @@ SPECIAL_CARD_LABELS = {
     SpecialCard.SKIP.value: "Skip this question",
 }
 # What a card id may look like (a concept id or a special card); anything else names nothing.
-CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
+CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}\Z")  # \Z: no newline after

@@ -15,9 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from assistant.settings import instance_path
 from symbols.catalogue import Concept
-from symbols.sets import INSTANCE_SUBDIR, SymbolSets, media_type
+from symbols.sets import SymbolSets, media_type
 
 log = logging.getLogger(__name__)
 PNG_PIXELS = 144
@@ -70,7 +69,7 @@ class SymbolImages:
         self.symbol_set = symbol_set
         # PDFs take PNG: WeasyPrint redraws an SVG at every place it appears, slow in long documents.
         self.raster = raster
-        self.sets = sets or SymbolSets(instance_path() / INSTANCE_SUBDIR)
+        self.sets = sets or SymbolSets()  # the school's sets come from the caller
         self.used: set[str] = set()
         # One document shows the same few dozen symbols hundreds of times: look each up once.
         self._found: dict[str, tuple[str, Path] | None] = {}

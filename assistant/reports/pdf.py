@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.images import SymbolImages
+from symbols.sets import SymbolSets
 from assistant.reports.summary import ReviewSummary
 
 
@@ -25,26 +26,30 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                       sets: SymbolSets | None = None) -> bytes:
     """The staff summary as a printable A4 PDF (Typst)."""
     from assistant.reports.typst_pdf import render_summary_pdf_typst
 
-    return render_summary_pdf_typst(summary, images)
+    return render_summary_pdf_typst(summary, images, sets)
 
 
-def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None,
+                                  sets: SymbolSets | None = None) -> bytes:
     """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, sets, raster=True)
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 
 
-def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                     sets: SymbolSets | None = None) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, sets, raster=True)
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))
 
 
-def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                        sets: SymbolSets | None = None) -> bytes:
     """The "all about me" one-page profile as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True)
+    images = images or SymbolImages(summary.symbol_set, sets, raster=True)
     return html_to_pdf(render_one_page_html(summary, images, for_print=True))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
+from symbols.sets import SymbolSets
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
@@ -143,11 +144,12 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
     }
 
 
-def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None = None,
+                             sets: SymbolSets | None = None) -> bytes:
     """The staff summary as an A4, tagged PDF/UA-1 (the same points as the HTML and Word)."""
     import typst  # loaded only when a PDF is asked for
 
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, sets)
     with tempfile.TemporaryDirectory(prefix="pv-summary-") as tmp:
         folder = Path(tmp)
         sym = _Symbols(images, folder)

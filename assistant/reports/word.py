@@ -17,6 +17,7 @@ from docx.shared import Cm, Mm, Pt
 
 from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
+from symbols.sets import SymbolSets
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
@@ -274,6 +275,7 @@ class _Writer:
         return out.getvalue()
 
 
-def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None,
+                        sets: SymbolSets | None = None) -> bytes:
     """The staff summary as .docx bytes (editable; same points as the PDF)."""
-    return _Writer(summary, images or SymbolImages(summary.symbol_set)).bytes()
+    return _Writer(summary, images or SymbolImages(summary.symbol_set, sets)).bytes()

@@ -34,6 +34,7 @@ from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.channel import signed
 from assistant.web.rasa_client import AssistantUnavailable, RasaClient
 from assistant.web.store import get_db
+from assistant.web.symbols import symbol_sets
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -308,7 +309,7 @@ def chat_my_profile():
     from assistant.reports import render_pupil_html, review_summary
 
     session = tablet_session()
-    return render_pupil_html(review_summary(get_db(), session.pupil_id))
+    return render_pupil_html(review_summary(get_db(), session.pupil_id), sets=symbol_sets())
 
 
 @bp.get("/chat/encounter-photo")

@@ -27,6 +27,7 @@ from assistant.reports import (coverage, coverage_csv, render_pupil_html, render
 from assistant.schools import school_named
 from assistant.web.cli import SCHOOL_HELP
 from assistant.web.store import get_db
+from assistant.web.symbols import symbol_sets
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -90,15 +91,16 @@ def init_app(app: Flask) -> None:
             summary = review_summary(db, pupil_id, start_day, end_day, include_drafts=drafts)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
+        sets = symbol_sets()  # the instance folder's, as the web app's
         if for_pupil:
-            data = (render_pupil_pdf(summary) if fmt == "pdf"
-                    else render_pupil_html(summary).encode("utf-8"))
+            data = (render_pupil_pdf(summary, sets=sets) if fmt == "pdf"
+                    else render_pupil_html(summary, sets=sets).encode("utf-8"))
         elif fmt == "pdf":
-            data = render_summary_pdf(summary)
+            data = render_summary_pdf(summary, sets=sets)
         elif fmt == "docx":
-            data = render_summary_docx(summary)
+            data = render_summary_docx(summary, sets=sets)
         else:
-            data = render_summary_html(summary).encode("utf-8")
+            data = render_summary_html(summary, sets=sets).encode("utf-8")
         _write(out, data)
         audit.record(db, None, "export", pupil_id,
                      f"review summary {'(pupil version) ' if for_pupil else ''}{fmt}, "

@@ -42,6 +42,7 @@ from assistant.vocabulary import (INPUT_MODES, PROVENANCE_STAFF_LABELS, ROLE_LAB
                                   WHOLE_SCHOOL_ROLES)
 from assistant.web.errors import status_of
 from assistant.web.store import get_db
+from assistant.web.symbols import symbol_sets
 from symbols.catalogue import load_catalogue
 from symbols.sets import INSTANCE_SUBDIR, SymbolSets
 
@@ -186,7 +187,7 @@ def edit_profile(pupil_id: int):
         for key in ("auto_speak", "high_contrast", "reduced_motion", "words_shareable"):
             values[key] = form.get(key) == "1"
         values["input_modes"] = form.getlist("input_modes")
-        update_profile(db, current_staff(), record.id, values)
+        update_profile(db, current_staff(), record.id, values, symbol_sets())
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=record.id))
     sets = SymbolSets(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR).names()
@@ -445,10 +446,10 @@ def summary(pupil_id: int):
     data = review_summary(db, record.id, _date_arg("from"), _date_arg("to"))
     audit.log(db, staff, "view" if kind == "html" else "export", record.id, f"review summary ({kind})")
     if kind == "html":
-        return render_summary_html(data)
+        return render_summary_html(data, sets=symbol_sets())
     name = f"pupil-voice-{record.id}.{kind}"
-    body, mime = (render_summary_pdf(data), "application/pdf") if kind == "pdf" else \
-        (render_summary_docx(data),
+    body, mime = (render_summary_pdf(data, sets=symbol_sets()), "application/pdf") if kind == "pdf" else \
+        (render_summary_docx(data, sets=symbol_sets()),
          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     return Response(body, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={name}"})
 
@@ -466,8 +467,8 @@ def one_page(pupil_id: int):
     data = review_summary(db, record.id, _date_arg("from"), _date_arg("to"))
     audit.log(db, staff, "view" if kind == "html" else "export", record.id, f"one-page profile ({kind})")
     if kind == "html":
-        return render_one_page_html(data)
-    return Response(render_one_page_pdf(data), mimetype="application/pdf",
+        return render_one_page_html(data, sets=symbol_sets())
+    return Response(render_one_page_pdf(data, sets=symbol_sets()), mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=all-about-me-{record.id}.pdf"})
 
 
@@ -478,7 +479,7 @@ def pupil_profile_page(pupil_id: int):
     db = get_db()
     record = pupil_for(db, current_staff(), pupil_id)
     audit.log(db, current_staff(), "view", record.id, "pupil-friendly profile")
-    return render_pupil_html(review_summary(db, record.id))
+    return render_pupil_html(review_summary(db, record.id), sets=symbol_sets())
 
 
 # ---------------------------------------------------------------- Gatsby records
