@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
-from assistant.vocabulary import check_provenance
+from assistant.vocabulary import Provenance, check_provenance
 from assistant.models import Annotation, ConversationSession, Entry, Staff, utcnow
 from assistant.pupils import pupil_for
 from assistant.sessions import session_for_staff
@@ -106,7 +106,7 @@ def checked_back_drafts(db: Session, session_id: str) -> list[Entry]:
     pupil's own answers (never an observation or the adult's view), oldest first."""
     return list(db.execute(select(Entry).where(
         Entry.session_id == session_id, Entry.status == "draft", Entry.checked_back.is_(True),
-        Entry.answer_kind != "observation", Entry.provenance != "adult_view")
+        Entry.answer_kind != "observation", Entry.provenance != Provenance.ADULT_VIEW.value)
         .order_by(Entry.created_at, Entry.id).limit(MAX_BATCH)).scalars())
 
 

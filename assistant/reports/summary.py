@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.vocabulary import CONVERSATIONS
+from assistant.vocabulary import CONVERSATIONS, Provenance
 from assistant.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
                               encounter_pupils, is_id, utcnow)
 from assistant.questions import steps_for
@@ -156,7 +156,7 @@ def _adult_notes(db: Session, pupil_id: int, entries: list[Entry], catalogue: Ca
     the tablet, and observations written at review (with who wrote them and when)."""
     notes = []
     for entry in entries:
-        if entry.provenance != "adult_view" and entry.answer_kind != "observation":
+        if entry.provenance != Provenance.ADULT_VIEW and entry.answer_kind != "observation":
             continue
         concepts = [c for c in (catalogue.get(cid) for cid in entry.concept_ids or []) if c]
         if entry.answer_kind == "rating" and entry.rating and catalogue.get(entry.rating):
