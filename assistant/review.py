@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound
-from assistant.vocabulary import Provenance, check_provenance
 from assistant.models import Annotation, ConversationSession, Entry, Staff, utcnow
 from assistant.pupils import pupil_for
 from assistant.sessions import session_for_staff
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import Provenance, check_provenance
 
 MAX_NOTE = 2000
 

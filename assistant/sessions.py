@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.vocabulary import CONVERSATIONS, ENDED_STATUSES, SessionStatus
 from assistant.models import ConversationSession, Encounter, Staff, is_id, utcnow
 from assistant.pupils import pupil_for
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import CONVERSATIONS, ENDED_STATUSES
 
 
 def _hash(token: str) -> str:

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
-from assistant.vocabulary import ROLES
 from assistant.models import Staff, StaffSession, utcnow
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import ROLES
 
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 200

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.vocabulary import CONVERSATIONS, Provenance
 from assistant.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
                               encounter_pupils, is_id, utcnow)
 from assistant.questions import steps_for
@@ -24,6 +23,7 @@ from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.points import Point, area_order, collect_points, pupil_words
 from assistant.reports.thread import EncounterStory, ThreadLink, encounter_stories, golden_thread
 from assistant.reports.wording import ADULT_NOTE_LABELS, AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
+from assistant.vocabulary import CONVERSATIONS, Provenance
 from symbols.catalogue import Catalogue, Concept, load_catalogue
 
 
