@@ -38,6 +38,7 @@ NOT_EXPORTED = {"staff_sessions": "staff logins held on the server (token hashes
 # What each file of the export holds (README.txt).
 DESCRIPTIONS = {
     "schools": "The school itself: its name and when it was created.",
+    "school_settings": "The school's own settings: retention period, new pupils' voice, the review summary's adult notes.",
     "staff": "Staff accounts: email, name, role, when created or disabled (no passwords).",
     "groups": "Classes and tutor groups.",
     "staff_groups": "Which member of staff works with which group.",
@@ -67,6 +68,7 @@ def school_rows(school_id: int) -> dict[str, object]:
     t = Base.metadata.tables
     return {
         "schools": t["schools"].c.id == school_id,
+        "school_settings": t["school_settings"].c.school_id == school_id,
         "trusts": false(),  # the trust stays, with its other schools
         "staff": t["staff"].c.school_id == school_id,
         "staff_sessions": t["staff_sessions"].c.staff_id.in_(staff),
