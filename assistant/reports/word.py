@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_BREAK
