@@ -8,10 +8,11 @@ from dataclasses import replace
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import channel_secret, session_factory
+from actions.store import channel_secret, session_factory, sets_root
 from assistant.dialogue import Turn
 from assistant.standins import hide, moved, names_for_sender, shifts, show_text
 from assistant.turns import Unsigned, take_signed_turn
+from assistant.vocabulary import InputMode, Provenance
 from symbols.catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ def turn_from(tracker: Tracker) -> Turn:
         confidence=float(intent.get("confidence") or 0.0),
         entities=[e for e in entities if e["entity"] != "stance"],
         text=None if is_payload else text,
-        input_mode=metadata.get("input_mode") or ("touch" if is_payload else "typed"),
-        provenance=metadata.get("provenance") or "independent",
+        input_mode=metadata.get("input_mode") or (InputMode.TOUCH.value if is_payload else InputMode.TYPED.value),
+        provenance=metadata.get("provenance") or Provenance.INDEPENDENT.value,
         speech_confidence=metadata.get("speech_confidence"),
         prompt_id=metadata.get("prompt_id"),
         stance=stance,
@@ -67,7 +68,8 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
             names = names_for_sender(db, tracker.sender_id)
             turn = with_names(turn_from(tracker), names) if kind == "answer" else None
             reply = take_signed_turn(db, load_catalogue(), channel_secret(), tracker.sender_id, kind,
-                                     message.get("text") or "", message.get("metadata"), turn)
+                                     message.get("text") or "", message.get("metadata"), turn,
+                                     sets_root=sets_root())
         messages = [STALE] if reply.stale else reply.messages
     except Unsigned:
         log.warning("a message without the web app's signature was refused (%s)", kind)

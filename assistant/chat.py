@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from assistant import received
 from assistant.channel import signed
 from assistant.errors import InvalidInput
-from assistant.models import INPUT_MODES, PROVENANCES, ConversationSession
+from assistant.models import ConversationSession
 from assistant.questions import STANCES
 from assistant.standins import hide_text, names_of, show
-from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, keep_answer
+from assistant.turns import MAX_CARDS, MAX_RESPONSE_MS, check_how_given, keep_answer
+from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
 from assistant.voice import Heard, learn
 from symbols.catalogue import Catalogue
 
@@ -35,11 +36,11 @@ log = logging.getLogger(__name__)
 
 KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
-CARD_INTENTS = {"yes": "/affirm", "no": "/deny", "dont_know": "/dont_know", "skip": "/skip_question"}
+CARD_INTENTS = {SpecialCard.YES.value: "/affirm", SpecialCard.NO.value: "/deny",
+                SpecialCard.DONT_KNOW.value: "/dont_know", SpecialCard.SKIP.value: "/skip_question"}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
 CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish", "remove")
 MAT_ITEM_CARD = re.compile(r"^item_[0-9]{1,3}$")  # an item of the final mat
-CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
 PROMPT_ID = re.compile(r"^[0-9]{1,9}$")
 # The commands the tablet's buttons send: no answer to record.
 COMMANDS = {"start": "/start_conversation", "skip": "/skip_question", "repeat": "/repeat", "stop": "/stop"}
@@ -131,9 +132,7 @@ def read_answer(body: dict, catalogue: Catalogue, max_chars: int) -> Answer:
     saying what is wrong."""
     if ("text" in body) == ("card" in body):
         raise InvalidInput("Send either text or a card.")
-    provenance = body.get("provenance", "independent")
-    if provenance not in PROVENANCES:
-        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    provenance = body.get("provenance", Provenance.INDEPENDENT.value)
     prompt_id = body.get("prompt_id")
     if prompt_id is not None and (not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id)):
         raise InvalidInput("prompt_id is the id of the prompt being answered.")
@@ -141,17 +140,13 @@ def read_answer(body: dict, catalogue: Catalogue, max_chars: int) -> Answer:
         if "stance" in body:
             raise InvalidInput("A stance goes with a card.")
         text = clean_text(body["text"], max_chars)
-        input_mode = body.get("input_mode", "typed")
+        input_mode = body.get("input_mode", InputMode.TYPED.value)
         message, words, card = text, text, None
     else:
         message, words, card = card_message(body["card"], catalogue, body.get("stance")), None, body["card"]
-        input_mode = body.get("input_mode", "touch")
-    if input_mode not in INPUT_MODES:
-        raise InvalidInput(f"Input mode must be one of {', '.join(INPUT_MODES)}.")
+        input_mode = body.get("input_mode", InputMode.TOUCH.value)
     confidence = body.get("speech_confidence")
-    if confidence is not None and (input_mode != "speech" or isinstance(confidence, bool)
-                                   or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1):
-        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
+    check_how_given(provenance, input_mode, confidence)  # the core's check, before Rasa
     return Answer(message, words, card, input_mode, provenance, confidence, prompt_id, _timing(body))
 
 
@@ -240,7 +235,7 @@ def _converse(db: Session, assistant: Assistant, secret: str, session: Conversat
         if any(m.get("stale") for m in messages):
             reply = _stale(session)
         else:
-            if answer.card is not None and answer.input_mode == "speech" and heard is not None:
+            if answer.card is not None and answer.input_mode == InputMode.SPEECH and heard is not None:
                 _learn_voice(db, session, answer.card, heard)
             reply = ChatReply(200, {"messages": messages, "status": session.status,
                                     "prompt_id": current_prompt(session)[0]})
@@ -253,7 +248,7 @@ def send_command(db: Session, assistant: Assistant, secret: str, session: Conver
     """A command to the conversation (start, repeat, skip, stop): no answer to record.
     The Stop button's "/stop" stops at once; stopping by words is asked first."""
     return _converse(db, assistant, secret, session,
-                     Answer(COMMANDS[command], None, None, "touch", "independent"))
+                     Answer(COMMANDS[command], None, None, InputMode.TOUCH.value, Provenance.INDEPENDENT.value))
 
 
 def send_answer(db: Session, assistant: Assistant, secret: str, session: ConversationSession,

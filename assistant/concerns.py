@@ -16,8 +16,7 @@ from assistant import audit
 from assistant.errors import NotAllowed, NotFound
 from assistant.models import Concern, Pupil, Staff, is_id, utcnow
 from assistant.unit_of_work import transaction
-
-SAFEGUARDING_ROLES = ("dsl",)
+from assistant.vocabulary import SAFEGUARDING_ROLES
 
 
 @dataclass

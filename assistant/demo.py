@@ -14,6 +14,7 @@ from assistant.encounters import create_encounter
 from assistant.models import ConversationSession, Entry, Staff
 from assistant.pupils import create_pupil
 from assistant.staff import create_staff, generated_password
+from assistant.vocabulary import SessionStatus
 
 DEMO_LOGIN = "careers@demo.school"
 DEMO_ADVOCATE = "ta@demo.school"
@@ -51,10 +52,10 @@ def load_demo_data(db: Session) -> str | None:
 
 def _demo_answers(db: Session, pupil_id: int, encounter_id: int) -> None:
     """A few confirmed answers, so the summary and the next session's recall have something."""
-    session = ConversationSession(pupil_id=pupil_id, conversation="interests", status="finished",
+    session = ConversationSession(pupil_id=pupil_id, conversation="interests", status=SessionStatus.FINISHED.value,
                                   adult_name="Mr Jones (TA)", created_at=datetime(2026, 10, 6, 10),
                                   ended_at=datetime(2026, 10, 6, 10, 12))
-    debrief = ConversationSession(pupil_id=pupil_id, conversation="debrief", status="finished",
+    debrief = ConversationSession(pupil_id=pupil_id, conversation="debrief", status=SessionStatus.FINISHED.value,
                                   encounter_id=encounter_id, adult_name="Mr Jones (TA)",
                                   created_at=datetime(2026, 11, 20, 14), ended_at=datetime(2026, 11, 20, 14, 9))
     db.add_all([session, debrief])

@@ -30,15 +30,17 @@ from assistant.questions import (ANYTHING_ELSE_STEP, CONTROL_STEP, ENCOUNTER_STE
                                  recall_subject, stance_for, steps_for)
 from assistant.safeguarding import concern_in
 from assistant.understanding import Meaning, Reader
+from assistant.vocabulary import SPECIAL_CARD_LABELS, InputMode, Provenance, SessionStatus, SpecialCard
 from symbols.catalogue import Catalogue, Concept
 
 # Cards that are not vocabulary concepts. yes, no, dont_know and skip become intents in the
 # web app; the others are chosen like any card and read by the engine.
 SPECIAL_CARDS = {
-    "yes": {"label": "Yes", "symbol": "yes", "alt": "Thumbs up: yes"},
-    "no": {"label": "No", "symbol": "no", "alt": "Thumbs down: no"},
-    "dont_know": {"label": "I don't know", "symbol": "dont_know", "alt": "A shrug: I don't know"},
-    "skip": {"label": "Skip this question", "symbol": "skip", "alt": "An arrow: skip"},
+    SpecialCard.YES.value: {"label": SPECIAL_CARD_LABELS["yes"], "symbol": "yes", "alt": "Thumbs up: yes"},
+    SpecialCard.NO.value: {"label": SPECIAL_CARD_LABELS["no"], "symbol": "no", "alt": "Thumbs down: no"},
+    SpecialCard.DONT_KNOW.value: {"label": SPECIAL_CARD_LABELS["dont_know"], "symbol": "dont_know",
+                                  "alt": "A shrug: I don't know"},
+    SpecialCard.SKIP.value: {"label": SPECIAL_CARD_LABELS["skip"], "symbol": "skip", "alt": "An arrow: skip"},
     "something_else": {"label": "Something else", "symbol": "change",
                        "alt": "Arrows going round: something else"},
     "stop": {"label": "Stop now", "symbol": "stop", "alt": "A stop sign: stop now"},
@@ -138,8 +140,8 @@ class Turn:
     intent: str
     entities: list[dict] = field(default_factory=list)
     text: str | None = None          # verbatim words; None for a card or a button
-    input_mode: str = "typed"
-    provenance: str = "independent"
+    input_mode: str = InputMode.TYPED.value
+    provenance: str = Provenance.INDEPENDENT.value
     speech_confidence: float | None = None  # a spoken answer's recogniser confidence
     confidence: float = 1.0          # the classifier's confidence in the intent
     prompt_id: str | None = None     # the prompt this answers, when the tablet says
@@ -211,7 +213,7 @@ class Engine:
             self.messages[-1]["picture"] = {"url": self.ctx.place_photo,
                                             "alt": f"A photo of {self.ctx.place}"}
         self._say("You can say stop at any time.")
-        self.status = "active"
+        self.status = SessionStatus.ACTIVE.value
         self._prompt()
         return self._reply()
 
@@ -287,7 +289,7 @@ class Engine:
         self._say(f"OK, we will stop now. Thank you, {self.ctx.pupil_name}. "
                   "I have kept what you told me.")
         s.last_prompt = []
-        self.status = "stopped"
+        self.status = SessionStatus.STOPPED.value
         return self._reply()
 
     # ------------------------------------------------------------------ reading
@@ -749,7 +751,7 @@ class Engine:
         s = self.state
         s.phase = Phase.DONE
         s.last_prompt = []
-        self.status = "finished"
+        self.status = SessionStatus.FINISHED.value
         self._say(f"Thank you, {self.ctx.pupil_name}. We have finished. "
                   "I have kept what you told me.")
 

@@ -13,10 +13,11 @@ from assistant.matcher import INTEREST_TO_JOB, default_matcher
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
 from assistant.photos import check_photo, photo_file, store_photo
-from assistant.pupils import WHOLE_SCHOOL_ROLES, can_see, visible_pupils
+from assistant.pupils import can_see, visible_pupils
 from assistant.schools import school_id_or_only
 from assistant.text import clean_name, clean_note
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 from symbols.catalogue import Catalogue
 
 # From symbols/vocabulary.yml `encounters` (a test keeps the two in step).

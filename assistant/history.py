@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import Entry
+from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, load_catalogue
 
 # What an answer says about its concept, by the stance it was given with. Needs, things
@@ -69,7 +70,7 @@ def concept_histories(db: Session, pupil_id: int, catalogue: Catalogue | None = 
                          .order_by(Entry.created_at, Entry.id)).scalars()
     by_concept: dict[str, ConceptHistory] = {}
     for entry in entries:
-        if entry.provenance == "adult_view" or entry.answer_kind == "observation":
+        if entry.provenance == Provenance.ADULT_VIEW or entry.answer_kind == "observation":
             continue
         for concept_id in entry.concept_ids or []:
             history = by_concept.setdefault(concept_id, ConceptHistory(concept_id))

@@ -17,18 +17,7 @@ class Base(DeclarativeBase):
     """The record's tables (SQLAlchemy 2's declarative base)."""
 
 
-# Vocabulary of stored values (ids kept in sync with symbols/vocabulary.yml).
-# prepare: before an encounter ("what do you think it will be like?"); debrief: after it.
-CONVERSATIONS = ("interests", "prepare", "debrief", "aspirations")
-PROVENANCES = ("independent", "prompted", "supported", "interpreted", "adult_view")
-INPUT_MODES = ("touch", "speech", "typed", "keyboard", "switch")
-RATINGS = ("like", "not_sure", "dont_like")
-ROLES = ("admin", "careers_lead", "advocate", "dsl")  # dsl: the designated safeguarding lead
-# A trust's (or local authority's) account: figures across its schools, no pupil's record.
-TRUST_ROLE = "trust"
-ENTRY_STATUSES = ("draft", "confirmed", "discarded")
-ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood", "observation")
-SESSION_STATUSES = ("created", "active", "finished", "stopped")
+# The stored values (roles, statuses, provenances...) are named in assistant.vocabulary.
 # The largest integer id (PostgreSQL's INTEGER): a larger one names nothing.
 MAX_ID = 2**31 - 1
 

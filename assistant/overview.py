@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from assistant.history import ConceptHistory, concept_histories
 from assistant.models import CommunicationProfile, ConversationSession, Pupil, Staff
-from assistant.pupils import INPUT_MODE_CHOICES, open_record, profile_of, pupil_for
+from assistant.pupils import open_record, profile_of, pupil_for
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.summary import AdultNote, adult_notes_for
 from assistant.sessions import sessions_of_pupil
 from assistant.speech_out import installed_voices
 from symbols.catalogue import Concept, load_catalogue
-from symbols.sets import INSTANCE_SUBDIR, SymbolSets
+from assistant.vocabulary import INPUT_MODES
+from symbols.sets import SymbolSets
 
 
 @dataclass
@@ -50,10 +51,10 @@ class ProfileForm:
     voices: list[tuple[str, str]]
 
 
-def profile_form(db: Session, staff: Staff, pupil_id: int, instance: Path) -> ProfileForm:
-    """A pupil's profile with the symbol sets of their school (in `instance`) and the voices
-    installed on this computer."""
+def profile_form(db: Session, staff: Staff, pupil_id: int, sets_root: Path | None) -> ProfileForm:
+    """A pupil's profile with the symbol sets of their school (in `sets_root`, the folder of
+    every school's sets) and the voices installed on this computer."""
     pupil = pupil_for(db, staff, pupil_id)
     profile = profile_of(pupil)
-    sets = SymbolSets.for_school(instance / INSTANCE_SUBDIR, pupil.school_id).names()
-    return ProfileForm(pupil, profile, sets, INPUT_MODE_CHOICES, installed_voices(current=profile.voice))
+    sets = SymbolSets.for_school(sets_root, pupil.school_id).names()
+    return ProfileForm(pupil, profile, sets, INPUT_MODES, installed_voices(current=profile.voice))

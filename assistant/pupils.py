@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,12 +12,10 @@ from assistant.errors import InvalidInput, NotFound
 from assistant.models import CommunicationProfile, Group, Pupil, Staff, is_id
 from assistant.school_settings import effective
 from assistant.schools import school_id_or_only
-from assistant.settings import instance_path
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
-from symbols.sets import INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
-
-WHOLE_SCHOOL_ROLES = ("admin", "careers_lead")
+from assistant.vocabulary import INPUT_MODES, WHOLE_SCHOOL_ROLES, InputMode
+from symbols.sets import SymbolSets, UnknownSymbolSet
 
 
 def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
@@ -92,7 +92,7 @@ def profile_of(pupil: Pupil) -> CommunicationProfile:
         return pupil.profile
     defaults = {c.name: c.default.arg for c in CommunicationProfile.__table__.columns
                 if c.default is not None and not callable(c.default.arg)}
-    return CommunicationProfile(pupil_id=pupil.id, input_modes=["touch", "typed"], **defaults)
+    return CommunicationProfile(pupil_id=pupil.id, input_modes=[InputMode.TOUCH.value, InputMode.TYPED.value], **defaults)
 
 
 PROFILE_CHOICES = {
@@ -101,11 +101,13 @@ PROFILE_CHOICES = {
     "selection": ("two_tap", "single_tap"),
     "scanning": ("off", "auto", "step"),
 }
-INPUT_MODE_CHOICES = ("touch", "speech", "typed", "keyboard", "switch")
 
 
-def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> CommunicationProfile:
-    """Change a pupil's communication profile and sharing flags (validated, audited)."""
+def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
+                   sets_root: Path | None = None) -> CommunicationProfile:
+    """Change a pupil's communication profile and sharing flags (validated, audited).
+    A symbol set must be one of the pupil's school's, in `sets_root` (the folder of every
+    school's sets, <instance>/symbol_sets, from the caller; the default set alone if not given)."""
     pupil = pupil_for(db, staff, pupil_id)
     profile = pupil.profile or CommunicationProfile()
     changes: dict = {}
@@ -136,12 +138,12 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict) -> Co
         changes["voice"] = voice
     if "symbol_set" in values:
         try:
-            SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, pupil.school_id).get(str(values["symbol_set"]))
+            SymbolSets.for_school(sets_root, pupil.school_id).get(str(values["symbol_set"]))
         except UnknownSymbolSet:
             raise InvalidInput("No such symbol set.")
         changes["symbol_set"] = str(values["symbol_set"])
     if "input_modes" in values:
-        modes = [m for m in values["input_modes"] if m in INPUT_MODE_CHOICES]
+        modes = [m for m in values["input_modes"] if m in INPUT_MODES]
         if not modes:
             raise InvalidInput("Choose at least one way to answer.")
         changes["input_modes"] = modes

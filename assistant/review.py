@@ -15,10 +15,11 @@ from assistant.answer_patterns import flags as answer_flags
 from assistant.concerns import unseen_count
 from assistant.entries import entries_of_session
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import PROVENANCES, Annotation, ConversationSession, Entry, Pupil, Staff, utcnow
+from assistant.models import Annotation, ConversationSession, Entry, Pupil, Staff, utcnow
 from assistant.pupils import pupil_for, visible_pupils
 from assistant.sessions import open_transcript, session_for_staff
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import Provenance, check_provenance
 from symbols.catalogue import load_catalogue
 
 MAX_NOTE = 2000
@@ -57,8 +58,7 @@ def confirm(db: Session, staff: Staff, entry_id: str, note: str = "") -> Entry:
 
 def correct_provenance(db: Session, staff: Staff, entry_id: str, provenance: str, note: str = "") -> Entry:
     """Correct how an answer was given (the old value stays in the annotation)."""
-    if provenance not in PROVENANCES:
-        raise InvalidInput(f"Provenance must be one of {', '.join(PROVENANCES)}.")
+    check_provenance(provenance)
     entry = entry_for(db, staff, entry_id)
     note = _note(note, False, "a note")
     with transaction(db):
@@ -111,7 +111,7 @@ def checked_back_drafts(db: Session, session_id: str) -> list[Entry]:
     pupil's own answers (never an observation or the adult's view), oldest first."""
     return list(db.execute(select(Entry).where(
         Entry.session_id == session_id, Entry.status == "draft", Entry.checked_back.is_(True),
-        Entry.answer_kind != "observation", Entry.provenance != "adult_view")
+        Entry.answer_kind != "observation", Entry.provenance != Provenance.ADULT_VIEW.value)
         .order_by(Entry.created_at, Entry.id).limit(MAX_BATCH)).scalars())
 
 

@@ -38,8 +38,6 @@ class SandboxFailed(Exception):
 class SandboxBusy(DomainError):
     """Every worker stayed busy for longer than a person should wait."""
 
-    status = 503
-
 
 @dataclass(frozen=True)
 class Limits:

@@ -39,6 +39,7 @@ NOT_EXPORTED = {"staff_sessions": "staff logins held on the server (token hashes
 # What each file of the export holds (README.txt).
 DESCRIPTIONS = {
     "schools": "The school itself: its name and when it was created.",
+    "school_settings": "The school's own settings: retention period, new pupils' voice, the review summary's adult notes.",
     "staff": "Staff accounts: email, name, role, when created or disabled (no passwords).",
     "groups": "Classes and tutor groups.",
     "staff_groups": "Which member of staff works with which group.",
@@ -54,7 +55,6 @@ DESCRIPTIONS = {
     "voice_templates": "\"My voice\" sound features (float16 .npy, base64); never a recording.",
     "chat_requests": "Each tablet message's stored reply (kept so a message is taken once).",
     "audit_events": "The audit log: who viewed, exported, changed or erased what, and when.",
-    "school_settings": "The school's own settings (retention, new pupils' voice, summary); empty: the server's.",
 }
 
 
@@ -69,6 +69,7 @@ def school_rows(school_id: int) -> dict[str, object]:
     t = Base.metadata.tables
     return {
         "schools": t["schools"].c.id == school_id,
+        "school_settings": t["school_settings"].c.school_id == school_id,
         "trusts": false(),  # the trust stays, with its other schools
         "staff": t["staff"].c.school_id == school_id,
         "staff_sessions": t["staff_sessions"].c.staff_id.in_(staff),
@@ -88,7 +89,6 @@ def school_rows(school_id: int) -> dict[str, object]:
         "voice_templates": t["voice_templates"].c.pupil_id.in_(pupils),
         "chat_requests": t["chat_requests"].c.session_id.in_(sessions),
         "audit_events": t["audit_events"].c.school_id == school_id,
-        "school_settings": t["school_settings"].c.school_id == school_id,
     }
 
 

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.models import CONVERSATIONS, ConversationSession, Encounter, Pupil, Staff, is_id, utcnow
+from assistant.models import ConversationSession, Encounter, Pupil, Staff, is_id, utcnow
 from assistant.encounters import encounter_for, list_encounters
 from assistant.pupils import pupil_for, visible_pupils
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import CONVERSATIONS, ENDED_STATUSES
 
 
 def _hash(token: str) -> str:
@@ -88,7 +89,7 @@ def claim_session(db: Session, code: str, token_hours: int = 12) -> tuple[Conver
                              ).scalar_one_or_none()
         now = utcnow()
         if session is None or session.tablet_token_expires < now \
-                or session.status in ("finished", "stopped"):
+                or session.status in ENDED_STATUSES:
             raise refused
         # One statement that only succeeds while the code is still unused: of two tablets
         # claiming at the same moment, exactly one gets a token (on SQLite as on PostgreSQL).
@@ -114,7 +115,7 @@ def session_for_token(db: Session, token: str) -> ConversationSession:
                          ).scalar_one_or_none()
     now = utcnow()
     if session is None or session.tablet_token_expires < now or (
-            session.status in ("finished", "stopped")
+            session.status in ENDED_STATUSES
             and (session.ended_at is None or session.ended_at + TOKEN_GRACE_AFTER_END < now)):
         raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
     return session
@@ -139,7 +140,7 @@ def open_transcript(db: Session, staff: Staff, session_id: str, how: str = "sess
 
 def ensure_open(session: ConversationSession) -> None:
     """SessionClosed if nothing more may be said in this session."""
-    if session.status in ("finished", "stopped"):
+    if session.status in ENDED_STATUSES:
         raise SessionClosed("This session has finished. Thank you!")
 
 

@@ -45,8 +45,6 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class SpeechUnavailable(DomainError):
     """Speech could not be made now (the worker failed, died or is busy); try again."""
 
-    status = 503
-
 
 class SpeechTimeout(SpeechUnavailable):
     """The worker did not answer in time; it has been killed and will be restarted."""

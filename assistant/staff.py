@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
-from assistant.models import ROLES, Group, Staff, StaffSession, utcnow
+from assistant.models import Group, Staff, StaffSession, utcnow
 from assistant.pupils import group_named, groups_of
 from assistant.schools import school_id_or_only
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import ROLES
 
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 200

@@ -31,10 +31,11 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.errors import InvalidInput, NotAllowed, NotFound
-from assistant.models import TRUST_ROLE, Encounter, Entry, Pupil, School, Staff, Trust
+from assistant.models import Encounter, Entry, Pupil, School, Staff, Trust
 from assistant.reports.gatsby import BENCHMARKS, _cell, coverage
 from assistant.text import clean_name
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import TRUST_ROLE
 
 CSV_COLUMNS = ["school", "pupils", "confirmed_voice", "benchmark", "benchmark_name",
                "pupils_meeting", "percent", "encounters"]

@@ -4,6 +4,7 @@ state in one transaction, before the reply goes back to the pupil."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,18 +12,18 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from assistant import received
 from assistant.channel import verify
-from assistant.dialogue import Context, Engine, Reply, Turn
+from assistant.dialogue import Context, Engine, Phase, Reply, Turn
 from assistant.encounters import ENCOUNTER_TYPES, encounter_topics
 from assistant.entries import earlier_confirmed
 from assistant.errors import DomainError, InvalidInput
 from assistant import audit
-from assistant.models import INPUT_MODES, PROVENANCES, Concern, ConversationSession, Entry, utcnow
+from assistant.models import Concern, ConversationSession, Entry, utcnow
 from assistant.pupils import profile_of
 from assistant.safeguarding import concern_in
 from assistant.unit_of_work import transaction
-from assistant.settings import instance_path
+from assistant.vocabulary import ENDED_STATUSES, InputMode, Provenance, check_input_mode, check_provenance
 from symbols.catalogue import Catalogue
-from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, UnknownSymbolSet
+from symbols.sets import DEFAULT_SET, SymbolSets, UnknownSymbolSet
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +38,20 @@ class Unsigned(DomainError):
 
 
 def take_signed_turn(db: Session, catalogue: Catalogue, secret: str | None, sender_id: str, kind: str,
-                     text: str, metadata: object, turn: Turn | None = None) -> Reply:
+                     text: str, metadata: object, turn: Turn | None = None,
+                     sets_root: Path | None = None) -> Reply:
     """`take_turn` for a message as the action server received it (its words and metadata),
     only if the web app signed exactly those (assistant/channel.py); Unsigned otherwise: a
     call to Rasa's webhook or to the action server by anyone else changes no record."""
     if not verify(secret, sender_id, text, metadata):
         raise Unsigned("This message was not sent by the web app.")
-    return take_turn(db, catalogue, sender_id, kind, turn, client_id=metadata.get("client_id"))
+    return take_turn(db, catalogue, sender_id, kind, turn, client_id=metadata.get("client_id"),
+                     sets_root=sets_root)
 
 
 def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
-              turn: Turn | None = None, client_id: str | None = None) -> Reply:
+              turn: Turn | None = None, client_id: str | None = None,
+              sets_root: Path | None = None) -> Reply:
     """Play one turn of the session Rasa knows as `sender_id`: the engine reads the message
     with the question in hand, and its writes and new state are made in one transaction.
     An answer to a prompt no longer on screen changes nothing (the reply says `stale`).
@@ -55,6 +59,9 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
     With the tablet's `client_id` for the message, the turn is taken at most once: a message
     taken already (sent again after a fault) changes nothing and gets the messages up to the
     current question, so the conversation goes on from where it is.
+
+    `sets_root` is the folder of every school's symbol sets (<instance>/symbol_sets, from the
+    caller); the pupil's school's are read from it. Without it only the default set is known.
     """
     if kind not in TURN_KINDS:
         raise InvalidInput(f"Unknown turn {kind!r}.")
@@ -72,8 +79,9 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
         if request is not None:
             db.refresh(session)  # read again under the lock (SQLite locks only on a write)
         if request is not None and request.taken_at is not None:
-            return Engine(_context(db, catalogue, session, "repeat"), session.dialogue_state).start()
-        engine = Engine(_context(db, catalogue, session, kind), session.dialogue_state)
+            return Engine(_context(db, catalogue, session, "repeat", sets_root),
+                          session.dialogue_state).start()
+        engine = Engine(_context(db, catalogue, session, kind, sets_root), session.dialogue_state)
         reply = engine.answer(turn) if kind == "answer" else getattr(engine, kind)()
         if reply.stale:
             return reply
@@ -100,19 +108,13 @@ def take_turn(db: Session, catalogue: Catalogue, sender_id: str, kind: str,
             received.take(db, request)
         if reply.session_status:
             session.status = reply.session_status
-            if reply.session_status in ("finished", "stopped"):
+            if reply.session_status in ENDED_STATUSES:
                 session.ended_at = now
     return reply
 
 
 def _check_turn(turn: Turn) -> None:
-    if turn.provenance not in PROVENANCES:
-        raise InvalidInput(f"Unknown provenance {turn.provenance!r}.")
-    if turn.input_mode not in INPUT_MODES:
-        raise InvalidInput(f"Unknown input mode {turn.input_mode!r}.")
-    if turn.speech_confidence is not None and (turn.input_mode != "speech" or not
-                                                0 <= turn.speech_confidence <= 1):
-        raise InvalidInput("A speech confidence goes with a spoken answer, from 0 to 1.")
+    check_how_given(turn.provenance, turn.input_mode, turn.speech_confidence)
     if turn.response_ms is not None and not (isinstance(turn.response_ms, int)
                                              and 0 <= turn.response_ms <= MAX_RESPONSE_MS):
         raise InvalidInput("response_ms is a whole number of milliseconds.")
@@ -121,7 +123,20 @@ def _check_turn(turn: Turn) -> None:
         raise InvalidInput("card_position is the card's place on the board.")
 
 
-def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str) -> Context:
+def check_how_given(provenance: object, input_mode: object, speech_confidence: object = None) -> None:
+    """InvalidInput unless the provenance and input mode are known and a speech confidence,
+    if any, goes with a spoken answer and is a number from 0 to 1 (the web app checks a
+    message with this before it reaches Rasa; the turn is checked again here)."""
+    check_provenance(provenance)
+    check_input_mode(input_mode)
+    if speech_confidence is not None and (
+            input_mode != InputMode.SPEECH or isinstance(speech_confidence, bool)
+            or not isinstance(speech_confidence, (int, float)) or not 0 <= speech_confidence <= 1):
+        raise InvalidInput("speech_confidence is a number from 0 to 1, for a spoken answer.")
+
+
+def _context(db: Session, catalogue: Catalogue, session: ConversationSession, kind: str,
+             sets_root: Path | None = None) -> Context:
     pupil = session.pupil
     profile = profile_of(pupil)
     starting = kind == "start" and not session.dialogue_state
@@ -131,7 +146,8 @@ def _context(db: Session, catalogue: Catalogue, session: ConversationSession, ki
         cards_per_board=profile.cards_per_board,
         place=place_phrase(session.encounter),
         adult_name=session.adult_name if session.adult_present else "",
-        symbol_set=symbol_set_shown(profile.symbol_set, pupil.school_id), earlier=earlier,
+        symbol_set=symbol_set_shown(profile.symbol_set, SymbolSets.for_school(sets_root, pupil.school_id)),
+        earlier=earlier,
         place_photo=PHOTO_URL if session.encounter and session.encounter.photo_filename else None,
         topics=encounter_topics(session.encounter, catalogue) if starting else [],
     )
@@ -148,10 +164,11 @@ def place_phrase(encounter) -> str:
     return "the " + label[:1].lower() + label[1:]
 
 
-def symbol_set_shown(name: str, school_id: int | None) -> str:
+def symbol_set_shown(name: str, sets: SymbolSets | None = None) -> str:
     """The symbol set and version a pupil sees ("openmoji 17.0.0"), kept with each answer;
-    an unknown set (or another school's) shows the default set."""
-    sets = SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, school_id)
+    an unknown set (or another school's) shows the default set. `sets`: the pupil's school's
+    (the default set alone if not given)."""
+    sets = sets or SymbolSets()
     try:
         info = sets.info(name)
     except UnknownSymbolSet:
@@ -216,13 +233,13 @@ def add_observation(db: Session, session: ConversationSession, text: str) -> Ent
         if concern is not None:
             kept = Concern(pupil_id=session.pupil_id, session_id=session.id, words=text,
                            category=concern.category, question=where["question"],
-                           input_mode="typed", provenance="adult_view",
+                           input_mode=InputMode.TYPED.value, provenance=Provenance.ADULT_VIEW.value,
                            adult_name=session.adult_name)
             audit.record(db, None, "concern", session.pupil_id,
                          f"possible disclosure ({concern.category}) noted by an adult")
         else:
             kept = Entry(**where, answer_kind="observation", concept_ids=[], words=text,
-                         input_mode="typed", provenance="adult_view",
+                         input_mode=InputMode.TYPED.value, provenance=Provenance.ADULT_VIEW.value,
                          adult_name=session.adult_name, status="draft")
         db.add(kept)
     return kept
@@ -232,7 +249,7 @@ def _where_we_are(session: ConversationSession) -> dict:
     """The fields an entry made outside the engine takes from the session's current place."""
     state = session.dialogue_state or {}
     step = state.get("phase") or "unknown"
-    if step in ("ask", "recall"):
+    if step in (Phase.ASK, Phase.RECALL):
         step = ((state.get("last_prompt") or [{}])[-1].get("step")) or step
     return {"pupil_id": session.pupil_id, "session_id": session.id,
             "encounter_id": session.encounter_id, "moment": session.conversation,

@@ -23,12 +23,11 @@ from assistant.pupils import profile_of, pupil_for
 from assistant.questions import PLANS
 from assistant.speech import check_enrolment_clip
 from assistant.speech import templates as tpl
-from assistant.speech.board import SPECIAL_LABELS
 from assistant.unit_of_work import transaction
+from assistant.vocabulary import SPECIAL_CARD_LABELS, SPECIAL_CARDS
 
 # Recordings per card at enrolment (the tablet asks for this many; more may be added).
 PER_CARD = 3
-SPECIAL_CARDS = ("yes", "no", "dont_know", "skip")
 # How long a spoken answer's features wait for the pupil's tap.
 HEARD_SECONDS = 600
 
@@ -36,14 +35,10 @@ HEARD_SECONDS = 600
 class ConsentNeeded(DomainError):
     """No one has recorded consent to keep this pupil's voice features."""
 
-    status = 409
-
 
 class ClipRejected(DomainError):
     """The clip cannot be a template (no speech, too short or long, clipped, not like the
     card's other clips): nothing was stored; record it again."""
-
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ def _card(catalogue, card_id: object) -> str:
 
 def label_of(catalogue, card_id: str) -> str:
     concept = catalogue.get(card_id)
-    return concept.label if concept is not None else SPECIAL_LABELS.get(card_id, card_id)
+    return concept.label if concept is not None else SPECIAL_CARD_LABELS.get(card_id, card_id)
 
 
 def consent_of(db: Session, pupil_id: int) -> VoiceProfile | None:

@@ -24,7 +24,7 @@ import time
 import requests
 import yaml
 
-ENDED = ("stopped", "finished")
+from assistant.vocabulary import ENDED_STATUSES as ENDED
 
 
 def prompt_of(messages: list[dict]) -> dict | None:

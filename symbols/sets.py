@@ -99,10 +99,10 @@ class SymbolSets:
         self.default_dir = Path(default_dir) if default_dir else SETS_DIR / DEFAULT_SET
 
     @classmethod
-    def for_school(cls, root: str | Path, school_id: int | None) -> "SymbolSets":
+    def for_school(cls, root: str | Path | None, school_id: int | None) -> "SymbolSets":
         """The default set plus one school's own sets, in <root>/<school id> (root is
-        <instance>/symbol_sets); no school (None): the default set alone."""
-        if school_id is None:
+        <instance>/symbol_sets); no school or no root (None): the default set alone."""
+        if school_id is None or root is None:
             return cls(None)
         return cls(school_sets_dir(root, school_id))
 

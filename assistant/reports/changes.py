@@ -12,6 +12,7 @@ from datetime import datetime
 from assistant.models import Entry
 from assistant.questions import describe
 from assistant.reports.wording import first_person, month_year
+from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
 
 ASPIRATION_STANCES = ("aspire", "live")
@@ -70,7 +71,7 @@ def opinions(entries: list[Entry], catalogue: Catalogue,
             latest[key] = Opinion(topic, concept, value, when)
 
     for entry in sorted(entries, key=lambda e: e.created_at):
-        if entry.provenance == "adult_view" or entry.answer_kind == "observation":
+        if entry.provenance == Provenance.ADULT_VIEW or entry.answer_kind == "observation":
             continue
         if entry.moment not in ("interests", "aspirations"):
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -40,10 +41,12 @@ class Document:
 
 
 def staff_document(db: Session, staff: Staff, pupil_id: int, document: str, kind: str = "html",
-                   start: date | None = None, end: date | None = None) -> Document:
+                   start: date | None = None, end: date | None = None,
+                   sets_root: Path | None = None) -> Document:
     """A pupil's review summary or one-page profile, for the period asked for, as a page or
     a file; NotFound for a pupil this adult may not see or a format the document has not.
-    Opening it is a view in the audit log, downloading it an export."""
+    Opening it is a view in the audit log, downloading it an export. `sets_root`: the folder
+    of every school's symbol sets (the pupil's school's are shown)."""
     record = pupil_for(db, staff, pupil_id)
     formats = DOCUMENTS.get(document, {})
     if kind not in formats:
@@ -52,15 +55,16 @@ def staff_document(db: Session, staff: Staff, pupil_id: int, document: str, kind
     audit.log(db, staff, "view" if kind == "html" else "export", record.id, f"{TITLES[document]} ({kind})")
     render, media_type = formats[kind]
     if media_type is None:
-        return Document(render(data))
-    return Document(render(data), media_type, FILE_NAMES[document].format(id=record.id, kind=kind))
+        return Document(render(data, sets_root=sets_root))
+    return Document(render(data, sets_root=sets_root), media_type, FILE_NAMES[document].format(id=record.id, kind=kind))
 
 
-def pupil_document(db: Session, pupil_id: int, staff: Staff | None = None) -> str:
+def pupil_document(db: Session, pupil_id: int, staff: Staff | None = None,
+                   sets_root: Path | None = None) -> str:
     """The pupil-friendly version, mostly symbols, as a page. For a member of staff, only of
     a pupil they may see, and the viewing goes in the audit log; without one (the pupil's
     own tablet) the caller has already found the pupil from the session."""
     if staff is not None:
         pupil_id = pupil_for(db, staff, pupil_id).id
         audit.log(db, staff, "view", pupil_id, "pupil-friendly profile")
-    return render_pupil_html(review_summary(db, pupil_id))
+    return render_pupil_html(review_summary(db, pupil_id), sets_root=sets_root)

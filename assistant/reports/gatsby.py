@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.errors import NotAllowed, NotFound
 from assistant.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
-from assistant.pupils import WHOLE_SCHOOL_ROLES, groups_of
+from assistant.pupils import groups_of
+from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 
 BENCHMARKS = {
     1: "A stable careers programme",

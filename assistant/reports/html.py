@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from assistant.reports.gatsby import BENCHMARKS, Coverage, coverage_svg
+from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.images import SymbolImages
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.pupil_view import pupil_profile
@@ -34,9 +34,9 @@ def environment() -> Environment:
 
 
 def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = None,
-                        for_print: bool = False) -> str:
+                        for_print: bool = False, sets_root: Path | None = None) -> str:
     """The staff summary as a standalone, accessible HTML page."""
-    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     # Templates render top to bottom, so `credits()` in the footer names the sets used above.
     return environment().get_template("summary.html").render(
         s=summary, period=period_text(summary.start, summary.end), img=images.data_uri, legend=PROVENANCE_LABELS,
@@ -46,24 +46,18 @@ def render_summary_html(summary: ReviewSummary, images: SymbolImages | None = No
 
 
 def render_pupil_html(summary: ReviewSummary, images: SymbolImages | None = None,
-                      for_print: bool = False) -> str:
+                      for_print: bool = False, sets_root: Path | None = None) -> str:
     """The pupil-friendly version ("my profile"): big symbols, very short words."""
-    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     return environment().get_template("my_profile.html").render(
         p=pupil_profile(summary), img=images.data_uri, for_print=for_print,
         credits=images.credits)
 
 
-def render_gatsby_html(cover: Coverage) -> str:
-    """Gatsby coverage: the chart (inline SVG), the numbers as a table, who still needs what."""
-    return environment().get_template("gatsby.html").render(
-        c=cover, chart=coverage_svg(cover), benchmarks=BENCHMARKS)
-
-
 def render_one_page_html(summary: ReviewSummary, images: SymbolImages | None = None,
-                         for_print: bool = False) -> str:
+                         for_print: bool = False, sets_root: Path | None = None) -> str:
     """The "all about me" one-page profile (see one_page.py)."""
-    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     return environment().get_template("one_page.html").render(
         s=summary, p=one_page_profile(summary), period=period_text(summary.start, summary.end),
         img=images.data_uri, withheld=WORDS_WITHHELD, for_print=for_print, credits=images.credits,

@@ -15,9 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from assistant.settings import instance_path
 from symbols.catalogue import Concept
-from symbols.sets import INSTANCE_SUBDIR, SymbolSets, media_type
+from symbols.sets import SymbolSets, media_type
 
 log = logging.getLogger(__name__)
 PNG_PIXELS = 144
@@ -66,12 +65,14 @@ class SymbolImages:
     """The pictures of one symbol set (the pupil's), falling back to the default set."""
 
     def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None,
-                 raster: bool = False, school_id: int | None = None):
+                 raster: bool = False, school_id: int | None = None,
+                 sets_root: Path | None = None):
         self.symbol_set = symbol_set
         # PDFs take PNG: WeasyPrint redraws an SVG at every place it appears, slow in long documents.
         self.raster = raster
-        # The pupil's school's own sets (and the shared default), never another school's.
-        self.sets = sets or SymbolSets.for_school(instance_path() / INSTANCE_SUBDIR, school_id)
+        # The pupil's school's own sets (and the shared default), never another school's; the
+        # folder of every school's sets (<instance>/symbol_sets) comes from the caller.
+        self.sets = sets or SymbolSets.for_school(sets_root, school_id)
         self.used: set[str] = set()
         # One document shows the same few dozen symbols hundreds of times: look each up once.
         self._found: dict[str, tuple[str, Path] | None] = {}

@@ -8,6 +8,7 @@ document's language and title, for screen readers. `tests/assistant/reports/` ch
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.images import SymbolImages
@@ -29,9 +30,10 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                       sets_root: Path | None = None) -> bytes:
     """The staff summary as a printable A4 PDF (Typst)."""
-    images = images or SymbolImages(summary.symbol_set)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     try:
         return render_summary_pdf_typst(summary, images)
     except TypstFailed as failed:
@@ -41,19 +43,22 @@ def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = Non
     return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))
 
 
-def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None,
+                                  sets_root: Path | None = None) -> bytes:
     """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 
 
-def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                     sets_root: Path | None = None) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))
 
 
-def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
+                        sets_root: Path | None = None) -> bytes:
     """The "all about me" one-page profile as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
     return html_to_pdf(render_one_page_html(summary, images, for_print=True))

@@ -15,6 +15,7 @@ from assistant.models import Entry
 from assistant.questions import describe, describe_rating, plain_label
 from assistant.reports.wording import (AREAS, OTHER_AREA, STEP_AREAS, WORDS_WITHHELD, area_of,
                                        first_person, provenance_label, said_when)
+from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
 
 # The part of an area each interests/aspirations question feeds.
@@ -143,7 +144,7 @@ def collect_points(entries: list[Entry], catalogue: Catalogue, shareable: bool,
     """Points from the pupil's own entries (not the adult's view), merged, oldest first."""
     merged: dict[tuple, Point] = {}
     for entry in entries:
-        if entry.provenance == "adult_view":
+        if entry.provenance == Provenance.ADULT_VIEW:
             continue
         for area, category, statement, concepts in entry_points(entry, catalogue, recalled):
             key = (area, category, statement, entry.provenance, entry.adult_name or "",

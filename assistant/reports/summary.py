@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import (CONVERSATIONS, FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
+from assistant.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
                               encounter_pupils, is_id, utcnow)
 from assistant.questions import steps_for
 from assistant.school_settings import effective
@@ -24,6 +24,7 @@ from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.points import Point, area_order, collect_points, pupil_words
 from assistant.reports.thread import EncounterStory, ThreadLink, encounter_stories, golden_thread
 from assistant.reports.wording import ADULT_NOTE_LABELS, AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
+from assistant.vocabulary import CONVERSATIONS, Provenance
 from symbols.catalogue import Catalogue, Concept, load_catalogue
 
 
@@ -158,7 +159,7 @@ def _adult_notes(db: Session, pupil_id: int, entries: list[Entry], catalogue: Ca
     the tablet, and observations written at review (with who wrote them and when)."""
     notes = []
     for entry in entries:
-        if entry.provenance != "adult_view" and entry.answer_kind != "observation":
+        if entry.provenance != Provenance.ADULT_VIEW and entry.answer_kind != "observation":
             continue
         concepts = [c for c in (catalogue.get(cid) for cid in entry.concept_ids or []) if c]
         if entry.answer_kind == "rating" and entry.rating and catalogue.get(entry.rating):

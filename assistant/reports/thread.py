@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from assistant.encounters import ENCOUNTER_TYPES
 from assistant.models import Encounter, Entry
 from assistant.reports.points import Point, collect_points
+from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
 
 # Rows of the before/after table: (topic, prepare step, debrief step).
@@ -131,7 +132,7 @@ def encounter_stories(encounters: list[Encounter], entries: list[Entry], catalog
             encounter, rows,
             prepared=any(e.moment == "prepare" for e in mine),
             debriefed=any(e.moment == "debrief" for e in mine),
-            concept_ids={cid for e in mine if e.provenance != "adult_view"
+            concept_ids={cid for e in mine if e.provenance != Provenance.ADULT_VIEW
                          for cid in e.concept_ids or []}))
     return stories
 

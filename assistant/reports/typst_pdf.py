@@ -22,6 +22,7 @@ from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
 from assistant.reports.wording import (ADULTS_APART, encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year,
                                        period_text, running_title)
+from assistant.vocabulary import ADULT_PROVENANCES
 from symbols.catalogue import Concept
 
 TEMPLATE = Path(__file__).with_name("templates") / "summary.typ"
@@ -58,7 +59,7 @@ def summary_data(summary: ReviewSummary, sym) -> dict:
 
     def point(p: Point, when: bool = True) -> dict:
         return {"sym": sym(p.concepts), "statement": p.statement, "words": [_words(w) for w in p.words],
-                "prov": p.provenance_label, "adult": p.provenance in ("interpreted", "adult_view"),
+                "prov": p.provenance_label, "adult": p.provenance in ADULT_PROVENANCES,
                 "when": (p.when + (f", {p.drafts} not yet confirmed" if p.drafts else "")) if when else ""}
 
     where = ", ".join(x for x in (s.pupil.year_group or "", s.pupil.group.name if s.pupil.group else "") if x)
@@ -145,12 +146,14 @@ class TypstFailed(Exception):
     """Typst could not make the PDF (a picture it cannot read): pdf.py falls back to WeasyPrint."""
 
 
-def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_pdf_typst(summary: ReviewSummary, images: SymbolImages | None = None,
+                             sets_root: Path | None = None) -> bytes:
     """The staff summary as an A4, tagged PDF/UA-1 (the same points as the HTML and Word);
-    TypstFailed when Typst cannot make it."""
+    TypstFailed when Typst cannot make it. `sets_root`: the folder of every school's symbol
+    sets (<instance>/symbol_sets); the pupil's school's are used."""
     import typst  # loaded only when a PDF is asked for
 
-    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)
+    images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     with tempfile.TemporaryDirectory(prefix="pv-summary-") as tmp:
         folder = Path(tmp)
         sym = _Symbols(images, folder)

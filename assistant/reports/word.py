@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -275,6 +276,7 @@ class _Writer:
         return out.getvalue()
 
 
-def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None) -> bytes:
+def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None,
+                        sets_root: Path | None = None) -> bytes:
     """The staff summary as .docx bytes (editable; same points as the PDF)."""
-    return _Writer(summary, images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id)).bytes()
+    return _Writer(summary, images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)).bytes()

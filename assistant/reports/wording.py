@@ -9,18 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from assistant.questions import first_person  # noqa: F401  (reports word points in the first person)
+from assistant.vocabulary import PROVENANCE_LABELS, Provenance  # noqa: F401  (the points' labels)
 from symbols.catalogue import Concept
 
-# Plain English for every provenance (vocabulary.yml `provenance`); shown on every point.
 # Said after the provenance legend when the summary includes the adults' section.
 ADULTS_APART = " The adults' own views are kept apart, in \u201cWhat adults noticed\u201d."
-PROVENANCE_LABELS = {
-    "independent": "Pupil's own answer",
-    "prompted": "Pupil's answer, after an adult prompted",
-    "supported": "Pupil's answer, with an adult's help to use the tablet",
-    "interpreted": "Interpreted by an adult",
-    "adult_view": "The adult's view",
-}
 
 # How each kind of adult's note is labelled: always as the adult's, never the pupil's.
 ADULT_NOTE_LABELS = {
@@ -69,7 +62,7 @@ SUPPORT_AREAS = {
 def provenance_label(provenance: str, adult_name: str = "") -> str:
     """The plain-English label of a provenance, naming the adult who interpreted."""
     label = PROVENANCE_LABELS.get(provenance, provenance)
-    if provenance == "interpreted" and adult_name:
+    if provenance == Provenance.INTERPRETED and adult_name:
         label += f" ({adult_name})"
     return label
 

@@ -9,6 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from assistant.vocabulary import SPECIAL_CARD_LABELS
 from symbols.catalogue import Catalogue
 
 # Words said around an answer: "I like cooking", "it was good", "I want to be a chef".
@@ -26,7 +27,6 @@ SPECIAL_PHRASES = {
     "not_sure": ("not sure", "i'm not sure", "maybe", "in between"),
     "dont_like": ("i don't like it", "don't like it", "hate it", "i hate it", "not for me"),
 }
-SPECIAL_LABELS = {"yes": "Yes", "no": "No", "dont_know": "I don't know", "skip": "Skip this question"}
 # Common words that are not answers: the grammar's way to say "none of these" (kept short:
 # a longer list swallows real answers).
 GARBAGE = ("the a an and but or so then that this it is was were be been have has had do did "
@@ -90,8 +90,8 @@ def board_of_cards(catalogue: Catalogue, card_ids: list[str]) -> Board:
     choices = []
     for card_id in card_ids:
         concept = catalogue.get(card_id)
-        if card_id in SPECIAL_LABELS or concept is None:
-            label = SPECIAL_LABELS.get(card_id, card_id.replace("_", " "))
+        if card_id in SPECIAL_CARD_LABELS or concept is None:
+            label = SPECIAL_CARD_LABELS.get(card_id, card_id.replace("_", " "))
             phrases = (normalise(label), *SPECIAL_PHRASES.get(card_id, ()))
         else:
             label = concept.label

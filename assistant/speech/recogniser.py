@@ -33,8 +33,6 @@ ENGINE_ORDERS = {"auto": ("whisper", "grammar"), "whisper": ("whisper",), "gramm
 class Busy(DomainError):
     """Every recogniser was busy for longer than a pupil should wait."""
 
-    status = 503
-
 
 @dataclass(frozen=True)
 class Proposal:

@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from assistant.errors import DomainError
 from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
+from assistant.vocabulary import ROLES, TRUST_ROLE
 from assistant.web.auth import current_staff, home_url, log_in
-from assistant.models import ROLES, TRUST_ROLE
 from assistant.web.staff import labels, roles_required
 from assistant.web.store import get_db
 

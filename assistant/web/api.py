@@ -29,7 +29,7 @@ from assistant.web.rasa_client import RasaClient
 from assistant.web.speech import prepare_opening_speech
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session, tablet_session
-from assistant.web.symbols import symbol_base, symbol_credits
+from assistant.web.symbols import sets_root, symbol_base, symbol_credits
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -163,7 +163,7 @@ def chat_info():
 @bp.get("/chat/my-profile")
 def chat_my_profile():
     """The pupil's own profile, mostly symbols: only this session's pupil, from their screen."""
-    return pupil_document(get_db(), tablet_session().pupil_id)
+    return pupil_document(get_db(), tablet_session().pupil_id, sets_root=sets_root())
 
 
 @bp.get("/chat/encounter-photo")

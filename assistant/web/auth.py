@@ -9,13 +9,14 @@ import functools
 from flask import current_app, g, session, url_for
 
 from assistant.errors import NotAllowed
-from assistant.models import TRUST_ROLE, Staff
+from assistant.models import Staff
 from assistant.staff import end_staff_session, staff_for_session, start_staff_session
+from assistant.vocabulary import TRUST_ROLE
 from assistant.web.store import get_db
 
 
 class NotLoggedIn(NotAllowed):
-    status = 401
+    """No one is logged in (answered with 401, not 403: see assistant/web/errors.py)."""
 
 
 def current_staff() -> Staff | None:

@@ -12,10 +12,40 @@ from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from assistant.errors import DomainError
+from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
+from assistant.sandbox import SandboxBusy
+from assistant.speech.recogniser import Busy
+from assistant.speech_out import SpeechUnavailable
+from assistant.voice import ClipRejected, ConsentNeeded
+from assistant.web.auth import NotLoggedIn
 from assistant.web.store import close_db, get_db
 
 log = logging.getLogger(__name__)
+
+# The one table of HTTP statuses for domain errors; a subclass not named here takes its
+# nearest named base's, and any other domain error is a 400.
+STATUSES: dict[type[DomainError], int] = {
+    InvalidInput: 400,
+    LoginFailed: 401,
+    NotLoggedIn: 401,
+    NotAllowed: 403,
+    NotFound: 404,
+    SessionClosed: 409,
+    ConsentNeeded: 409,
+    ClipRejected: 422,
+    SpeechUnavailable: 503,  # the speech worker failed or is busy: try again
+    Busy: 503,               # every recogniser busy
+    SandboxBusy: 503,        # every worker busy
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error is answered with."""
+    for cls in type(error).__mro__:
+        if cls in STATUSES:
+            return STATUSES[cls]
+    return 400
+
 
 # The staff-area blueprints, and where each sends the adult back to after an error when the
 # browser did not say where they came from.
@@ -40,8 +70,9 @@ def _wants_json() -> bool:
 
 def _on_staff_page(error: DomainError):
     """A domain error on a staff page: a message page, or a message on the page before."""
-    if error.status in SHOWN_ON_A_PAGE:
-        return render_template("staff/message.html", message=error.message), error.status
+    status = status_of(error)
+    if status in SHOWN_ON_A_PAGE:
+        return render_template("staff/message.html", message=error.message), status
     flash(error.message, "error")
     return redirect(request.referrer or url_for(STAFF_PAGES[request.blueprint]))
 
@@ -60,9 +91,9 @@ def init_app(app: Flask) -> None:
         if request.blueprint in STAFF_PAGES:
             get_db().rollback()
             if _marked_json():
-                return jsonify(error=error.message), error.status
+                return jsonify(error=error.message), status_of(error)
             return _on_staff_page(error)
-        return _respond(error.status, error.message)
+        return _respond(status_of(error), error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

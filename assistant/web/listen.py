@@ -9,12 +9,11 @@ is set per route in limits.py."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, jsonify, request
 
 from assistant.errors import InvalidInput
 from assistant.speech import board_of_cards, propose
+from assistant.vocabulary import CARD_ID, SPECIAL_CARDS
 from assistant.voice import Heard, voice_model
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session
@@ -22,8 +21,6 @@ from symbols.catalogue import load_catalogue
 
 bp = Blueprint("listen", __name__, url_prefix="/api")
 
-CARD_ID = re.compile(r"^[a-z][a-z_]{0,39}$")
-SPECIAL = ("yes", "no", "dont_know", "skip")
 MAX_CARDS = 16
 NOTHING = "Tell me again, or touch the picture."
 
@@ -34,7 +31,7 @@ def _cards() -> list[str]:
         raise InvalidInput(f"Say which cards are on screen (1 to {MAX_CARDS}, each once).")
     catalogue = load_catalogue()
     for card in ids:
-        if not CARD_ID.match(card) or (card not in SPECIAL and catalogue.get(card) is None):
+        if not CARD_ID.match(card) or (card not in SPECIAL_CARDS and catalogue.get(card) is None):
             raise InvalidInput("Unknown card.")
     return ids
 

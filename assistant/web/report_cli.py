@@ -28,6 +28,7 @@ from assistant.reports import (coverage, coverage_csv, render_pupil_html, render
 from assistant.schools import school_named
 from assistant.web.cli import SCHOOL_HELP
 from assistant.web.store import get_db
+from assistant.web.symbols import sets_root
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -89,15 +90,16 @@ def init_app(app: Flask) -> None:
             summary = review_summary(db, pupil_id, start_day, end_day, include_drafts=drafts)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
+        sets = sets_root()  # the instance folder's, as the web app's (the pupil's school's sets)
         if for_pupil:
-            data = (render_pupil_pdf(summary) if fmt == "pdf"
-                    else render_pupil_html(summary).encode("utf-8"))
+            data = (render_pupil_pdf(summary, sets_root=sets) if fmt == "pdf"
+                    else render_pupil_html(summary, sets_root=sets).encode("utf-8"))
         elif fmt == "pdf":
-            data = render_summary_pdf(summary)
+            data = render_summary_pdf(summary, sets_root=sets)
         elif fmt == "docx":
-            data = render_summary_docx(summary)
+            data = render_summary_docx(summary, sets_root=sets)
         else:
-            data = render_summary_html(summary).encode("utf-8")
+            data = render_summary_html(summary, sets_root=sets).encode("utf-8")
         _write(out, data)
         audit.record(db, None, "export", pupil_id,
                      f"review summary {'(pupil version) ' if for_pupil else ''}{fmt}, "

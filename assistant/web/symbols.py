@@ -30,9 +30,15 @@ IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsa
 KEY_SALT = "pupil-voice.symbol-sets"
 
 
+def sets_root() -> Path:
+    """The folder of every school's symbol sets (<INSTANCE_PATH>/symbol_sets): the web app
+    passes it to the core, which picks the pupil's school's sets from it."""
+    return Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR
+
+
 def symbol_sets(school_id: int | None) -> SymbolSets:
     """The default set plus one school's own sets (none for no school)."""
-    return SymbolSets.for_school(Path(current_app.config["INSTANCE_PATH"]) / INSTANCE_SUBDIR, school_id)
+    return SymbolSets.for_school(sets_root(), school_id)
 
 
 def _signer() -> URLSafeTimedSerializer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from assistant.models import TRUST_ROLE
+from assistant.vocabulary import TRUST_ROLE
 from assistant.reports.gatsby import BENCHMARKS
 from assistant.trust import overview as trust_overview
 from assistant.trust import overview_csv, overview_svg

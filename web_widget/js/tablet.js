@@ -20,7 +20,6 @@ import {Scanner} from "./scanner.js";
 import {Speaker} from "./speech.js";
 
 const TOKEN_KEY = "pupil-voice-token";
-const ENDED = ["finished", "stopped"];
 const SAID_SECONDS = 5;
 
 export class TabletPage {
@@ -28,8 +27,10 @@ export class TabletPage {
     this.root = root;
     this.doc = root.ownerDocument;
     this.$ = (id) => root.querySelector(`#${id}`);
+    // The session statuses that mean it has ended, as the server names them (data-ended).
+    this.ended = root.dataset.ended.split(" ");
     this.state = {profile: {}, finished: false,
-                  provenance: "independent", promptId: null, shownAt: 0, spokenAt: 0,
+                  provenance: root.dataset.provenance, promptId: null, shownAt: 0, spokenAt: 0,
                   photo: null, photoShown: false, typedLast: false};
     this.api = null;
     this.speaker = null;
@@ -131,7 +132,7 @@ export class TabletPage {
   // ----- what the assistant says
 
   showMessages(messages, reply = {}) {
-    if (reply.status && ENDED.includes(reply.status)) {
+    if (reply.status && this.ended.includes(reply.status)) {
       this.showEnd(messages, reply.status);
       return;
     }
@@ -471,7 +472,7 @@ export class TabletPage {
     }
     this.$("code-form").hidden = true;
     this.applyProfile(data.session.profile);
-    if (ENDED.includes(data.session.status)) {
+    if (this.ended.includes(data.session.status)) {
       this.showStatus("This session has finished. Thank you!");
       this.finish();
       return;

@@ -12,9 +12,8 @@ calls one core function, and renders or redirects.
 """
 
 from assistant.web.staff import admin, documents, encounters, home, pupils, sessions
-from assistant.web.staff.base import (ROLE_LABELS, WHOLE_SCHOOL, bp, labels, login_required,
-                                      roles_required)
+from assistant.web.staff.base import WHOLE_SCHOOL, bp, labels, login_required, roles_required
 
 ROUTES = (admin, documents, encounters, home, pupils, sessions)  # each adds its routes to `bp`
 
-__all__ = ["ROLE_LABELS", "ROUTES", "WHOLE_SCHOOL", "bp", "labels", "login_required", "roles_required"]
+__all__ = ["ROUTES", "WHOLE_SCHOOL", "bp", "labels", "login_required", "roles_required"]

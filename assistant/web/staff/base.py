@@ -12,15 +12,12 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 
 from assistant.errors import InvalidInput, NotFound
 from assistant.history import VIEW_LABELS
-from assistant.models import TRUST_ROLE, is_id
-from assistant.pupils import WHOLE_SCHOOL_ROLES
+from assistant.models import is_id
+from assistant.vocabulary import PROVENANCE_STAFF_LABELS, ROLE_LABELS, TRUST_ROLE, WHOLE_SCHOOL_ROLES
 from assistant.web.auth import current_staff
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-PROVENANCE_LABELS = {"independent": "The pupil's own answer", "prompted": "After a prompt",
-                     "supported": "With physical support", "interpreted": "Interpreted by an adult",
-                     "adult_view": "The adult's view"}
 CONVERSATION_LABELS = {"interests": "All about me (interests)",
                        "prepare": "Before an encounter (prepare)",
                        "debrief": "After an encounter (debrief)",
@@ -30,9 +27,7 @@ KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in 
                "observation": "the adult's observation"}
 NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
                "observation": "observation", "discard": "set aside", "undo": "confirmation undone"}
-ROLE_LABELS = {"admin": "Administrator", "careers_lead": "Careers lead or SENCo", "advocate": "Advocate",
-               "dsl": "Designated safeguarding lead"}
-WHOLE_SCHOOL = WHOLE_SCHOOL_ROLES
+WHOLE_SCHOOL = WHOLE_SCHOOL_ROLES  # short name for the routes
 
 
 def roles_required(*roles: str, before_password: bool = False):
@@ -63,9 +58,10 @@ login_required = roles_required()
 @bp.context_processor
 def labels():
     """The logged-in member of staff and the labels, for every staff-area template."""
-    return {"staff": current_staff(), "provenance_labels": PROVENANCE_LABELS,
+    return {"staff": current_staff(), "provenance_labels": PROVENANCE_STAFF_LABELS,
             "conversation_labels": CONVERSATION_LABELS, "view_labels": VIEW_LABELS,
-            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS}
+            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS,
+            "whole_school_roles": WHOLE_SCHOOL_ROLES}
 
 
 def number(value) -> int:

@@ -11,12 +11,13 @@ from assistant.reports.gatsby import BENCHMARKS, coverage_svg
 from assistant.web.auth import current_staff
 from assistant.web.staff.base import bp, date_arg, login_required
 from assistant.web.store import get_db
+from assistant.web.symbols import sets_root
 
 
 def _document(pupil_id: int, document: str):
     """A document as a page, or as a file to download."""
     made = staff_document(get_db(), current_staff(), pupil_id, document, request.args.get("format", "html"),
-                          date_arg("from"), date_arg("to"))
+                          date_arg("from"), date_arg("to"), sets_root())
     if made.media_type is None:
         return made.body
     return Response(made.body, mimetype=made.media_type,
@@ -41,7 +42,7 @@ def one_page(pupil_id: int):
 @login_required
 def pupil_profile_page(pupil_id: int):
     """The pupil-friendly version, mostly symbols, to print or show the pupil."""
-    return pupil_document(get_db(), pupil_id, current_staff())
+    return pupil_document(get_db(), pupil_id, current_staff(), sets_root())
 
 
 def _filter() -> tuple[str | None, str | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from assistant.errors import LoginFailed
-from assistant.models import TRUST_ROLE
+from assistant.vocabulary import TRUST_ROLE
 from assistant.review import QUEUE_LIMIT, QUEUE_VIEWS, home_queue
 from assistant.staff import authenticate
 from assistant.web.auth import current_staff, home_url, log_in, log_out

@@ -19,6 +19,7 @@ from assistant.web.auth import current_staff
 from assistant.web.speech import synthesiser
 from assistant.web.staff.base import WHOLE_SCHOOL, bp, instance, login_required, roles_required
 from assistant.web.store import get_db
+from assistant.web.symbols import sets_root
 
 PROFILE_TEXT_FIELDS = ("symbol_set", "cards_per_board", "voice", "speech_rate", "selection", "scanning",
                        "scan_interval_ms", "text_size", "help_after_seconds", "sharing_note")
@@ -60,10 +61,10 @@ def edit_profile(pupil_id: int):
         for key in PROFILE_CHECKBOXES:
             values[key] = form.get(key) == "1"
         values["input_modes"] = form.getlist("input_modes")
-        update_profile(get_db(), current_staff(), pupil_id, values)
+        update_profile(get_db(), current_staff(), pupil_id, values, sets_root())
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=pupil_id))
-    page = profile_form(get_db(), current_staff(), pupil_id, instance())
+    page = profile_form(get_db(), current_staff(), pupil_id, sets_root())
     return render_template("staff/profile.html", pupil=page.pupil, profile=page.profile,
                            symbol_sets=page.symbol_sets, input_modes=page.input_modes, voices=page.voices)
 
