@@ -25,9 +25,6 @@ from sqlalchemy.engine import make_url
 
 from assistant.settings import is_postgres, load_settings
 
-# Rasa keeps a conversation's lock this long at most (its default is 60 s): a Rasa server
-# killed while it held one holds up the conversation on the other servers no longer than this.
-LOCK_LIFETIME_SECONDS = 10
 LOCK_KEY_PREFIX = "pupilvoice"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -72,10 +69,15 @@ def rasa_endpoints(settings: dict, action_url: str) -> dict:
 
 def rasa_environment(settings: dict) -> dict[str, str]:
     """Environment variables a Rasa server reads for its stores: small SQL pools (Rasa's own
-    defaults are 50 and 100 connections per server) and a short lock lifetime."""
+    defaults are 50 and 100 connections per server) and the lock's lifetime.
+
+    A conversation's lock lives as long as the web app waits for a turn: a shorter one
+    expires under a slow turn and lets the next message in beside it (its events then
+    overwrite each other in the tracker store); a Rasa server killed holding one holds
+    up that conversation no longer than a turn may take anyway."""
     return {"SQL_POOL_SIZE": str(settings["TRACKER_POOL_SIZE"]),
             "SQL_MAX_OVERFLOW": str(settings["TRACKER_MAX_OVERFLOW"]),
-            "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS)}
+            "TICKET_LOCK_LIFETIME": str(int(settings["RASA_TIMEOUT_SECONDS"]))}
 
 
 def write_endpoints(settings: dict, path: Path, action_url: str) -> Path:

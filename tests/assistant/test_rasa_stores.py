@@ -48,7 +48,7 @@ def test_postgresql_record_means_a_postgresql_tracker_in_its_own_schema_and_role
     assert endpoints["lock_store"] == {"type": "redis", "url": "cache.school", "port": 6380,
                                        "db": 2, "key_prefix": "pupilvoice", "password": "hush"}
     assert rasa_environment(settings) == {"SQL_POOL_SIZE": "2", "SQL_MAX_OVERFLOW": "3",
-                                          "TICKET_LOCK_LIFETIME": "10"}
+                                          "TICKET_LOCK_LIFETIME": "30"}
     assert settings["RASA_URLS"] == ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]
     written = write_endpoints(settings, tmp_path / "rasa" / "endpoints.yml", "http://a/webhook")
     assert yaml.safe_load(written.read_text())["tracker_store"]["username"] == "pupil_voice_rasa"
