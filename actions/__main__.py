@@ -15,7 +15,7 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
-from assistant.understanding import Reader
+from assistant.conversation.understanding import Reader
 from symbols.catalogue import load_catalogue
 
 

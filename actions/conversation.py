@@ -1,6 +1,6 @@
 """Custom actions, each a thin call into the conversation engine. Every message the pupil
 sends goes to one action, so its meaning is decided in one place, with the question in hand
-(assistant.dialogue); only the session's start and the adult's skip have their own."""
+(assistant.conversation.engine); only the session's start and the adult's skip have their own."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.turns import play
+from actions.tracker import play
 
 
 class ActionStartConversation(Action):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from assistant.db import make_engine, make_session_factory
+from assistant.record.database import make_engine, make_session_factory
 from assistant.settings import load_settings
 from symbols.sets import INSTANCE_SUBDIR
 

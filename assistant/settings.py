@@ -69,7 +69,7 @@ DEFAULTS: dict[str, object] = {
     "SCHOOL_NAME": "Our school",
     # Days conversation events, stored replies and drafts are kept (0 keeps them for ever).
     # This and the next two are the server's defaults: a school's administrator may set its
-    # own on /staff/school/settings (assistant/school_settings.py reads the one in force).
+    # own on /staff/school/settings (assistant/services/school_settings.py reads the one in force).
     "RETENTION_DAYS": 0,
     # The voice a new pupil's profile starts with (an espeak-ng name such as en-gb).
     "DEFAULT_VOICE": "en-gb",

@@ -15,8 +15,8 @@ import io
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput
-from assistant.models import Staff
-from assistant.pupils import import_pupils
+from assistant.record.models import Staff
+from assistant.services.pupils import import_pupils
 from assistant.sandbox import Limits, SandboxFailed, shared_sandbox
 
 # The size the staff pages promise for a CSV file or a photo.

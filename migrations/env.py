@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from assistant.db import make_engine
-from assistant.models import Base
+from assistant.record.database import make_engine
+from assistant.record.models import Base
 from assistant.settings import load_settings
 
 config = context.config

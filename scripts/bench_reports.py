@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from assistant.db import make_engine, make_session_factory  # noqa: E402
-from assistant.encounters import ENCOUNTER_TYPES  # noqa: E402
-from assistant.migrate import upgrade  # noqa: E402
-from assistant.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
-                              encounter_pupils, new_id)
-from assistant.questions import steps_for  # noqa: E402
+from assistant.record.database import make_engine, make_session_factory  # noqa: E402
+from assistant.services.encounters import ENCOUNTER_TYPES  # noqa: E402
+from assistant.record.migrate import upgrade  # noqa: E402
+from assistant.record.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
+                                     encounter_pupils, new_id)
+from assistant.conversation.plans import steps_for  # noqa: E402
 from assistant.reports import (coverage, coverage_csv, render_one_page_pdf, render_pupil_pdf,  # noqa: E402
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.speech_out import Synthesiser, wav_seconds
+from assistant.speech.synthesis import Synthesiser, wav_seconds
 
 PROMPT = "What did you like at the garden centre?"
 

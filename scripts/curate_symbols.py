@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.dialogue import RATING_CARDS, SPECIAL_CARDS  # noqa: E402
+from assistant.conversation.engine import RATING_CARDS, SPECIAL_CARDS  # noqa: E402
 from symbols.catalogue import load_catalogue  # noqa: E402
 from symbols.sets import DEFAULT_SET, SETS_DIR, is_symbol_id  # noqa: E402
 

@@ -130,12 +130,12 @@ def run_load(base: str, staff: requests.Session, pupils: list[int], tablets: int
 
 
 def main(argv=None) -> None:
-    from assistant.db import make_engine, make_session_factory
-    from assistant.migrate import upgrade
-    from assistant.pupils import create_pupil
-    from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.record.migrate import upgrade
+    from assistant.services.pupils import create_pupil
+    from assistant.record.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
     from assistant.settings import DEFAULTS, load_settings
-    from assistant.staff import create_staff
+    from assistant.services.accounts import create_staff
     from scripts.supervise import part_command
     from scripts.train_model import model_path
     from scripts.rasa_env import RASA_BIN

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.questions import PLANS
+from assistant.conversation.plans import PLANS
 from assistant.speech.board import Board, board_of_cards
 from symbols.catalogue import Catalogue, load_catalogue
 

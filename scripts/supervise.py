@@ -50,10 +50,10 @@ def endpoints_path(settings: dict) -> Path:
 def prepare_part(name: str, settings: dict) -> dict[str, str]:
     """What a part needs before it starts; returns the environment it adds. Rasa: its
     tracker store's schema and role (on PostgreSQL) and its endpoints file, written from the
-    settings (assistant/rasa_stores.py), and its pool and lock settings."""
+    settings (assistant/record/rasa_stores.py), and its pool and lock settings."""
     if name != "rasa":
         return {}
-    from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+    from assistant.record.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 
     prepare_tracker_store(settings)
     write_endpoints(settings, endpoints_path(settings),
@@ -92,8 +92,8 @@ def refuse_demo_on_a_network(settings: dict) -> None:
     disabled)."""
     if settings["WEB_HOST"] in (LOOPBACK, "localhost", "::1"):
         return
-    from assistant.db import make_engine, make_session_factory
-    from assistant.demo import demo_password_still_set
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.services.demo import demo_password_still_set
 
     engine = make_engine(settings["DATABASE_URL"])
     try:

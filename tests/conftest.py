@@ -8,10 +8,10 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant.db import make_engine, make_session_factory
-from assistant.migrate import upgrade
-from assistant.pupils import create_pupil
-from assistant.staff import create_staff
+from assistant.record.database import make_engine, make_session_factory
+from assistant.record.migrate import upgrade
+from assistant.services.pupils import create_pupil
+from assistant.services.accounts import create_staff
 from symbols.catalogue import load_catalogue
 
 # The web app signs what it sends to Rasa and the actions check it (assistant/channel.py):
@@ -111,9 +111,9 @@ def make_other_school(db) -> dict:
     school's, as two real schools' groups would."""
     from datetime import date
 
-    from assistant.encounters import create_encounter
-    from assistant.models import Annotation, ConversationSession, Concern, Entry, VoiceTemplate
-    from assistant.schools import create_school
+    from assistant.services.encounters import create_encounter
+    from assistant.record.models import Annotation, ConversationSession, Concern, Entry, VoiceTemplate
+    from assistant.services.schools import create_school
 
     school = create_school(db, "Other School")
     ids = {"school_id": school.id}
@@ -151,8 +151,8 @@ TRUST_LOGIN = "trust@trust.test"
 
 def make_trust(db, school_ids: list[int], name: str = "North Trust"):
     """A trust of these schools, with one trust account (TRUST_LOGIN)."""
-    from assistant.models import School
-    from assistant.trust import add_school_to_trust, create_trust, create_trust_account
+    from assistant.record.models import School
+    from assistant.services.trust import add_school_to_trust, create_trust, create_trust_account
 
     trust = create_trust(db, name)
     for school_id in school_ids:

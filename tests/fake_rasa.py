@@ -54,7 +54,7 @@ class FakeRasa:
         self.fault = "down" if value else None
 
     def send(self, sender_id: str, message: str, metadata: dict) -> list[dict]:
-        from actions.turns import TROUBLE
+        from actions.tracker import TROUBLE
         from assistant.web.rasa_client import AssistantUnavailable
 
         if self.fault == "down":

@@ -102,7 +102,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_walk_sees_the_package():
     graph = import_graph()
-    assert {"assistant.chat", "assistant.web.api", "assistant.web.staff.pupils"} <= set(graph)
+    assert {"assistant.services.chat", "assistant.web.api", "assistant.web.staff.pupils"} <= set(graph)
     assert "assistant.web.tablet" in graph["assistant.web.api"]
 
 

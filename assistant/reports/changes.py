@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.models import Entry
-from assistant.questions import describe
+from assistant.record.models import Entry
+from assistant.conversation.plans import describe
 from assistant.reports.wording import first_person, month_year
 from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from assistant import audit
+from assistant.services import audit
 from assistant.errors import NotFound
-from assistant.models import Staff
-from assistant.pupils import pupil_for
+from assistant.record.models import Staff
+from assistant.services.pupils import pupil_for
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.pdf import render_one_page_pdf, render_summary_pdf
 from assistant.reports.summary import review_summary

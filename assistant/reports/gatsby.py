@@ -34,10 +34,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant import audit
+from assistant.services import audit
 from assistant.errors import NotAllowed, NotFound
-from assistant.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
-from assistant.pupils import groups_of
+from assistant.record.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
+from assistant.services.pupils import groups_of
 from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 
 BENCHMARKS = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.models import Entry
-from assistant.questions import describe, describe_rating, plain_label
+from assistant.record.models import Entry
+from assistant.conversation.plans import describe, describe_rating, plain_label
 from assistant.reports.wording import (AREAS, OTHER_AREA, STEP_AREAS, WORDS_WITHHELD, area_of,
                                        first_person, provenance_label, said_when)
 from assistant.vocabulary import Provenance

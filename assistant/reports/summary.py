@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
-                              encounter_pupils, is_id, utcnow)
-from assistant.questions import steps_for
-from assistant.school_settings import effective
-from assistant.pupils import profile_of
+from assistant.record.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
+                                     encounter_pupils, is_id, utcnow)
+from assistant.conversation.plans import steps_for
+from assistant.services.school_settings import effective
+from assistant.services.pupils import profile_of
 from assistant.reports.changes import Change, Opinion, changes_between, opinions
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.points import Point, area_order, collect_points, pupil_words

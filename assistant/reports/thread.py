@@ -8,8 +8,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from assistant.encounters import ENCOUNTER_TYPES
-from assistant.models import Encounter, Entry
+from assistant.services.encounters import ENCOUNTER_TYPES
+from assistant.record.models import Encounter, Entry
 from assistant.reports.points import Point, collect_points
 from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept

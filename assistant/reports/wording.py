@@ -1,6 +1,6 @@
 """How reports put things into words: provenance labels, first-person sentences, PfA areas.
 
-Sentences come from assistant.questions (`describe`, `describe_rating`), which speak to the
+Sentences come from assistant.conversation.plans (`describe`, `describe_rating`), which speak to the
 pupil ("you like cooking"); reports turn them into the pupil's own voice ("I like cooking").
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from assistant.questions import first_person  # noqa: F401  (reports word points in the first person)
+from assistant.conversation.plans import first_person  # noqa: F401  (reports word points in the first person)
 from assistant.vocabulary import PROVENANCE_LABELS, Provenance  # noqa: F401  (the points' labels)
 from symbols.catalogue import Concept
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from assistant.db import make_engine, make_session_factory
+from assistant.record.database import make_engine, make_session_factory
 from assistant.settings import PROJECT_ROOT, ensure_instance, load_settings
 
 

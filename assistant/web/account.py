@@ -1,13 +1,13 @@
 """Account pages: a member of staff changes their password; an administrator disables or
 enables an account and forces a password reset. Routes parse the form and call one
-function of assistant/staff.py."""
+function of assistant/services/accounts.py."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from assistant.errors import DomainError
-from assistant.staff import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
+from assistant.services.accounts import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
 from assistant.vocabulary import ROLES, TRUST_ROLE
 from assistant.web.auth import current_staff, home_url, log_in
 from assistant.web.staff import labels, roles_required

@@ -12,17 +12,17 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from assistant import chat
-from assistant.encounters import list_encounters
-from assistant.entries import entries_of_session, entry_as_dict
+from assistant.services import chat
+from assistant.services.encounters import list_encounters
+from assistant.services.entries import entries_of_session, entry_as_dict
 from assistant.errors import InvalidInput
-from assistant.models import Concern, ConversationSession
-from assistant.photos import session_photo
-from assistant.pupils import profile_of, visible_pupils
+from assistant.record.models import Concern, ConversationSession
+from assistant.services.photos import session_photo
+from assistant.services.pupils import profile_of, visible_pupils
 from assistant.reports import pupil_document
-from assistant.sessions import claim_session, open_transcript, start_session
-from assistant.staff import authenticate
-from assistant.turns import add_observation
+from assistant.services.sessions import claim_session, open_transcript, start_session
+from assistant.services.accounts import authenticate
+from assistant.conversation.turns import add_observation
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.listen import heard
 from assistant.web.rasa_client import RasaClient

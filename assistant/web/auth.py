@@ -1,5 +1,5 @@
 """Staff login for the web app: the signed cookie holds only a session token; the session
-itself is a row on the server (assistant/staff.py), so logout, a password change or a
+itself is a row on the server (assistant/services/accounts.py), so logout, a password change or a
 disabled account ends it wherever the cookie was copied to."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import functools
 from flask import current_app, g, session, url_for
 
 from assistant.errors import NotAllowed
-from assistant.models import Staff
-from assistant.staff import end_staff_session, staff_for_session, start_staff_session
+from assistant.record.models import Staff
+from assistant.services.accounts import end_staff_session, staff_for_session, start_staff_session
 from assistant.vocabulary import TRUST_ROLE
 from assistant.web.store import get_db
 

@@ -7,20 +7,20 @@ from flask import Flask, current_app
 
 from pathlib import Path
 
-from assistant.backup import backup, restore
-from assistant.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
+from assistant.services.backup import backup, restore
+from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
 from assistant.errors import DomainError
-from assistant.erasure import erase_pupil
-from assistant.models import Pupil
-from assistant.pupils import import_pupils
+from assistant.services.erasure import erase_pupil
+from assistant.record.models import Pupil
+from assistant.services.pupils import import_pupils
 from assistant.uploads import read_pupils_csv
-from assistant.migrate import upgrade
-from assistant.retention import apply_retention
+from assistant.record.migrate import upgrade
+from assistant.services.retention import apply_retention
 from assistant.settings import secure_instance
-from assistant.models import Staff
-from assistant.schools import create_school, school_named, upgrade_symbol_sets
-from assistant.staff import change_password, check_password, create_staff, generated_password, reset_password
-from assistant.trust import add_school_to_trust, create_trust, create_trust_account, trust_named
+from assistant.record.models import Staff
+from assistant.services.schools import create_school, school_named, upgrade_symbol_sets
+from assistant.services.accounts import change_password, check_password, create_staff, generated_password, reset_password
+from assistant.services.trust import add_school_to_trust, create_trust, create_trust_account, trust_named
 from sqlalchemy import select
 from assistant.web.store import get_db
 
@@ -237,7 +237,7 @@ def init_app(app: Flask) -> None:
                   help="The zip file to write (readable only by this account).")
     def export_school_command(name: str, out_file: str):
         """Write a school's whole record to one zip (a JSON file per table, photos, README.txt)."""
-        from assistant.school_exit import export_school
+        from assistant.services.school_exit import export_school
 
         _migrate()
         try:
@@ -257,7 +257,7 @@ def init_app(app: Flask) -> None:
     @click.option("--without-export", is_flag=True, help="Erase even though it was never exported.")
     def erase_school_command(name: str, confirm: str, without_export: bool):
         """Erase a school entirely: every row, conversation events, voice features, photos, caches."""
-        from assistant.school_exit import erase_school
+        from assistant.services.school_exit import erase_school
 
         _migrate()
         if confirm.strip().casefold() != name.strip().casefold():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from assistant.concerns import list_concerns, mark_seen
+from assistant.services.concerns import list_concerns, mark_seen
 from assistant.vocabulary import SAFEGUARDING_ROLES
 from assistant.web.auth import current_staff
 from assistant.web.staff import labels, roles_required

@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
 from assistant.sandbox import SandboxBusy
 from assistant.speech.recogniser import Busy
-from assistant.speech_out import SpeechUnavailable
-from assistant.voice import ClipRejected, ConsentNeeded
+from assistant.speech.synthesis import SpeechUnavailable
+from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.web.auth import NotLoggedIn
 from assistant.web.store import close_db, get_db
 

@@ -12,7 +12,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from assistant.models import MAX_ID
+from assistant.record.models import MAX_ID
 from assistant.speech.audio import MAX_BYTES as MAX_AUDIO_BYTES
 from assistant.uploads import MAX_FILE_BYTES
 

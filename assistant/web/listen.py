@@ -4,7 +4,7 @@ recognised in the listening sandbox, never in this process, with the pupil's "My
 templates first when they have them. Nothing is stored: the recording lives in memory until
 recognition ends, and only a confirmed card becomes an answer (as a card with input_mode
 "speech", through /api/chat/message). For an enrolled pupil the answer's features wait in
-memory for that tap (then they become a template; see assistant/voice.py). The body limit
+memory for that tap (then they become a template; see assistant/speech/my_voice.py). The body limit
 is set per route in limits.py."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, jsonify, request
 from assistant.errors import InvalidInput
 from assistant.speech import board_of_cards, propose
 from assistant.vocabulary import CARD_ID, SPECIAL_CARDS
-from assistant.voice import Heard, voice_model
+from assistant.speech.my_voice import Heard, voice_model
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session
 from symbols.catalogue import load_catalogue

@@ -17,7 +17,7 @@ import time
 
 import requests
 
-from assistant.chat import AssistantUnavailable
+from assistant.services.chat import AssistantUnavailable
 
 __all__ = ["AssistantUnavailable", "RasaClient", "server_order"]
 log = logging.getLogger(__name__)

@@ -18,14 +18,14 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from assistant import audit
+from assistant.services import audit
 from assistant.errors import DomainError
-from assistant.migrate import upgrade
-from assistant.models import Pupil
+from assistant.record.migrate import upgrade
+from assistant.record.models import Pupil
 from assistant.reports import (coverage, coverage_csv, render_pupil_html, render_pupil_pdf,
                                render_summary_docx, render_summary_html, render_summary_pdf,
                                review_summary)
-from assistant.schools import school_named
+from assistant.services.schools import school_named
 from assistant.web.cli import SCHOOL_HELP
 from assistant.web.store import get_db
 from assistant.web.symbols import sets_root

@@ -1,14 +1,14 @@
 """The school administrator's page for the school's own settings (retention period, the
 voice new pupils start with, what the review summary includes). The route parses the form
-and calls assistant/school_settings.py, which checks and audits."""
+and calls assistant/services/school_settings.py, which checks and audits."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from assistant.errors import InvalidInput
-from assistant.school_settings import MAX_RETENTION_DAYS, effective, server_defaults, update_settings
-from assistant.speech_out import installed_voices
+from assistant.services.school_settings import MAX_RETENTION_DAYS, effective, server_defaults, update_settings
+from assistant.speech.synthesis import installed_voices
 from assistant.web.auth import current_staff
 from assistant.web.staff import labels, roles_required
 from assistant.web.store import get_db

@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, request
 
 from assistant.errors import InvalidInput
-from assistant.pupils import profile_of
-from assistant.speech_out import Synthesiser
-from assistant.turns import opening_text
+from assistant.services.pupils import profile_of
+from assistant.speech.synthesis import Synthesiser
+from assistant.conversation.turns import opening_text
 from assistant.web.store import get_db
 from assistant.web.tablet import tablet_session
 from symbols.catalogue import load_catalogue

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import request
 
-from assistant.models import ConversationSession
-from assistant.sessions import ensure_open, session_for_token
+from assistant.record.models import ConversationSession
+from assistant.services.sessions import ensure_open, session_for_token
 from assistant.web.store import get_db
 
 

@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('name'),
     )
-    from assistant.models import utcnow
+    from assistant.record.models import utcnow
 
     op.bulk_insert(schools, [{'id': 1, 'name': _first_school_name(), 'created_at': utcnow()}])
     if op.get_bind().dialect.name == 'postgresql':

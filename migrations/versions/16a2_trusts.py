@@ -19,7 +19,7 @@ down_revision = '16a1'
 branch_labels = None
 depends_on = None
 
-# As assistant.models.STAFF_BELONGS (a migration keeps its own copy: the model may change).
+# As assistant.record.models.STAFF_BELONGS (a migration keeps its own copy: the model may change).
 STAFF_BELONGS = ("(role = 'trust' AND trust_id IS NOT NULL AND school_id IS NULL) OR "
                  "(role <> 'trust' AND school_id IS NOT NULL AND trust_id IS NULL)")
 

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.store import session_factory
 from assistant.channel import signed
-from actions.turns import STALE, TROUBLE, turn_from
-from assistant.entries import entries_of_session
-from assistant.sessions import start_session
+from actions.tracker import STALE, TROUBLE, turn_from
+from assistant.services.entries import entries_of_session
+from assistant.services.sessions import start_session
 from tests.conftest import make_people
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import Base, ChatRequest, ConversationSession, Entry, utcnow
+from assistant.record.models import Base, ChatRequest, ConversationSession, Entry, utcnow
 from tests.conftest import make_people
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def test_bin_run_makes_new_files_private():
 @pytest.fixture
 def started(sqlite_url, sqlite_db, monkeypatch, catalogue):
     from actions.store import session_factory
-    from assistant.sessions import start_session
+    from assistant.services.sessions import start_session
     from tests.fake_rasa import FakeRasa
 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
@@ -103,9 +103,9 @@ def test_a_forged_webhook_call_records_nothing(started):
 # ---------------------------------------------------------------- 5. atomic claim, password policy
 
 def test_two_tablets_claiming_one_code_at_once_get_one_token(sqlite_url, monkeypatch):
-    from assistant import sessions
-    from assistant.db import make_engine, make_session_factory
-    from assistant.models import utcnow as real_utcnow
+    from assistant.services import sessions
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.record.models import utcnow as real_utcnow
 
     factory = make_session_factory(make_engine(sqlite_url))
     setup = factory()
@@ -148,14 +148,14 @@ def test_two_tablets_claiming_one_code_at_once_get_one_token(sqlite_url, monkeyp
                                       "qwertyuiop", "iloveyou123", "Password123!", "Welcome2026",
                                       "Sam Taylor 2026", "samtaylor2026", "school.test.sam"])
 def test_weak_and_common_passwords_are_refused(password):
-    from assistant.staff import check_password
+    from assistant.services.accounts import check_password
 
     with pytest.raises(InvalidInput):
         check_password(password, "sam.taylor@school.test", "Sam Taylor")
 
 
 def test_a_good_password_is_accepted():
-    from assistant.staff import check_password, generated_password
+    from assistant.services.accounts import check_password, generated_password
 
     check_password("lantern quietly orbit marble")
     check_password(generated_password())
@@ -164,9 +164,9 @@ def test_a_good_password_is_accepted():
 # ---------------------------------------------------------------- 8. text
 
 def test_bidi_controls_are_stripped_from_names_and_titles(sqlite_db):
-    from assistant.encounters import create_encounter
-    from assistant.pupils import create_group, create_pupil, import_pupils
-    from assistant.staff import create_staff
+    from assistant.services.encounters import create_encounter
+    from assistant.services.pupils import create_group, create_pupil, import_pupils
+    from assistant.services.accounts import create_staff
 
     pupil = create_pupil(sqlite_db, "Sam\u202e", "\u2067Tay\u200flor", "Year\u202d 11", "Oak\u202e class")
     assert (pupil.given_name, pupil.family_name, pupil.year_group, pupil.group.name) == \
@@ -180,7 +180,7 @@ def test_bidi_controls_are_stripped_from_names_and_titles(sqlite_db):
                         "lantern quietly orbit marble").display_name == "Mr X"
     import_pupils(sqlite_db, [{"row": 2, "reference": "R1", "given_name": "Leo\u202e",
                                "family_name": "Brown", "year_group": "", "group": "Elm\u2067"}])
-    from assistant.models import Pupil
+    from assistant.record.models import Pupil
 
     leo = sqlite_db.execute(select(Pupil).where(Pupil.reference == "R1")).scalar_one()
     assert (leo.given_name, leo.group.name) == ("Leo", "Elm")
@@ -231,8 +231,8 @@ def _tracker_store(path: Path, events: list[tuple[str, float]]) -> str:
 
 
 def test_backup_and_restore_round_trip_every_table(tmp_path, sqlite_url, sqlite_db):
-    from assistant.backup import backup, restore
-    from assistant.demo import load_demo_data
+    from assistant.services.backup import backup, restore
+    from assistant.services.demo import load_demo_data
 
     load_demo_data(sqlite_db)
     sqlite_db.close()
@@ -261,9 +261,9 @@ def test_backup_and_restore_round_trip_every_table(tmp_path, sqlite_url, sqlite_
 
 
 def test_backup_and_restore_on_postgresql(postgres_url, tmp_path):
-    from assistant.backup import backup, restore
-    from assistant.db import make_engine, make_session_factory
-    from assistant.demo import load_demo_data
+    from assistant.services.backup import backup, restore
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.services.demo import load_demo_data
 
     db = make_session_factory(make_engine(postgres_url))()
     load_demo_data(db)
@@ -281,8 +281,8 @@ def test_backup_and_restore_on_postgresql(postgres_url, tmp_path):
 
 
 def test_retention_removes_old_conversation_events_replies_and_drafts(tmp_path, sqlite_db):
-    from assistant.retention import apply_retention
-    from assistant.sessions import start_session
+    from assistant.services.retention import apply_retention
+    from assistant.services.sessions import start_session
 
     lead, _advocate, sam, _leo = make_people(sqlite_db)
     session, _code = start_session(sqlite_db, lead, sam.id, "interests")

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import requests
 
-from assistant.db import make_engine, make_session_factory
-from assistant.encounters import create_encounter
-from assistant.migrate import upgrade
+from assistant.record.database import make_engine, make_session_factory
+from assistant.services.encounters import create_encounter
+from assistant.record.migrate import upgrade
 from scripts.train_model import model_path
 from tests.conftest import make_people
 from tests.e2e.stack import Stack

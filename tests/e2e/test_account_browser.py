@@ -24,7 +24,7 @@ def web(sqlite_url, tmp_path, monkeypatch):
     """The web app on 127.0.0.1 (a free port), with a lead, an advocate, an administrator
     and a new account whose password is for one use."""
     from assistant import create_app
-    from assistant.staff import create_staff
+    from assistant.services.accounts import create_staff
     from assistant.web.store import get_db
 
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))

@@ -20,9 +20,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from assistant.models import Entry
-from assistant.pupils import create_pupil
-from assistant.questions import steps_for
+from assistant.record.models import Entry
+from assistant.services.pupils import create_pupil
+from assistant.conversation.plans import steps_for
 
 pytestmark = pytest.mark.slow
 
@@ -198,8 +198,8 @@ def test_rasa_killed_mid_turn_and_restarted(stack):
 
 
 def test_postgresql_restarted_mid_turn(stack):
-    from assistant.db import make_engine, make_session_factory
-    from assistant.migrate import upgrade
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.record.migrate import upgrade
     from tests.conftest import make_people
     from tests.e2e.postgres import PrivatePostgres
 

@@ -20,11 +20,11 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from assistant.db import make_engine, make_session_factory
-from assistant.encounters import create_encounter
-from assistant.migrate import upgrade
-from assistant.models import ConversationSession
-from assistant.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+from assistant.record.database import make_engine, make_session_factory
+from assistant.services.encounters import create_encounter
+from assistant.record.migrate import upgrade
+from assistant.record.models import ConversationSession
+from assistant.record.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 from assistant.settings import load_settings
 from assistant.web.rasa_client import server_order
 from scripts.rasa_env import RASA_BIN

@@ -45,7 +45,7 @@ def shot(page, name: str):
 
 
 def test_the_administrator_changes_the_schools_settings(page, web):  # noqa: F811
-    from assistant.school_settings import effective
+    from assistant.services.school_settings import effective
     from assistant.web.store import get_db
 
     url, app = web

@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from assistant.models import ConversationSession, Entry
+from assistant.record.models import ConversationSession, Entry
 
 pytestmark = pytest.mark.slow
 

@@ -116,7 +116,7 @@ def _drafts(stack, session_id: str, n: int) -> list[str]:
     """n draft answers of Sam's: all but the last checked back by choosing, at the first card."""
     from datetime import datetime, timedelta
 
-    from assistant.models import Entry
+    from assistant.record.models import Entry
 
     ids = []
     for i in range(n):
@@ -165,7 +165,7 @@ def test_review_queue_confirm_all_and_undo_in_the_browser(page, stack):  # noqa:
     check_accessibility(page, "review after confirm-all")
     at_three_sizes(page, "staff-review-confirmed")
     stack.db.expire_all()
-    from assistant.models import Entry
+    from assistant.record.models import Entry
 
     assert [stack.db.get(Entry, i).status for i in ids] == ["confirmed"] * 7 + ["draft"]
     page.get_by_role("button", name="Undo").click()

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from assistant.db import make_engine, make_session_factory
-from assistant.migrate import upgrade
-from assistant.pupils import create_pupil
+from assistant.record.database import make_engine, make_session_factory
+from assistant.record.migrate import upgrade
+from assistant.services.pupils import create_pupil
 from scripts.supervise import process_info
 from scripts.train_model import model_path
 from tests.conftest import make_people

@@ -15,9 +15,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
-from assistant.models import Entry
-from assistant.pupils import create_pupil
-from assistant.questions import steps_for
+from assistant.record.models import Entry
+from assistant.services.pupils import create_pupil
+from assistant.conversation.plans import steps_for
 
 pytestmark = pytest.mark.slow
 
@@ -183,7 +183,7 @@ def test_a_whole_interests_conversation_by_touch(page, stack):
 
 
 def test_every_board_fits_one_screen_at_three_sizes(page, stack):
-    from assistant.models import Encounter, Pupil
+    from assistant.record.models import Encounter, Pupil
 
     name = pupil_with(stack, "Nine", cards_per_board=9)
     stack.db.get(Encounter, stack.ids["visit"]).pupils.append(stack.db.get(Pupil, stack.ids[name]))

@@ -11,11 +11,11 @@ import sqlite3
 import pytest
 import requests
 
-from assistant.erasure import erase_pupil
-from assistant.models import ConversationSession
-from assistant.pupils import create_pupil
-from assistant.schools import create_school
-from assistant.staff import create_staff
+from assistant.services.erasure import erase_pupil
+from assistant.record.models import ConversationSession
+from assistant.services.pupils import create_pupil
+from assistant.services.schools import create_school
+from assistant.services.accounts import create_staff
 
 pytestmark = pytest.mark.slow
 

@@ -27,8 +27,8 @@ def web(sqlite_url, tmp_path, monkeypatch):
     """The web app on 127.0.0.1 with three schools in one trust (one with no pupils yet, one
     with a long name) and the trust's account."""
     from assistant import create_app
-    from assistant.encounters import create_encounter
-    from assistant.schools import create_school
+    from assistant.services.encounters import create_encounter
+    from assistant.services.schools import create_school
     from assistant.web.store import get_db
 
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
-from assistant.models import VoiceProfile, VoiceTemplate
+from assistant.record.models import VoiceProfile, VoiceTemplate
 from tests.e2e.test_tablet_browser import (CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET,
                                            check_accessibility, shot)
 
@@ -59,7 +59,7 @@ def web(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from assistant import create_app
-    from assistant.migrate import upgrade
+    from assistant.record.migrate import upgrade
     from tests.conftest import make_people
 
     folder = tmp_path_factory.mktemp("voice-web")
@@ -105,7 +105,7 @@ def hold(page, seconds: float):
 
 
 def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, web):
-    from assistant.pupils import create_pupil
+    from assistant.services.pupils import create_pupil
 
     with web.app.app_context():
         pupil_id = create_pupil(web.db(), "Enrolled", "Test", "Year 9", "Oak class").id

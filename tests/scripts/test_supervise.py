@@ -109,10 +109,10 @@ def test_the_configuration_has_no_secret_even_in_its_text(tmp_path):
 def test_the_demo_accounts_never_reach_a_network(tmp_path):
     """With a demo account's printed one-time password still set, the web app refuses to
     listen beyond loopback; once each has chosen its own password, it may."""
-    from assistant.db import make_engine, make_session_factory
-    from assistant.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
-    from assistant.migrate import upgrade
-    from assistant.staff import authenticate, change_password
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
+    from assistant.record.migrate import upgrade
+    from assistant.services.accounts import authenticate, change_password
     from scripts.supervise import refuse_demo_on_a_network
 
     url = f"sqlite:///{tmp_path / 'record.db'}"

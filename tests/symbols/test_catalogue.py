@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.dialogue import SPECIAL_CARDS
-from assistant.questions import PLANS
+from assistant.conversation.engine import SPECIAL_CARDS
+from assistant.conversation.plans import PLANS
 
 
 def test_every_vocabulary_concept_is_in_the_catalogue(catalogue, vocabulary):

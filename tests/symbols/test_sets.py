@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from assistant.dialogue import RATING_CARDS, SPECIAL_CARDS
+from assistant.conversation.engine import RATING_CARDS, SPECIAL_CARDS
 from symbols.sets import DEFAULT_SET, SETS_DIR, SymbolSets, UnknownSymbolSet
 
 OPENMOJI = SETS_DIR / DEFAULT_SET

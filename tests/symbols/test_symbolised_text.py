@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from assistant.dialogue import Context, Engine, Turn
-from assistant.questions import (ANYTHING_ELSE_STEP, INTRODUCTIONS, PLANS, RATING_CLAUSES,
-                                 RECALL_STEP, describe, first_person, recall_subject)
+from assistant.conversation.engine import Context, Engine, Turn
+from assistant.conversation.plans import (ANYTHING_ELSE_STEP, INTRODUCTIONS, PLANS, RATING_CLAUSES,
+                                          RECALL_STEP, describe, first_person, recall_subject)
 from symbols.catalogue import load_catalogue
 
 POSITIVE = {"like", "happy", "good", "yes", "excited", "proud", "calm", "ok", "important"}
@@ -38,7 +38,7 @@ def _sentences(catalogue) -> list[str]:
                         texts += ["You told me: " + clause + ". Is that right?", first_person(clause)]
     for concept in catalogue.concepts.values():
         if concept.type in ("feeling", "rating"):
-            continue  # feelings and ratings are never recalled (assistant.dialogue)
+            continue  # feelings and ratings are never recalled (assistant.conversation.engine)
         subject = recall_subject(concept)
         texts.append(RECALL_STEP.question.format(place=subject))
         texts += [c.format(x=subject) for c in RATING_CLAUSES["recall"].values()]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from assistant.audit import audit_trail
+from assistant.services.audit import audit_trail
 from assistant.errors import InvalidInput
-from assistant.pupils import create_group
-from assistant.staff import accounts_overview, create_staff, groups_overview
+from assistant.services.pupils import create_group
+from assistant.services.accounts import accounts_overview, create_staff, groups_overview
 from assistant.vocabulary import ROLES
 from assistant.web.auth import current_staff
 from assistant.web.staff.base import WHOLE_SCHOOL, bp, number, roles_required

@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.history import VIEW_LABELS
-from assistant.models import is_id
+from assistant.services.history import VIEW_LABELS
+from assistant.record.models import is_id
 from assistant.vocabulary import PROVENANCE_STAFF_LABELS, ROLE_LABELS, TRUST_ROLE, WHOLE_SCHOOL_ROLES
 from assistant.web.auth import current_staff
 

@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
-from assistant.encounters import ENCOUNTER_TYPES, encounter_list, encounter_photo as photo_of
-from assistant.encounters import encounter_view, record_encounter
+from assistant.services.encounters import ENCOUNTER_TYPES, encounter_list, encounter_photo as photo_of
+from assistant.services.encounters import encounter_view, record_encounter
 from assistant.errors import InvalidInput
 from assistant.uploads import MAX_FILE_BYTES
 from assistant.web.auth import current_staff

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from assistant.errors import LoginFailed
 from assistant.vocabulary import TRUST_ROLE
-from assistant.review import QUEUE_LIMIT, QUEUE_VIEWS, home_queue
-from assistant.staff import authenticate
+from assistant.services.review import QUEUE_LIMIT, QUEUE_VIEWS, home_queue
+from assistant.services.accounts import authenticate
 from assistant.web.auth import current_staff, home_url, log_in, log_out
 from assistant.web.staff.base import bp, login_required, number
 from assistant.web.store import get_db

@@ -7,13 +7,13 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
-from assistant.erasure import erase_confirmed
-from assistant.erasure import export_pupil as export_record
+from assistant.services.erasure import erase_confirmed
+from assistant.services.erasure import export_pupil as export_record
 from assistant.errors import InvalidInput
-from assistant.overview import profile_form, pupil_overview
-from assistant.pupils import pupil_for, update_profile, visible_pupils
+from assistant.services.overview import profile_form, pupil_overview
+from assistant.services.pupils import pupil_for, update_profile, visible_pupils
 from assistant.reports.gatsby import BENCHMARKS
-from assistant.speech_out import voice_sample as sample_of
+from assistant.speech.synthesis import voice_sample as sample_of
 from assistant.uploads import MAX_FILE_BYTES, import_pupils_file
 from assistant.web.auth import current_staff
 from assistant.web.speech import synthesiser

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from assistant.errors import InvalidInput
-from assistant.review import (MAX_BATCH, REVIEW_ACTIONS, REVIEW_STATES, confirm_checked_back, session_review,
-                              undo_confirm_batch)
-from assistant.review import review_entry as apply_review
-from assistant.sessions import ENCOUNTER_CONVERSATIONS, start_choices, start_session
+from assistant.services.review import (MAX_BATCH, REVIEW_ACTIONS, REVIEW_STATES, confirm_checked_back, session_review,
+                                       undo_confirm_batch)
+from assistant.services.review import review_entry as apply_review
+from assistant.services.sessions import ENCOUNTER_CONVERSATIONS, start_choices, start_session
 from assistant.web.auth import current_staff
 from assistant.web.speech import prepare_opening_speech
 from assistant.web.staff.base import bp, login_required, number

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from assistant.encounters import create_encounter
-from assistant.models import ConversationSession, Entry
-from assistant.questions import steps_for
+from assistant.services.encounters import create_encounter
+from assistant.record.models import ConversationSession, Entry
+from assistant.conversation.plans import steps_for
 
 QUESTIONS = {s.id: s.question for plan in ("interests", "prepare", "debrief", "aspirations")
              for s in steps_for(plan)}

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from assistant import reports
-from assistant.encounters import create_encounter
+from assistant.services.encounters import create_encounter
 from assistant.errors import NotFound
 from assistant.reports.gatsby import CSV_COLUMNS, coverage, coverage_csv, coverage_svg
-from assistant.schools import school_named
+from assistant.services.schools import school_named
 
 
 def _school(record):

@@ -12,14 +12,14 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from assistant.history import VIEW_LABELS, concept_histories, view_of
-from assistant.models import Entry, Staff
-from assistant.questions import STANCES
+from assistant.services.history import VIEW_LABELS, concept_histories, view_of
+from assistant.record.models import Entry, Staff
+from assistant.conversation.plans import STANCES
 from assistant.reports import render_summary_docx, render_summary_html, render_summary_pdf, review_summary
 from assistant.reports.points import entry_points
 from assistant.reports.summary import about, adult_notes_for
 from assistant.reports.wording import said_when
-from assistant.review import observe
+from assistant.services.review import observe
 from tests.assistant.reports.conftest import add_entry
 
 

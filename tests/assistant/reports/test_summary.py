@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.questions import PLANS, describe
+from assistant.conversation.plans import PLANS, describe
 from assistant.reports.summary import review_summary
 from assistant.reports.wording import WORDS_WITHHELD, first_person
 from tests.assistant.reports.conftest import SCRIPT_WORDS

@@ -220,7 +220,7 @@ def test_the_adult_can_skip_and_add_an_observation(client, tablet, fake_rasa):
 def test_the_tablet_sees_only_its_own_encounter_photo(client, app, fake_rasa, tmp_path):
     from datetime import date
 
-    from assistant.encounters import create_encounter
+    from assistant.services.encounters import create_encounter
     from assistant.web.store import get_db
 
     with app.app_context():

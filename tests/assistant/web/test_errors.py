@@ -11,8 +11,8 @@ import assistant
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
 from assistant.sandbox import SandboxBusy
 from assistant.speech.recogniser import Busy
-from assistant.speech_out import SpeechTimeout, SpeechUnavailable
-from assistant.voice import ClipRejected, ConsentNeeded
+from assistant.speech.synthesis import SpeechTimeout, SpeechUnavailable
+from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.web.auth import NotLoggedIn
 from assistant.web.errors import STATUSES, status_of
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from assistant.questions import steps_for
+from assistant.conversation.plans import steps_for
 from tests.assistant.web.conftest import login
 
 SECOND_QUESTION = steps_for("interests")[1].question
@@ -72,7 +72,7 @@ def test_when_the_record_is_unreachable_the_tablet_keeps_the_answer(client, tabl
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patched:
-        patched.setattr("assistant.chat.keep_answer", unreachable)
+        patched.setattr("assistant.services.chat.keep_answer", unreachable)
         reply = send(client, tablet, "answer-0001", text="i like animals")
     assert reply.status_code == 503
     assert reply.json["kept"] is False and reply.json["retry"] is True
@@ -94,8 +94,8 @@ def test_an_unreachable_database_is_a_503_that_asks_to_try_again(client, tablet,
 
 
 def test_a_kept_draft_an_adult_has_reviewed_stays(client, tablet, fake_rasa, app):
-    from assistant.models import Staff
-    from assistant.review import observe
+    from assistant.record.models import Staff
+    from assistant.services.review import observe
     from assistant.web.store import get_db
 
     client.post("/api/chat/start", headers=tablet.headers)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.encounters import create_encounter
+from assistant.services.encounters import create_encounter
 from tests.assistant.web.staff_client import csrf, staff_login
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,7 @@ def pages(app, tablet, client, fake_rasa) -> list[str]:
     """Every staff page, with real ids for pupils, sessions, encounters and entries."""
     from sqlalchemy import select
 
-    from assistant.models import Entry
+    from assistant.record.models import Entry
     from assistant.web.store import get_db
 
     client.post("/api/chat/start", headers=tablet.headers)

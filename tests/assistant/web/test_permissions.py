@@ -92,7 +92,7 @@ def _refused(role: str, access: str, pupil_scoped: bool, response) -> bool:
 def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
     from datetime import date
 
-    from assistant.encounters import create_encounter
+    from assistant.services.encounters import create_encounter
     from assistant.web.store import get_db
 
     client.post("/api/chat/start", headers=tablet.headers)
@@ -100,7 +100,7 @@ def test_who_may_reach_what(app, client, tablet, fake_rasa, role):
     with app.app_context():
         from sqlalchemy import select
 
-        from assistant.models import Concern, Entry
+        from assistant.record.models import Concern, Entry
 
         db = get_db()
         make_trust(db, [1])
@@ -228,7 +228,7 @@ def test_a_trust_of_both_schools_reaches_no_pupil(app, client, tablet, fake_rasa
     carries a pupil's name or words from either school."""
     from sqlalchemy import select
 
-    from assistant.models import Entry
+    from assistant.record.models import Entry
     from assistant.web.store import get_db
 
     client.post("/api/chat/start", headers=tablet.headers)

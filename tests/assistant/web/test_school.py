@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assistant.models import AuditEvent
-from assistant.school_settings import effective
+from assistant.record.models import AuditEvent
+from assistant.services.school_settings import effective
 from tests.assistant.web.staff_client import csrf, staff_login
 from tests.conftest import make_other_school
 
@@ -23,7 +23,7 @@ def _settings(app, school_id):
 
 
 def _school_of(app, email):
-    from assistant.models import Staff
+    from assistant.record.models import Staff
     from assistant.web.store import get_db
 
     with app.app_context():

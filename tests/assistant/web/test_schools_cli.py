@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assistant.models import Pupil, School
+from assistant.record.models import Pupil, School
 
 
 def _csv(tmp_path):

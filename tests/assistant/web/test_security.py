@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from assistant.models import ConversationSession, Entry, Staff, StaffSession, utcnow
+from assistant.record.models import ConversationSession, Entry, Staff, StaffSession, utcnow
 from tests.assistant.web.conftest import login
 from tests.assistant.web.staff_client import csrf, post, staff_login
 
@@ -37,10 +37,10 @@ def _staff(app, email) -> Staff:
 # ---------------------------------------------------------------- 1. no published password
 
 def test_demo_accounts_get_a_generated_one_time_password(sqlite_db, tmp_path):
-    from assistant.demo import DEMO_ADMIN, DEMO_LOGIN, load_demo_data
-    from assistant.migrate import upgrade
-    from assistant.db import make_engine, make_session_factory
-    from assistant.staff import authenticate
+    from assistant.services.demo import DEMO_ADMIN, DEMO_LOGIN, load_demo_data
+    from assistant.record.migrate import upgrade
+    from assistant.record.database import make_engine, make_session_factory
+    from assistant.services.accounts import authenticate
 
     password = load_demo_data(sqlite_db)
     assert password and password != "pupil-voice-demo"
@@ -56,12 +56,12 @@ def test_demo_accounts_get_a_generated_one_time_password(sqlite_db, tmp_path):
 
 
 def test_no_published_password_in_the_readme_or_the_code():
-    for path in [ROOT / "README.md", ROOT / "bin" / "run", ROOT / "assistant" / "demo.py"]:
+    for path in [ROOT / "README.md", ROOT / "bin" / "run", ROOT / "assistant" / "services" / "demo.py"]:
         assert "pupil-voice-demo" not in path.read_text(encoding="utf-8"), path
 
 
 def test_a_one_time_password_must_be_changed_before_anything_else(app, client):
-    from assistant.staff import create_staff
+    from assistant.services.accounts import create_staff
 
     with app.app_context():
         create_staff(_db(app), "new@school.test", "Ms New", "careers_lead", PASSWORD,
@@ -297,7 +297,7 @@ def test_the_tablet_token_ends_with_its_session(app, client, tablet):
 
 
 def test_the_speech_cache_is_bounded(app, tmp_path):
-    from assistant.speech_out import trim_cache
+    from assistant.speech.synthesis import trim_cache
     from assistant.web.speech import synthesiser
 
     cache = tmp_path / "cache"
@@ -319,7 +319,7 @@ def test_the_speech_cache_is_bounded(app, tmp_path):
 # ---------------------------------------------------------------- 7. encounters by role
 
 def test_advocates_see_only_their_groups_encounters(app, client):
-    from assistant.encounters import create_encounter
+    from assistant.services.encounters import create_encounter
 
     with app.app_context():
         db = _db(app)

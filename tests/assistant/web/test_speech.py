@@ -5,10 +5,10 @@ import wave
 
 import pytest
 
-from assistant.models import CommunicationProfile, Pupil
-from assistant.speech_out import Synthesiser, wav_seconds
+from assistant.record.models import CommunicationProfile, Pupil
+from assistant.speech.synthesis import Synthesiser, wav_seconds
 from assistant.web.speech import EXTENSION, synthesiser
-from tests.assistant.test_speech_out import fake_worker
+from tests.assistant.speech.test_synthesis import fake_worker
 
 PROMPT = "What did you like at the garden centre?"
 

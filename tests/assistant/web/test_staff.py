@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from assistant.models import Annotation, AuditEvent, Base, ConversationSession, Entry, Pupil
+from assistant.record.models import Annotation, AuditEvent, Base, ConversationSession, Entry, Pupil
 from tests.assistant.web.staff_client import csrf, post, staff_login
 
 
@@ -94,7 +94,7 @@ def test_start_a_session_shows_a_one_time_code(client, app):
 def test_the_start_form_keeps_what_was_chosen_on_an_error(client, app):
     from datetime import date
 
-    from assistant.encounters import create_encounter
+    from assistant.services.encounters import create_encounter
 
     staff_login(client)
     sam, leo = app.people[2], app.people[3]
@@ -247,7 +247,7 @@ def test_export_and_erase_leave_no_trace(client, app, tablet, fake_rasa, tmp_pat
 def test_the_safeguarding_lead_is_alerted_and_marks_concerns_seen(client, app, fake_rasa, tablet):
     """A disclosure on the tablet reaches the safeguarding lead's home page as an alert, and
     nobody else's; marking it seen is audited and ends the alert."""
-    from assistant.models import AuditEvent, Concern
+    from assistant.record.models import AuditEvent, Concern
 
     client.post("/api/chat/start", headers=tablet.headers)
     client.post("/api/chat/message", headers=tablet.headers, json={"text": "my dad hits me"})
@@ -358,8 +358,8 @@ def test_another_pupils_session_cannot_be_confirmed_in_bulk(client, app, tablet)
     staff_login(client, "ta@school.test")  # Sam is in the advocate's group: allowed
     assert post(client, f"/staff/sessions/{tablet.session_id}/confirm-checked").status_code == 302
     with app.app_context():
-        from assistant.sessions import start_session
-        from assistant.staff import authenticate
+        from assistant.services.sessions import start_session
+        from assistant.services.accounts import authenticate
 
         lead = authenticate(db_of(app), "lead@school.test", "correct horse battery")
         leos, _ = start_session(db_of(app), lead, app.people[3], "interests")
@@ -446,7 +446,7 @@ def test_review_observations_show_on_the_pupil_page_as_the_adults(client, app, t
 
 
 def test_voice_is_chosen_from_the_installed_voices(client, app, tmp_path):
-    from assistant.speech_out import installed_voices
+    from assistant.speech.synthesis import installed_voices
 
     data = tmp_path / "espeak-ng-data"
     (data / "lang" / "gmw").mkdir(parents=True)
@@ -466,7 +466,7 @@ def test_voice_is_chosen_from_the_installed_voices(client, app, tmp_path):
 
 
 def test_hear_it_plays_an_installed_voice(client, app):
-    from assistant.speech_out import installed_voices
+    from assistant.speech.synthesis import installed_voices
 
     staff_login(client)
     voice = installed_voices()[-1][0]  # "en-029+m3" on this computer: the + must be encoded, as the page does
@@ -475,7 +475,7 @@ def test_hear_it_plays_an_installed_voice(client, app):
 
 
 def test_an_empty_group_explains_what_to_do(client, app):
-    from assistant.pupils import create_group
+    from assistant.services.pupils import create_group
 
     with app.app_context():
         create_group(db_of(app), "Empty class", [])

@@ -10,7 +10,7 @@ from tests.assistant.web.conftest import login
 
 
 def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
-    from assistant.models import ConversationSession, Entry, Pupil
+    from assistant.record.models import ConversationSession, Entry, Pupil
     from assistant.web.store import get_db
 
     answered = []
@@ -50,7 +50,7 @@ def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
 def test_sender_ids_are_opaque(app, client, fake_rasa):
     """Rasa's id for a conversation is random: not the session's id, not the pupil's, and
     a new one for every conversation."""
-    from assistant.models import ConversationSession
+    from assistant.record.models import ConversationSession
     from assistant.web.store import get_db
 
     login(client)

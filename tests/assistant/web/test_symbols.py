@@ -150,7 +150,7 @@ def test_a_tablet_key_lapses_with_the_tablets_session(app, client, two_school_se
 
 
 def test_the_tablet_is_told_where_its_schools_pictures_are(app, client, tablet, two_school_sets):
-    from assistant.models import CommunicationProfile, ConversationSession
+    from assistant.record.models import CommunicationProfile, ConversationSession
     from assistant.web.store import get_db
 
     info = client.get("/api/chat", headers=tablet.headers).json["session"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assistant.models import School, Staff, Trust
+from assistant.record.models import School, Staff, Trust
 
 
 def test_a_trust_its_schools_and_an_account_from_the_command_line(app, client):

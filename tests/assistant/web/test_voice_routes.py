@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from assistant.models import VoiceTemplate
+from assistant.record.models import VoiceTemplate
 from tests.assistant.speech.voices import say
 from tests.assistant.web.staff_client import csrf, post, staff_login
 
@@ -96,7 +96,7 @@ def test_enrolment_clips_are_checked_in_the_sandbox(app, client, recordings):
 
 @pytest.mark.slow
 def test_an_enrolled_pupil_is_heard_through_listen_and_taps_teach(app, client, tablet, recordings):
-    from assistant import voice
+    from assistant.speech import my_voice
     from assistant.speech import enrolment_clip
     from assistant.web.store import get_db
     from symbols.catalogue import load_catalogue
@@ -104,13 +104,13 @@ def test_an_enrolled_pupil_is_heard_through_listen_and_taps_teach(app, client, t
     sam = app.people[2]
     with app.app_context():
         db = get_db()
-        from assistant.models import Staff
+        from assistant.record.models import Staff
 
         lead = db.execute(select(Staff).where(Staff.email == "lead@school.test")).scalar_one()
-        voice.record_consent(db, lead, sam, "Sam and Mr Taylor")
+        my_voice.record_consent(db, lead, sam, "Sam and Mr Taylor")
         for card, clips in recordings.items():
             for data in clips[:3]:
-                voice.enrol_clip(db, lead, sam, card, data, load_catalogue(), check=enrolment_clip)
+                my_voice.enrol_clip(db, lead, sam, card, data, load_catalogue(), check=enrolment_clip)
     cards = "cooking,animals,football,music,dont_know"
     right = wrong = 0
     for card in ("cooking", "animals", "football", "music"):

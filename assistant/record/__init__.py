@@ -1,0 +1,3 @@
+"""The record: the models, the database and its sessions, one transaction per use case,
+the Alembic glue, and where Rasa keeps its conversations and locks.
+"""
