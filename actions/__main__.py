@@ -27,14 +27,14 @@ def warm_up() -> None:
 def main(argv: list[str]) -> None:
     args = create_argument_parser().parse_args(["--actions", "actions", *argv])
     utils.configure_colored_logging(args.loglevel)
-    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,
-                                 args.loglevel, args.logging_config_file)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
+    )
     utils.update_sanic_log_level()
     executor = ActionExecutor()
     executor.register_package(args.actions)
     app = create_app_for_serve(executor, cors_origins=args.cors, endpoints=args.endpoints)
-    app.prepare(host=os.environ.get("SANIC_HOST", "127.0.0.1"), port=args.port,
-                single_process=True, motd=False)
+    app.prepare(host=os.environ.get("SANIC_HOST", "127.0.0.1"), port=args.port, single_process=True, motd=False)
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     Sanic.serve_single(primary=app)
 

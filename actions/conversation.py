@@ -16,8 +16,7 @@ class ActionStartConversation(Action):
     def name(self) -> str:
         return "action_start_conversation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         return play(dispatcher, tracker, "start")
 
 
@@ -25,8 +24,7 @@ class ActionTakeAnswer(Action):
     def name(self) -> str:
         return "action_take_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         return play(dispatcher, tracker, "answer")
 
 
@@ -34,6 +32,5 @@ class ActionSkipQuestion(Action):
     def name(self) -> str:
         return "action_skip_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         return play(dispatcher, tracker, "skip")

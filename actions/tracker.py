@@ -20,12 +20,16 @@ log = logging.getLogger(__name__)
 # Said when the record cannot be written: the web app sees "error" and keeps the words itself.
 TROUBLE = {
     "text": "Sorry, something went wrong. Please ask your helper.",
-    "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False, "error": True,
+    "symbols": [],
+    "board": "none",
+    "cards": [],
+    "step": None,
+    "prompt": False,
+    "error": True,
 }
 # Sent instead of a reply when the answer was for a prompt no longer on screen: the web
 # app answers 409 and the tablet shows the current prompt. Never shown to the pupil.
-STALE = {"text": "", "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False,
-         "stale": True}
+STALE = {"text": "", "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False, "stale": True}
 
 
 def turn_from(tracker: Tracker) -> Turn:
@@ -36,9 +40,11 @@ def turn_from(tracker: Tracker) -> Turn:
     text = message.get("text") or ""
     metadata = message.get("metadata") or {}
     intent = message.get("intent") or {}
-    entities = [{"entity": e.get("entity"), "value": e.get("value"),
-                 "start": e.get("start"), "end": e.get("end")}
-                for e in message.get("entities") or [] if e.get("entity") and e.get("value")]
+    entities = [
+        {"entity": e.get("entity"), "value": e.get("value"), "start": e.get("start"), "end": e.get("end")}
+        for e in message.get("entities") or []
+        if e.get("entity") and e.get("value")
+    ]
     stance = next((str(e["value"]) for e in entities if e["entity"] == "stance"), None)
     is_payload = text.startswith("/")  # a card or a button: no words of the pupil's
     return Turn(
@@ -67,9 +73,17 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list:
         with session_factory()() as db:
             names = names_for_sender(db, tracker.sender_id)
             turn = with_names(turn_from(tracker), names) if kind == "answer" else None
-            reply = take_signed_turn(db, load_catalogue(), channel_secret(), tracker.sender_id, kind,
-                                     message.get("text") or "", message.get("metadata"), turn,
-                                     sets_root=sets_root())
+            reply = take_signed_turn(
+                db,
+                load_catalogue(),
+                channel_secret(),
+                tracker.sender_id,
+                kind,
+                message.get("text") or "",
+                message.get("metadata"),
+                turn,
+                sets_root=sets_root(),
+            )
         messages = [STALE] if reply.stale else reply.messages
     except Unsigned:
         log.warning("a message without the web app's signature was refused (%s)", kind)
@@ -90,6 +104,5 @@ def with_names(turn: Turn, names: dict[str, str]) -> Turn:
     if turn.text is None or not names:
         return turn
     moves = shifts(turn.text, names)
-    entities = [dict(e, start=moved(e.get("start"), moves), end=moved(e.get("end"), moves))
-                for e in turn.entities]
+    entities = [dict(e, start=moved(e.get("start"), moves), end=moved(e.get("end"), moves)) for e in turn.entities]
     return replace(turn, text=show_text(turn.text, names), entities=entities)

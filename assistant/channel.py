@@ -18,8 +18,13 @@ SIGNATURE = "signature"
 
 def _digest(secret: str, sender_id: str, text: str, metadata: dict) -> str:
     fields = {k: v for k, v in (metadata or {}).items() if k != SIGNATURE}
-    body = json.dumps({"sender": sender_id, "text": text, "metadata": fields},
-                      sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    body = json.dumps(
+        {"sender": sender_id, "text": text, "metadata": fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        default=str,
+    )
     return hmac.new(secret.encode("utf-8"), body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 

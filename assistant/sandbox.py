@@ -19,8 +19,9 @@ import multiprocessing
 import queue
 import resource
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from assistant.errors import DomainError
 
@@ -43,14 +44,15 @@ class SandboxBusy(DomainError):
 class Limits:
     """How much one worker may use."""
 
-    memory_mb: int = 512          # address space of the whole worker process
-    cpu_seconds: int = 20         # CPU time for one call
-    timeout: float = 30.0         # wall time the caller waits for one call
-    start_timeout: float = 60.0   # wall time for a new worker to be ready (it may load models)
-    queue_timeout: float = 20.0   # wall time a call waits for a free worker
+    memory_mb: int = 512  # address space of the whole worker process
+    cpu_seconds: int = 20  # CPU time for one call
+    timeout: float = 30.0  # wall time the caller waits for one call
+    start_timeout: float = 60.0  # wall time for a new worker to be ready (it may load models)
+    queue_timeout: float = 20.0  # wall time a call waits for a free worker
 
 
 # ---------------------------------------------------------------- inside the worker
+
 
 def _serve(conn, limits: Limits, setup: Callable[[], Any] | None) -> None:
     """The worker's main loop: apply the limits, run `setup`, then one call at a time."""
@@ -77,8 +79,7 @@ def _serve(conn, limits: Limits, setup: Callable[[], Any] | None) -> None:
         except MemoryError:
             reply = ("memory", None)
         except Exception as error:  # the caller only learns the kind, never the input
-            log.warning("sandboxed %s failed: %s", getattr(function, "__name__", "call"),
-                        type(error).__name__)
+            log.warning("sandboxed %s failed: %s", getattr(function, "__name__", "call"), type(error).__name__)
             reply = ("error", type(error).__name__)
         del function, args
         conn.send(reply)
@@ -86,13 +87,13 @@ def _serve(conn, limits: Limits, setup: Callable[[], Any] | None) -> None:
 
 # ---------------------------------------------------------------- the web app's side
 
+
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
     def __init__(self, context, name: str, limits: Limits, setup):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, limits, setup), name=name,
-                                       daemon=True)
+        self.process = context.Process(target=_serve, args=(child, limits, setup), name=name, daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -121,8 +122,7 @@ class Sandbox:
     Workers start on first use. Safe to share between threads.
     """
 
-    def __init__(self, name: str, limits: Limits = Limits(), size: int = 1,
-                 setup: Callable[[], Any] | None = None):
+    def __init__(self, name: str, limits: Limits = Limits(), size: int = 1, setup: Callable[[], Any] | None = None):
         self.name = name
         self.limits = limits
         self.size = size
@@ -201,8 +201,7 @@ class Sandbox:
 
     def _replace(self, worker: _Worker, reason: str) -> None:
         code = worker.process.exitcode
-        log.warning("%s worker %s %s (exit code %s); starting a new one", self.name,
-                    worker.process.pid, reason, code)
+        log.warning("%s worker %s %s (exit code %s); starting a new one", self.name, worker.process.pid, reason, code)
         self._count(reason)
         worker.stop()
         with self._lock:
@@ -213,13 +212,11 @@ class Sandbox:
         self.failures[reason] = self.failures.get(reason, 0) + 1
 
 
-
 _shared: dict[str, Sandbox] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_sandbox(name: str, limits: Limits, size: int = 1,
-                   setup: Callable[[], Any] | None = None) -> Sandbox:
+def shared_sandbox(name: str, limits: Limits, size: int = 1, setup: Callable[[], Any] | None = None) -> Sandbox:
     """This process's one Sandbox called `name`, made on first use (never at import)."""
     with _shared_lock:
         if name not in _shared:

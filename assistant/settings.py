@@ -96,9 +96,11 @@ def is_postgres(url: str | None) -> bool:
 def postgres_tracker_url(settings: dict) -> str:
     """The tracker store on the record's PostgreSQL database: its own schema and role."""
     url = make_url(settings["DATABASE_URL"]).set(
-        drivername="postgresql", username=settings["TRACKER_DB_ROLE"],
+        drivername="postgresql",
+        username=settings["TRACKER_DB_ROLE"],
         password=settings["TRACKER_DB_PASSWORD"] or None,
-        query={"options": f"-csearch_path={settings['TRACKER_SCHEMA']}"})
+        query={"options": f"-csearch_path={settings['TRACKER_SCHEMA']}"},
+    )
     return url.render_as_string(hide_password=False)
 
 
@@ -124,10 +126,11 @@ def load_settings(path: Path | None = None, overrides: dict | None = None) -> di
         settings["DATABASE_URL"] = f"sqlite:///{path / 'pupil_voice.db'}"
     if not settings["TRACKER_STORE_URL"]:
         settings["TRACKER_STORE_URL"] = (
-            postgres_tracker_url(settings) if is_postgres(settings["DATABASE_URL"])
-            else f"sqlite:///{path / 'rasa_trackers.db'}")
-    settings["RASA_URLS"] = [u.strip().rstrip("/") for u in str(settings["RASA_URL"]).split(",")
-                             if u.strip()]
+            postgres_tracker_url(settings)
+            if is_postgres(settings["DATABASE_URL"])
+            else f"sqlite:///{path / 'rasa_trackers.db'}"
+        )
+    settings["RASA_URLS"] = [u.strip().rstrip("/") for u in str(settings["RASA_URL"]).split(",") if u.strip()]
     settings["INSTANCE_PATH"] = str(path)
     return settings
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput
 from assistant.record.models import Staff
-from assistant.services.pupils import import_pupils
 from assistant.sandbox import Limits, SandboxFailed, shared_sandbox
+from assistant.services.pupils import import_pupils
 
 # The size the staff pages promise for a CSV file or a photo.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -59,15 +59,25 @@ def read_pupils_csv(data: bytes) -> list[dict]:
             raise InvalidInput(f"The first row must name the columns: {', '.join(CSV_COLUMNS)}.")
         for raw in reader:
             number = reader.line_num
-            row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
-                   for k, v in raw.items() if isinstance(k, str)}
+            row = {
+                (k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
+                for k, v in raw.items()
+                if isinstance(k, str)
+            }
             if not any(row.values()):
                 continue
-            if not row.get("given_name") or len(row["given_name"]) > 100 \
-                    or len(row.get("family_name", "")) > 100 or len(row.get("reference", "")) > 50 \
-                    or len(row.get("year_group", "")) > 50 or len(row.get("group", "")) > 120:
-                raise InvalidInput(f"Row {number}: a given name (at most 100 characters) is "
-                                   "needed, and each other value must be short.")
+            if (
+                not row.get("given_name")
+                or len(row["given_name"]) > 100
+                or len(row.get("family_name", "")) > 100
+                or len(row.get("reference", "")) > 50
+                or len(row.get("year_group", "")) > 50
+                or len(row.get("group", "")) > 120
+            ):
+                raise InvalidInput(
+                    f"Row {number}: a given name (at most 100 characters) is "
+                    "needed, and each other value must be short."
+                )
             rows.append({"row": number, **{key: row.get(key, "") for key in CSV_COLUMNS}})
             if len(rows) > MAX_ROWS:
                 raise InvalidInput(f"At most {MAX_ROWS} pupils at a time.")

@@ -40,6 +40,7 @@ ANSWER_KINDS = ("concept", "rating", "words", "dont_know", "not_understood", "ob
 
 # ---------------------------------------------------------------- staff roles
 
+
 class StaffRole(_Value):
     """What a member of staff may do (dsl: the designated safeguarding lead)."""
 
@@ -67,6 +68,7 @@ TRUST_ROLE = "trust"
 
 # ---------------------------------------------------------------- conversation sessions
 
+
 class SessionStatus(_Value):
     """Where a conversation session is: made, under way, or ended one of two ways."""
 
@@ -82,6 +84,7 @@ ENDED_STATUSES = (SessionStatus.FINISHED.value, SessionStatus.STOPPED.value)
 
 
 # ---------------------------------------------------------------- how an answer was given
+
 
 class Provenance(_Value):
     """Whose answer it is and how much an adult helped (vocabulary.yml `provenance`)."""
@@ -150,6 +153,7 @@ def check_input_mode(value: object) -> str:
 
 
 # ---------------------------------------------------------------- cards
+
 
 class SpecialCard(_Value):
     """Cards that answer any question and are not vocabulary concepts: the web app sends

@@ -7,13 +7,17 @@ from assistant.record.models import Base
 from assistant.settings import load_settings
 
 config = context.config
-url = context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get("url") \
+url = (
+    context.get_x_argument(as_dictionary=True).get("url")
+    or config.attributes.get("url")
     or load_settings()["DATABASE_URL"]
+)
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=url.startswith("sqlite")
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -28,8 +32,7 @@ def run_migrations_online() -> None:
             # the migration (set before its transaction begins), then checked before commit.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # ends SQLAlchemy's autobegun transaction: Alembic begins its own
-        context.configure(connection=connection, target_metadata=Base.metadata,
-                          render_as_batch=sqlite)
+        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:

@@ -40,8 +40,10 @@ def make_pipeline():
     # initialize() loads the lookup tables from spacy-lookups-data (an installed package).
     nlp.initialize()
     nlp.meta["name"] = PIPELINE_NAME
-    nlp.meta["description"] = ("Blank English tokenizer with a lookup lemmatizer "
-                               "(spacy-lookups-data); built by nlu_components.build_spacy_pipeline")
+    nlp.meta["description"] = (
+        "Blank English tokenizer with a lookup lemmatizer "
+        "(spacy-lookups-data); built by nlu_components.build_spacy_pipeline"
+    )
     nlp.meta["pupil_voice_built_with"] = spacy.__version__
     assert lemmatizer.lookups.has_table("lemma_lookup")
     return nlp
@@ -58,8 +60,7 @@ def build(out: Path = DEFAULT_OUT, force: bool = False) -> str:
     nlp = make_pipeline()
     out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
-    why = "rebuilt (forced)" if force and have else (
-        f"rebuilt (was spaCy {have})" if have else "built")
+    why = "rebuilt (forced)" if force and have else (f"rebuilt (was spaCy {have})" if have else "built")
     return f"{why}: {out} with spaCy {spacy.__version__} (tokenizer + lookup lemmatizer)"
 
 

@@ -13,7 +13,7 @@ environment.
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
@@ -28,7 +28,7 @@ def _validator():
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """RemoteAction._validate_action_result (rasa 3.6) with the validator built once."""
     try:
         _validator().validate(result)
@@ -37,7 +37,8 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         error.message += (
             ". Failed to validate Action server response from API, make sure your response "
             "from the Action endpoint is valid. For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions")
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise error
 
 

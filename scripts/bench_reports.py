@@ -24,16 +24,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from assistant.record.database import make_engine, make_session_factory  # noqa: E402
-from assistant.services.encounters import ENCOUNTER_TYPES  # noqa: E402
-from assistant.record.migrate import upgrade  # noqa: E402
-from assistant.record.models import (ConversationSession, Encounter, Entry, Group, Pupil,  # noqa: E402
-                                     encounter_pupils, new_id)
 from assistant.conversation.plans import steps_for  # noqa: E402
-from assistant.reports import (coverage, coverage_csv, render_one_page_pdf, render_pupil_pdf,  # noqa: E402
-                               render_summary_docx, render_summary_html, render_summary_pdf,
-                               review_summary)
+from assistant.record.database import make_engine, make_session_factory  # noqa: E402
+from assistant.record.migrate import upgrade  # noqa: E402
+from assistant.record.models import ConversationSession, Encounter, Entry, Group, Pupil, encounter_pupils, new_id  # noqa: E402
+from assistant.reports import (  # noqa: E402
+    coverage,
+    coverage_csv,
+    render_one_page_pdf,
+    render_pupil_pdf,
+    render_summary_docx,
+    render_summary_html,
+    render_summary_pdf,
+    review_summary,
+)
 from assistant.reports.pdf import render_summary_pdf_weasyprint  # noqa: E402
+from assistant.services.encounters import ENCOUNTER_TYPES  # noqa: E402
 from symbols.catalogue import load_catalogue  # noqa: E402
 
 START = date(2021, 9, 1)
@@ -47,17 +53,32 @@ def build(db, rng: random.Random) -> int:
     groups = [Group(school_id=SCHOOL, name=f"Class {i}") for i in range(12)]
     db.add_all(groups)
     db.flush()
-    pupils = [Pupil(school_id=SCHOOL, given_name=f"Pupil{i}", family_name="Test", year_group=f"Year {7 + i % 6}",
-                    group_id=groups[i % 12].id) for i in range(300)]
+    pupils = [
+        Pupil(
+            school_id=SCHOOL,
+            given_name=f"Pupil{i}",
+            family_name="Test",
+            year_group=f"Year {7 + i % 6}",
+            group_id=groups[i % 12].id,
+        )
+        for i in range(300)
+    ]
     db.add_all(pupils)
     db.flush()
     types = list(ENCOUNTER_TYPES)
     encounters = []
     for i in range(400):  # about 80 a year
         kind = rng.choice(types)
-        encounters.append(Encounter(school_id=SCHOOL, type=kind, title=f"{ENCOUNTER_TYPES[kind][0]} {i}",
-                                    date=START + timedelta(days=rng.randrange(DAYS)),
-                                    place="Town", gatsby_benchmarks=list(ENCOUNTER_TYPES[kind][1])))
+        encounters.append(
+            Encounter(
+                school_id=SCHOOL,
+                type=kind,
+                title=f"{ENCOUNTER_TYPES[kind][0]} {i}",
+                date=START + timedelta(days=rng.randrange(DAYS)),
+                place="Town",
+                gatsby_benchmarks=list(ENCOUNTER_TYPES[kind][1]),
+            )
+        )
     db.add_all(encounters)
     db.flush()
     links = {(e.id, p.id) for p in pupils for e in rng.sample(encounters, rng.randrange(3, 15))}
@@ -70,10 +91,19 @@ def build(db, rng: random.Random) -> int:
     rows, sessions = [], []
 
     def session(moment, when, encounter=None):
-        sessions.append({"id": new_id(), "rasa_sender_id": new_id(), "pupil_id": sam.id,
-                         "conversation": moment, "status": "finished", "created_at": when,
-                         "adult_present": True, "adult_name": "Mr TA",
-                         "encounter_id": encounter.id if encounter else None})
+        sessions.append(
+            {
+                "id": new_id(),
+                "rasa_sender_id": new_id(),
+                "pupil_id": sam.id,
+                "conversation": moment,
+                "status": "finished",
+                "created_at": when,
+                "adult_present": True,
+                "adult_name": "Mr TA",
+                "encounter_id": encounter.id if encounter else None,
+            }
+        )
         return sessions[-1]["id"]
 
     def entry(session_id, moment, step, when, encounter=None):
@@ -84,28 +114,44 @@ def build(db, rng: random.Random) -> int:
             pool = [c for t in step.types if t != "*" for c in by_type.get(t, [])] or by_type["interest"]
             concepts = rng.sample(pool, rng.choice((1, 1, 2)))
         provenance = rng.choice(("independent",) * 6 + ("prompted", "supported", "interpreted", "adult_view"))
-        rows.append({"id": new_id(), "pupil_id": sam.id, "session_id": session_id, "moment": moment,
-                     "step": step.id, "question": step.text("the visit"), "answer_kind": kind,
-                     "concept_ids": concepts, "stance": step.stance,
-                     "rating": rating or {"like": "like", "dont_like": "dont_like"}.get(step.stance),
-                     "words": rng.choice((None, None, "i lik it <b>a lot</b> \U0001F600")),
-                     "input_mode": "typed", "provenance": provenance, "adult_name": "Mr TA",
-                     "symbol_set": "openmoji", "status": rng.choice(("confirmed",) * 9 + ("draft",)),
-                     "checked_back": True, "encounter_id": encounter.id if encounter else None,
-                     "created_at": when, "updated_at": when, "confirmed_at": when})
+        rows.append(
+            {
+                "id": new_id(),
+                "pupil_id": sam.id,
+                "session_id": session_id,
+                "moment": moment,
+                "step": step.id,
+                "question": step.text("the visit"),
+                "answer_kind": kind,
+                "concept_ids": concepts,
+                "stance": step.stance,
+                "rating": rating or {"like": "like", "dont_like": "dont_like"}.get(step.stance),
+                "words": rng.choice((None, None, "i lik it <b>a lot</b> \U0001f600")),
+                "input_mode": "typed",
+                "provenance": provenance,
+                "adult_name": "Mr TA",
+                "symbol_set": "openmoji",
+                "status": rng.choice(("confirmed",) * 9 + ("draft",)),
+                "checked_back": True,
+                "encounter_id": encounter.id if encounter else None,
+                "created_at": when,
+                "updated_at": when,
+                "confirmed_at": when,
+            }
+        )
 
     # As in school: one prepare and one debrief conversation per encounter attended ...
     for encounter in mine:
         for moment, days in (("prepare", -2), ("debrief", 0)):
-            when = datetime.combine(encounter.date + timedelta(days=days), datetime.min.time()) \
-                + timedelta(hours=14)
+            when = datetime.combine(encounter.date + timedelta(days=days), datetime.min.time()) + timedelta(hours=14)
             sid = session(moment, when, encounter)
             for step in plans[moment]:
                 entry(sid, moment, step, when, encounter)
     # ... and interests and aspirations conversations over five years up to 1,000 entries.
     while len(rows) < 1000:
-        when = datetime.combine(START, datetime.min.time()) + timedelta(days=rng.randrange(DAYS),
-                                                                       hours=rng.randrange(8, 16))
+        when = datetime.combine(START, datetime.min.time()) + timedelta(
+            days=rng.randrange(DAYS), hours=rng.randrange(8, 16)
+        )
         moment = rng.choice(("interests", "interests", "aspirations"))
         sid = session(moment, when)
         for step in plans[moment]:
@@ -114,13 +160,31 @@ def build(db, rng: random.Random) -> int:
     db.execute(insert(ConversationSession), sessions)
     db.execute(insert(Entry), rows)
     # Every other pupil has a handful of entries, so benchmark 3 varies across the school.
-    extra = [{"id": new_id(), "pupil_id": p.id, "session_id": None, "moment": "interests",
-              "step": "likes", "question": "What do you like doing?", "answer_kind": "concept",
-              "concept_ids": ["cooking"], "stance": "like", "rating": "like", "words": None,
-              "input_mode": "touch", "provenance": "independent", "adult_name": "",
-              "symbol_set": "openmoji", "status": "confirmed", "checked_back": True,
-              "created_at": datetime(2025, 1, 1), "updated_at": datetime(2025, 1, 1)}
-             for p in pupils[1::2] for _ in range(5)]
+    extra = [
+        {
+            "id": new_id(),
+            "pupil_id": p.id,
+            "session_id": None,
+            "moment": "interests",
+            "step": "likes",
+            "question": "What do you like doing?",
+            "answer_kind": "concept",
+            "concept_ids": ["cooking"],
+            "stance": "like",
+            "rating": "like",
+            "words": None,
+            "input_mode": "touch",
+            "provenance": "independent",
+            "adult_name": "",
+            "symbol_set": "openmoji",
+            "status": "confirmed",
+            "checked_back": True,
+            "created_at": datetime(2025, 1, 1),
+            "updated_at": datetime(2025, 1, 1),
+        }
+        for p in pupils[1::2]
+        for _ in range(5)
+    ]
     db.execute(insert(Entry), extra)
     db.commit()
     return sam.id
@@ -158,12 +222,14 @@ def main() -> None:
             "summary PDF, 1 year": lambda db: render_summary_pdf(review_summary(db, pupil_id, start, end)),
             # The renderer the summary PDF used before Typst, with the tuned print CSS, to compare.
             "summary PDF by WeasyPrint, 1 year": lambda db: render_summary_pdf_weasyprint(
-                review_summary(db, pupil_id, start, end)),
+                review_summary(db, pupil_id, start, end)
+            ),
             "summary DOCX, 1 year": lambda db: render_summary_docx(review_summary(db, pupil_id, start, end)),
             "summary PDF, all 5 years": lambda db: render_summary_pdf(review_summary(db, pupil_id)),
             "summary DOCX, all 5 years": lambda db: render_summary_docx(review_summary(db, pupil_id)),
             "summary PDF by WeasyPrint, all 5 years": lambda db: render_summary_pdf_weasyprint(
-                review_summary(db, pupil_id)),
+                review_summary(db, pupil_id)
+            ),
             "one-page profile PDF, 1 year": lambda db: render_one_page_pdf(review_summary(db, pupil_id, start, end)),
             "pupil's own version PDF, 1 year": lambda db: render_pupil_pdf(review_summary(db, pupil_id, start, end)),
             "pupil's own version PDF, all 5 years": lambda db: render_pupil_pdf(review_summary(db, pupil_id)),
@@ -175,9 +241,11 @@ def main() -> None:
         for name, fn in cases.items():
             if args.only not in name:
                 continue
+
             def run(fn=fn):
                 with Session() as db:  # a fresh session each run: nothing cached in the identity map
                     return fn(db)
+
             best, median, out = timed(run, args.repeat)
             size = f"{len(out):,} bytes/chars" if isinstance(out, (bytes, str)) else ""
             print(f"{name:44} {best:8.3f} {median:9.3f}  {size}")

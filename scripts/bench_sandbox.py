@@ -34,8 +34,9 @@ def spoken_answer() -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         raw, wav = Path(folder) / "raw.wav", Path(folder) / "answer.wav"
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(raw), "I like cooking"], check=True)
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav), "pad", "0.8", "0.8",
-                        "dither"], check=True)
+        subprocess.run(
+            ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav), "pad", "0.8", "0.8", "dither"], check=True
+        )
         return wav.read_bytes()
 
 
@@ -53,8 +54,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     data, board = spoken_answer(), board_of_phrases(CHOICES)
-    times: dict[str, list[float]] = {"start": [], "call": [], "listen in process": [],
-                                     "listen in sandbox": [], "recover after SIGSEGV": []}
+    times: dict[str, list[float]] = {
+        "start": [],
+        "call": [],
+        "listen in process": [],
+        "listen in sandbox": [],
+        "recover after SIGSEGV": [],
+    }
 
     def timed(name, function, *call_args):
         started = time.perf_counter()
@@ -90,8 +96,10 @@ def main() -> None:
     print("| what | median ms | min | max |\n| --- | ---: | ---: | ---: |")
     for name, values in times.items():
         print(f"| {name} | {statistics.median(values):.0f} | {min(values):.0f} | {max(values):.0f} |")
-    print(f"\nlistening worker: resident {memory['VmRSS']}, peak address space {memory['VmPeak']} "
-          f"(cap {LISTEN_LIMITS.memory_mb} MB)")
+    print(
+        f"\nlistening worker: resident {memory['VmRSS']}, peak address space {memory['VmPeak']} "
+        f"(cap {LISTEN_LIMITS.memory_mb} MB)"
+    )
 
 
 if __name__ == "__main__":

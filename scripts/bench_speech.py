@@ -56,9 +56,11 @@ def main() -> None:
     args = parser.parse_args()
     times = bench(args.text, args.runs, args.voice, args.rate)
     lengths = times.pop("audio_seconds")
-    print(f"Prompt: \"{args.text}\" ({args.voice}, {args.rate} wpm, "
-          f"{min(lengths):.2f}-{max(lengths):.2f} s of audio); {args.runs} runs; "
-          f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}\n")
+    print(
+        f'Prompt: "{args.text}" ({args.voice}, {args.rate} wpm, '
+        f"{min(lengths):.2f}-{max(lengths):.2f} s of audio); {args.runs} runs; "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}\n"
+    )
     print("| case | median ms | min ms | max ms |")
     print("|---|---|---|---|")
     for case, values in times.items():

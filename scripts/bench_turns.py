@@ -29,8 +29,12 @@ def main(argv=None) -> int:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", default=os.environ.get("PUPIL_VOICE_PASSWORD"), required="PUPIL_VOICE_PASSWORD" not in os.environ,
-                        help="the account's password (or PUPIL_VOICE_PASSWORD)")
+    parser.add_argument(
+        "--password",
+        default=os.environ.get("PUPIL_VOICE_PASSWORD"),
+        required="PUPIL_VOICE_PASSWORD" not in os.environ,
+        help="the account's password (or PUPIL_VOICE_PASSWORD)",
+    )
     args = parser.parse_args(argv)
     staff = requests.Session()
     staff.post(args.base + "/api/login", json={"email": args.email, "password": args.password}).raise_for_status()
@@ -58,8 +62,10 @@ def main(argv=None) -> int:
                 times.append(time.perf_counter() - t0)
         tablet.post(args.base + "/api/chat/stop", json={})
     ms = sorted(1000 * t for t in times)
-    print(f"{len(ms)} answers: p50 {statistics.median(ms):.0f} ms, "
-          f"p95 {ms[int(0.95 * (len(ms) - 1))]:.0f} ms, max {ms[-1]:.0f} ms")
+    print(
+        f"{len(ms)} answers: p50 {statistics.median(ms):.0f} ms, "
+        f"p95 {ms[int(0.95 * (len(ms) - 1))]:.0f} ms, max {ms[-1]:.0f} ms"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-""""My voice" benchmark: synthetic atypical speakers (espeak-ng variants with slow, breathy,
+""" "My voice" benchmark: synthetic atypical speakers (espeak-ng variants with slow, breathy,
 croaky, whispered and scanning speech, blurred consonants and pupil-like simplifications),
 each with enrolment clips and separate test clips of the same cards, words not on the board,
 and noise alone; in quiet and in classroom babble at 15 dB SNR. Compares today's chain with
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -29,9 +28,18 @@ import numpy as np
 
 from assistant.speech import board_of_cards, decode
 from assistant.speech.recogniser import Proposal, Recogniser
-from assistant.speech.templates import (FRAME, HOP, VoiceModel, check_clip, floor_of,
-                                        frame_energy_db, nearest, samples_of, scale_of,
-                                        speech_span)
+from assistant.speech.templates import (
+    FRAME,
+    HOP,
+    VoiceModel,
+    check_clip,
+    floor_of,
+    frame_energy_db,
+    nearest,
+    samples_of,
+    scale_of,
+    speech_span,
+)
 from scripts.speech_clips import CONDITIONS, Maker, _run
 from symbols.catalogue import load_catalogue
 
@@ -65,16 +73,29 @@ class Speaker:
         return own.get(card, WORDS.get(card, card.replace("_", " ")))
 
 
-SIMPLE = (("computers", "puter"), ("cooking", "too tin"), ("animals", "aminals"),
-          ("football", "foo bo"), ("excited", "cited"), ("scared", "scay"),
-          ("worried", "wowwy"), ("dont_know", "dunno"))
+SIMPLE = (
+    ("computers", "puter"),
+    ("cooking", "too tin"),
+    ("animals", "aminals"),
+    ("football", "foo bo"),
+    ("excited", "cited"),
+    ("scared", "scay"),
+    ("worried", "wowwy"),
+    ("dont_know", "dunno"),
+)
 SPEAKERS = (
     Speaker("slow-breathy", "en+whisper", 90, 45, 8, ("lowpass", "3000"), SIMPLE[:4]),
     Speaker("croaky", "en+croak", 125, 30, 0, ("overdrive", "6", "lowpass", "3500")),
     Speaker("whispered", "en-us+whisper", 115, 50),
-    Speaker("scanning", "en-gb", 100, 55, 30, (), (("computers", "com pu ters"),
-                                                   ("animals", "an i mals"),
-                                                   ("excited", "ex ci ted"))),
+    Speaker(
+        "scanning",
+        "en-gb",
+        100,
+        55,
+        30,
+        (),
+        (("computers", "com pu ters"), ("animals", "an i mals"), ("excited", "ex ci ted")),
+    ),
     Speaker("blurred", "en-us+f2", 120, 60, 0, ("lowpass", "1200"), SIMPLE[4:]),
     Speaker("pupil-like", "en-gb+f4", 135, 85, 4, (), SIMPLE),
     Speaker("typical-gb", "en-gb", 150, 50, typical=True),
@@ -90,11 +111,36 @@ class VoiceMaker(Maker):
         raw, out = self.folder / f"v{self.count}.wav", self.folder / f"w{self.count}.wav"
         speed = int(speaker.speed * self.random.uniform(0.88, 1.12))
         pitch = max(0, min(99, speaker.pitch + self.random.randint(-8, 8)))
-        _run("espeak-ng", "-v", speaker.voice, "-s", str(speed), "-p", str(pitch),
-             "-g", str(speaker.gap), "-w", str(raw), text)
+        _run(
+            "espeak-ng",
+            "-v",
+            speaker.voice,
+            "-s",
+            str(speed),
+            "-p",
+            str(pitch),
+            "-g",
+            str(speaker.gap),
+            "-w",
+            str(raw),
+            text,
+        )
         gain = self.random.uniform(-6, 0)
-        _run("sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
-             *speaker.effects, "gain", "-n", f"{gain:.1f}")
+        _run(
+            "sox",
+            str(raw),
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(out),
+            *speaker.effects,
+            "gain",
+            "-n",
+            f"{gain:.1f}",
+        )
         return out
 
 
@@ -115,20 +161,20 @@ def make_set(maker: VoiceMaker, enrol: int, tests: int) -> tuple[dict, list[Clip
     clips: list[Clip] = []
     for speaker in SPEAKERS:
         enrolment[speaker.name] = {
-            card: [maker.mix(maker.say(speaker, speaker.text(card)), "quiet").read_bytes()
-                   for _ in range(enrol)] for card in CARDS}
+            card: [maker.mix(maker.say(speaker, speaker.text(card)), "quiet").read_bytes() for _ in range(enrol)]
+            for card in CARDS
+        }
         for condition in ("quiet", "babble15"):
             for board, ids in BOARDS.items():
                 for card in ids:
                     for _ in range(tests):
                         speech = maker.say(speaker, speaker.text(card))
-                        clips.append(Clip(maker.mix(speech, condition), speaker, board, card,
-                                          condition))
+                        clips.append(Clip(maker.mix(speech, condition), speaker, board, card, condition))
                 for word in maker.random.sample(UNKNOWN, 2):
-                    clips.append(Clip(maker.mix(maker.say(speaker, word), condition), speaker,
-                                      board, None, condition, "unknown"))
-                clips.append(Clip(maker.mix(None, condition), speaker, board, None, condition,
-                                  "noise"))
+                    clips.append(
+                        Clip(maker.mix(maker.say(speaker, word), condition), speaker, board, None, condition, "unknown")
+                    )
+                clips.append(Clip(maker.mix(None, condition), speaker, board, None, condition, "noise"))
     return enrolment, clips
 
 
@@ -144,8 +190,9 @@ class EncoderFrames:
 
         from assistant.speech.engines import whisper_model_path
 
-        self._model = WhisperModel(str(whisper_model_path()), device="cpu",
-                                   compute_type="int8", cpu_threads=1, local_files_only=True)
+        self._model = WhisperModel(
+            str(whisper_model_path()), device="cpu", compute_type="int8", cpu_threads=1, local_files_only=True
+        )
 
     def __call__(self, samples: np.ndarray, floor_db: float | None) -> np.ndarray | None:
         energy = frame_energy_db(samples)
@@ -153,8 +200,8 @@ class EncoderFrames:
         if span is None:
             return None
         start, end = max(0, span[0] - 3), min(len(energy), span[1] + 3)
-        mel = self._model.feature_extractor(samples[start * HOP:end * HOP + FRAME])
-        mel = mel[:, :min(3000, mel.shape[1] // 2 * 2)]  # the encoder halves the frames
+        mel = self._model.feature_extractor(samples[start * HOP : end * HOP + FRAME])
+        mel = mel[:, : min(3000, mel.shape[1] // 2 * 2)]  # the encoder halves the frames
         out = np.array(self._model.encode(np.ascontiguousarray(mel)))[0]
         return ((out - out.mean(axis=0)) / (out.std(axis=0) + 1e-5)).astype(np.float32)
 
@@ -220,16 +267,23 @@ class ReplayedChain(Recogniser):
 
 
 def tally(results: list[tuple[Clip, Proposal, float]]) -> dict:
-    counts = {"answers": 0, "right": 0, "wrong": 0, "none": 0, "unknown": 0, "false_unknown": 0,
-              "noise": 0, "false_noise": 0}
+    counts = {
+        "answers": 0,
+        "right": 0,
+        "wrong": 0,
+        "none": 0,
+        "unknown": 0,
+        "false_unknown": 0,
+        "noise": 0,
+        "false_noise": 0,
+    }
     for clip, proposal, _ in results:
         if clip.expected is None:
             counts[clip.kind] += 1
             counts["false_" + clip.kind] += proposal.choice is not None
         else:
             counts["answers"] += 1
-            counts["none" if proposal.choice is None else
-                   "right" if proposal.choice == clip.expected else "wrong"] += 1
+            counts["none" if proposal.choice is None else "right" if proposal.choice == clip.expected else "wrong"] += 1
     seconds = [s for _, _, s in results]
     counts["median_ms"] = 1000 * statistics.median(seconds)
     counts["p90_ms"] = 1000 * sorted(seconds)[int(0.9 * (len(seconds) - 1))]
@@ -238,10 +292,12 @@ def tally(results: list[tuple[Clip, Proposal, float]]) -> dict:
 
 def row(label: str, group: str, condition: str, c: dict) -> str:
     n = c["answers"] or 1
-    return (f"| {label} | {group} | {condition} | {c['answers']} | {100 * c['right'] / n:.1f}% "
-            f"| {100 * c['wrong'] / n:.1f}% | {100 * c['none'] / n:.1f}% "
-            f"| {100 * c['false_unknown'] / max(1, c['unknown']):.0f}% ({c['unknown']}) "
-            f"| {c['false_noise']}/{c['noise']} | {c['median_ms']:.0f} | {c['p90_ms']:.0f} |")
+    return (
+        f"| {label} | {group} | {condition} | {c['answers']} | {100 * c['right'] / n:.1f}% "
+        f"| {100 * c['wrong'] / n:.1f}% | {100 * c['none'] / n:.1f}% "
+        f"| {100 * c['false_unknown'] / max(1, c['unknown']):.0f}% ({c['unknown']}) "
+        f"| {c['false_noise']}/{c['noise']} | {c['median_ms']:.0f} | {c['p90_ms']:.0f} |"
+    )
 
 
 def clip_set(folder: Path, seed: int, enrol: int, tests: int, cache: Path | None):
@@ -255,15 +311,16 @@ def clip_set(folder: Path, seed: int, enrol: int, tests: int, cache: Path | None
         with cache.open("rb") as stream:
             enrolment, rows = pickle.load(stream)
         by_name = {s.name: s for s in SPEAKERS}
-        clips = [Clip(Path(f"clip{i}"), by_name[r[0]], r[2], r[3], r[4], r[5])
-                 for i, r in enumerate(rows)]
+        clips = [Clip(Path(f"clip{i}"), by_name[r[0]], r[2], r[3], r[4], r[5]) for i, r in enumerate(rows)]
         decoded = {c.path: sr.AudioData(r[6], 16_000, 2) for c, r in zip(clips, rows)}
         return enrolment, clips, decoded
     enrolment, clips = make_set(VoiceMaker(folder, seed=seed), enrol, tests)
     decoded = {c.path: decode(c.path.read_bytes()) for c in clips}
     if cache is not None:
-        rows = [(c.speaker.name, c.speaker.typical, c.board, c.expected, c.condition, c.kind,
-                 decoded[c.path].frame_data) for c in clips]
+        rows = [
+            (c.speaker.name, c.speaker.typical, c.board, c.expected, c.condition, c.kind, decoded[c.path].frame_data)
+            for c in clips
+        ]
         with cache.open("wb") as stream:
             pickle.dump((enrolment, rows), stream)
     return enrolment, clips, decoded
@@ -275,18 +332,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--counts", default="1,2,3,5")
     parser.add_argument("--no-chain", action="store_true", help="templates only, no engines")
     parser.add_argument("--no-today", action="store_true", help="leave out today's chain alone")
-    parser.add_argument("--features", choices=("mfcc", "whisper"), default="mfcc",
-                        help="the templates' features (whisper: templates only, no chain)")
+    parser.add_argument(
+        "--features",
+        choices=("mfcc", "whisper"),
+        default="mfcc",
+        help="the templates' features (whisper: templates only, no chain)",
+    )
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="keep the decoded clip set in this pickle (made if missing)")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="keep the decoded clip set in this pickle (made if missing)"
+    )
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",")]
     catalogue = load_catalogue()
     boards = {name: board_of_cards(catalogue, ids) for name, ids in BOARDS.items()}
     with tempfile.TemporaryDirectory() as folder:
-        enrolment, clips, decoded = clip_set(Path(folder), args.seed, max(counts), args.tests,
-                                             args.cache)
+        enrolment, clips, decoded = clip_set(Path(folder), args.seed, max(counts), args.tests, args.cache)
         chains: list[tuple[str, Recogniser, int | None]] = []
         extract = EncoderFrames() if args.features == "whisper" else None
         if not args.no_chain and extract is None:
@@ -298,17 +359,17 @@ def main(argv: list[str] | None = None) -> None:
             chains += [(f"templates x{n}, then chain", chain, n) for n in counts]
         suffix = " (whisper encoder)" if extract is not None else ""
         chains += [(f"templates x{n} only{suffix}", TemplatesOnly(extract), n) for n in counts]
-        print("| recogniser | voices | condition | answers | right | wrong | none "
-              "| unknown words proposed | noise proposed | median ms | p90 ms |")
+        print(
+            "| recogniser | voices | condition | answers | right | wrong | none "
+            "| unknown words proposed | noise proposed | median ms | p90 ms |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for label, recogniser, n in chains:
-            models = ({s.name: model_of(enrolment[s.name], n, extract) for s in SPEAKERS}
-                      if n else {})
+            models = {s.name: model_of(enrolment[s.name], n, extract) for s in SPEAKERS} if n else {}
             results = []
             for clip in clips:
                 started = time.perf_counter()
-                proposal = recogniser.propose(decoded[clip.path], boards[clip.board],
-                                              models.get(clip.speaker.name))
+                proposal = recogniser.propose(decoded[clip.path], boards[clip.board], models.get(clip.speaker.name))
                 elapsed = time.perf_counter() - started
                 if isinstance(recogniser, ReplayedChain):
                     elapsed += recogniser.replayed
@@ -316,8 +377,7 @@ def main(argv: list[str] | None = None) -> None:
                 results.append((clip, proposal, elapsed))
             for condition in ("quiet", "babble15"):
                 for group, typical in (("atypical", False), ("typical", True)):
-                    subset = [r for r in results if r[0].condition == condition
-                              and r[0].speaker.typical == typical]
+                    subset = [r for r in results if r[0].condition == condition and r[0].speaker.typical == typical]
                     print(row(label, group, condition, tally(subset)), flush=True)
 
 

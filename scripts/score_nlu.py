@@ -25,8 +25,9 @@ def main(argv=None) -> int:
     right = counted = tp = fp = fn = 0
     misses = []
     for item in items:
-        parsed = requests.post(f"{args.url}/model/parse", params={"token": args.token},
-                               json={"text": item["text"]}, timeout=30).json()
+        parsed = requests.post(
+            f"{args.url}/model/parse", params={"token": args.token}, json={"text": item["text"]}, timeout=30
+        ).json()
         if item.get("intent"):
             counted += 1
             if parsed["intent"]["name"] == item["intent"]:
@@ -43,8 +44,10 @@ def main(argv=None) -> int:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     for miss in misses:
         print("  " + miss)
-    print(f"intent accuracy {right / max(1, counted):.3f} ({right}/{counted}); entities P {precision:.3f} "
-          f"R {recall:.3f} F1 {f1:.3f}")
+    print(
+        f"intent accuracy {right / max(1, counted):.3f} ({right}/{counted}); entities P {precision:.3f} "
+        f"R {recall:.3f} F1 {f1:.3f}"
+    )
     return 0
 
 

@@ -31,12 +31,18 @@ SPEEDS = (120, 160)
 # signal-to-noise ratio in dB (None: no added noise beyond a -60 dBFS floor)
 CONDITIONS = {"quiet": ("pinknoise", 30), "pink10": ("pinknoise", 10), "babble10": ("babble", 10)}
 OUT_OF_BOARD = ("pizza", "elephant", "purple", "banana", "my brother", "on tuesday")
-BABBLE = ("Please sit down and open your books at page ten.",
-          "Who wants to give out the pencils this morning?",
-          "We are going to the hall after break today.",
-          "Can you put your coat on the peg please.")
-CARRIERS = {"feelings": ("I felt {}", "I feel {}", "{}"), "scale": ("{}",), "yes_no": ("{}",),
-            "choice": ("I like {}", "{}", "{}")}
+BABBLE = (
+    "Please sit down and open your books at page ten.",
+    "Who wants to give out the pencils this morning?",
+    "We are going to the hall after break today.",
+    "Can you put your coat on the peg please.",
+)
+CARRIERS = {
+    "feelings": ("I felt {}", "I feel {}", "{}"),
+    "scale": ("{}",),
+    "yes_no": ("{}",),
+    "choice": ("I like {}", "{}", "{}"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,18 @@ def boards(catalogue: Catalogue, cards_per_board: int = 6) -> list[tuple[str, Bo
     """The boards pupils see in the three conversations (interests, prepare, debrief), as
     the dialogue builds them, plus the yes/no board."""
     result = []
-    for conversation, step_ids in (("interests", ("likes", "good_at")),
-                                   ("prepare", ("expect_feeling", "expect_like")),
-                                   ("debrief", ("feeling", "hard", "again"))):
+    for conversation, step_ids in (
+        ("interests", ("likes", "good_at")),
+        ("prepare", ("expect_feeling", "expect_like")),
+        ("debrief", ("feeling", "hard", "again")),
+    ):
         for step in PLANS[conversation]:
             if step.id in step_ids:
-                ids = ["like", "not_sure", "dont_like"] if step.board == "scale" \
+                ids = (
+                    ["like", "not_sure", "dont_like"]
+                    if step.board == "scale"
                     else [*step.cards[:cards_per_board], "dont_know"]
+                )
                 result.append((step.board, board_of_cards(catalogue, ids)))
     result.append(("yes_no", board_of_cards(catalogue, ["yes", "no"])))
     return result
@@ -112,8 +123,22 @@ class Maker:
             start = self.random.uniform(0, 10)
             _run("sox", str(self.babble()), str(out), "trim", f"{start:.2f}", f"{seconds:.2f}")
         else:
-            _run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(out), "synth",
-                 f"{seconds:.2f}", kind, "vol", "0.5")
+            _run(
+                "sox",
+                "-n",
+                "-r",
+                str(RATE),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(out),
+                "synth",
+                f"{seconds:.2f}",
+                kind,
+                "vol",
+                "0.5",
+            )
         return out
 
     def mix(self, speech: Path | None, condition: str, seconds: float = 2.5) -> Path:
@@ -144,9 +169,11 @@ class Maker:
     def answer(self, kind: str, board: Board, choice_id: str, condition: str) -> Clip:
         """A clip of one card said (with a carrier sometimes) by a random voice and speed."""
         choice = board.get(choice_id)
-        said = self.random.choice(CARRIERS.get(kind, ("{}",))).format(choice.label.lower()) \
-            if choice_id not in ("dont_know", "like", "not_sure", "dont_like", "yes", "no") \
+        said = (
+            self.random.choice(CARRIERS.get(kind, ("{}",))).format(choice.label.lower())
+            if choice_id not in ("dont_know", "like", "not_sure", "dont_like", "yes", "no")
             else choice.label
+        )
         voice = self.random.choice(VOICES)
         speech = self._speech(said, voice, self.random.choice(SPEEDS))
         return Clip(self.mix(speech, condition), board, choice_id, said, voice[0], condition)
@@ -158,8 +185,9 @@ class Maker:
         return Clip(self.mix(speech, condition), board, None, words or "", voice[0], condition)
 
 
-def clip_set(maker: Maker, catalogue: Catalogue, conditions: list[str],
-             per_board: int | None = None, negatives: int = 4) -> list[Clip]:
+def clip_set(
+    maker: Maker, catalogue: Catalogue, conditions: list[str], per_board: int | None = None, negatives: int = 4
+) -> list[Clip]:
     """Answers for each board's cards (all, or `per_board` of them) in each condition, and
     `negatives` no-answer clips per board and condition."""
     clips = []
@@ -186,8 +214,7 @@ def score(clips: list[Clip], recognise) -> dict:
             counts["false"] += proposal.choice is not None
         else:
             counts["answers"] += 1
-            key = "none" if proposal.choice is None else \
-                "right" if proposal.choice == clip.expected else "wrong"
+            key = "none" if proposal.choice is None else "right" if proposal.choice == clip.expected else "wrong"
             counts[key] += 1
     counts["median_s"] = statistics.median(seconds) if seconds else 0.0
     counts["p90_s"] = sorted(seconds)[int(0.9 * (len(seconds) - 1))] if seconds else 0.0
@@ -205,19 +232,25 @@ def main(argv: list[str] | None = None) -> None:
     catalogue = load_catalogue()
     with tempfile.TemporaryDirectory() as folder:
         clips = clip_set(Maker(Path(folder)), catalogue, list(CONDITIONS), args.per_board)
-        print("| engines | condition | answers | right | wrong | none | no-answer clips "
-              "| false accepts | median s | p90 s |")
+        print(
+            "| engines | condition | answers | right | wrong | none | no-answer clips "
+            "| false accepts | median s | p90 s |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|")
         for order in ("grammar", "whisper", "auto"):
             recogniser = build(order, slots=1)
             for condition in CONDITIONS:
                 subset = [c for c in clips if c.condition == condition]
-                s = score(subset, lambda c: recogniser.propose(decode(c.path.read_bytes()), c.board))
+                s = score(
+                    subset, lambda c, recogniser=recogniser: recogniser.propose(decode(c.path.read_bytes()), c.board)
+                )
                 n = s["answers"] or 1
-                print(f"| {order} | {condition} | {s['answers']} | {100 * s['right'] / n:.0f}% "
-                      f"| {100 * s['wrong'] / n:.1f}% | {100 * s['none'] / n:.0f}% "
-                      f"| {s['nothing']} | {s['false']} | {s['median_s']:.2f} | {s['p90_s']:.2f} |",
-                      flush=True)
+                print(
+                    f"| {order} | {condition} | {s['answers']} | {100 * s['right'] / n:.0f}% "
+                    f"| {100 * s['wrong'] / n:.1f}% | {100 * s['none'] / n:.0f}% "
+                    f"| {s['nothing']} | {s['false']} | {s['median_s']:.2f} | {s['p90_s']:.2f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

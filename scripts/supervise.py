@@ -56,33 +56,53 @@ def prepare_part(name: str, settings: dict) -> dict[str, str]:
     from assistant.record.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
 
     prepare_tracker_store(settings)
-    write_endpoints(settings, endpoints_path(settings),
-                    f"http://{LOOPBACK}:{settings['ACTION_SERVER_PORT']}/webhook")
+    write_endpoints(settings, endpoints_path(settings), f"http://{LOOPBACK}:{settings['ACTION_SERVER_PORT']}/webhook")
     return rasa_environment(settings)
 
 
-def part_command(name: str, settings: dict, bin_dir: Path = BIN,
-                 rasa_bin: Path = RASA_BIN) -> list[str]:
+def part_command(name: str, settings: dict, bin_dir: Path = BIN, rasa_bin: Path = RASA_BIN) -> list[str]:
     """The argument list that starts one part (no shell: each value is one argument). Rasa
     runs from its own Python 3.10 environment (rasa_bin), the others from this one (bin_dir)."""
     model = Path(settings["RASA_MODEL"])
     if name == "rasa":
-        return [str(rasa_bin / "rasa"), "run", "-m", str(PROJECT_ROOT / model),
-                "--endpoints", str(endpoints_path(settings)),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
-                f"--auth-token={settings['RASA_TOKEN']}",
-                "-i", LOOPBACK, "-p", str(rasa_port(settings))]
+        return [
+            str(rasa_bin / "rasa"),
+            "run",
+            "-m",
+            str(PROJECT_ROOT / model),
+            "--endpoints",
+            str(endpoints_path(settings)),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+            "--enable-api",
+            f"--auth-token={settings['RASA_TOKEN']}",
+            "-i",
+            LOOPBACK,
+            "-p",
+            str(rasa_port(settings)),
+        ]
     if name == "actions":
-        return [str(bin_dir / "python"), "-m", "actions", "--port",
-                str(settings["ACTION_SERVER_PORT"])]
+        return [str(bin_dir / "python"), "-m", "actions", "--port", str(settings["ACTION_SERVER_PORT"])]
     if name == "web":
-        return [str(bin_dir / "gunicorn"), "--worker-class", "gthread",
-                "--workers", str(settings["WEB_WORKERS"]), "--threads", str(settings["WEB_THREADS"]),
-                f"--bind={settings['WEB_HOST']}:{settings['WEB_PORT']}", "--reuse-port",
-                # A turn waits on Rasa (RASA_TIMEOUT_SECONDS); a worker silent for longer is stuck.
-                "--timeout", str(int(settings["RASA_TIMEOUT_SECONDS"]) + 30),
-                "--graceful-timeout", "20", "--access-logfile", "-",
-                "assistant:create_app()"]
+        return [
+            str(bin_dir / "gunicorn"),
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(settings["WEB_WORKERS"]),
+            "--threads",
+            str(settings["WEB_THREADS"]),
+            f"--bind={settings['WEB_HOST']}:{settings['WEB_PORT']}",
+            "--reuse-port",
+            # A turn waits on Rasa (RASA_TIMEOUT_SECONDS); a worker silent for longer is stuck.
+            "--timeout",
+            str(int(settings["RASA_TIMEOUT_SECONDS"]) + 30),
+            "--graceful-timeout",
+            "20",
+            "--access-logfile",
+            "-",
+            "assistant:create_app()",
+        ]
     raise SystemExit(f"No part called {name!r}: one of {', '.join(PARTS)}.")
 
 
@@ -105,7 +125,8 @@ def refuse_demo_on_a_network(settings: dict) -> None:
         raise SystemExit(
             f"Not starting on {settings['WEB_HOST']}: a demo account still has the one-time "
             "password printed at set-up. Log in on this computer and change it (or disable the "
-            "demo accounts), or serve on 127.0.0.1.")
+            "demo accounts), or serve on 127.0.0.1."
+        )
 
 
 def socket_path(settings: dict) -> Path:

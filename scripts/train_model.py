@@ -63,9 +63,21 @@ def main() -> int:
     print(f"Training {model.relative_to(ROOT)} (data or config changed) ...", flush=True)
     started = time.monotonic()
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
-    command = [str(RASA_BIN / "rasa"), "train", "--config", str(config),
-               "--domain", "domain.yml", "--data", "data", "--out", "models",
-               "--fixed-model-name", model.name.removesuffix(".tar.gz"), "--force"]
+    command = [
+        str(RASA_BIN / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        "models",
+        "--fixed-model-name",
+        model.name.removesuffix(".tar.gz"),
+        "--force",
+    ]
     result = subprocess.run(command, cwd=ROOT, env=env)
     if result.returncode != 0 or not model.exists():
         print("Training failed.", file=sys.stderr)

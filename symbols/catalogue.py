@@ -37,8 +37,7 @@ class Concept:
 
     def card(self) -> dict:
         """The answer card the widget shows for this concept."""
-        return {"concept": self.id, "type": self.type, "label": self.label,
-                "symbol": self.symbol, "alt": self.alt}
+        return {"concept": self.id, "type": self.type, "label": self.label, "symbol": self.symbol, "alt": self.alt}
 
 
 @dataclass
@@ -130,8 +129,7 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
 
 
 @functools.lru_cache(maxsize=4)
-def load_catalogue(path: str | Path = CATALOGUE_PATH,
-                   keywords_path: str | Path = KEYWORDS_PATH) -> Catalogue:
+def load_catalogue(path: str | Path = CATALOGUE_PATH, keywords_path: str | Path = KEYWORDS_PATH) -> Catalogue:
     """Load the catalogue and the prompt key words from YAML (cached: read-only at run time)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     concepts: dict[str, Concept] = {}

@@ -76,13 +76,13 @@ class SymbolSet:
         """The image for a symbol id, or None; never a file outside the folder."""
         if not is_symbol_id(symbol_id):
             return None
-        names = [self.mapping[symbol_id]] if symbol_id in self.mapping else [
-            symbol_id + suffix for suffix in MEDIA_TYPES]
+        names = (
+            [self.mapping[symbol_id]] if symbol_id in self.mapping else [symbol_id + suffix for suffix in MEDIA_TYPES]
+        )
         root = self.folder.resolve()
         for name in names:
             candidate = (root / name).resolve()
-            if (candidate.suffix.lower() in MEDIA_TYPES and candidate.is_relative_to(root)
-                    and candidate.is_file()):
+            if candidate.suffix.lower() in MEDIA_TYPES and candidate.is_relative_to(root) and candidate.is_file():
                 return candidate
         return None
 
@@ -99,7 +99,7 @@ class SymbolSets:
         self.default_dir = Path(default_dir) if default_dir else SETS_DIR / DEFAULT_SET
 
     @classmethod
-    def for_school(cls, root: str | Path | None, school_id: int | None) -> "SymbolSets":
+    def for_school(cls, root: str | Path | None, school_id: int | None) -> SymbolSets:
         """The default set plus one school's own sets, in <root>/<school id> (root is
         <instance>/symbol_sets); no school or no root (None): the default set alone."""
         if school_id is None or root is None:
@@ -110,8 +110,9 @@ class SymbolSets:
         """The default set first, then the school sets by name."""
         extra = []
         if self.extra_dir and self.extra_dir.is_dir():
-            extra = sorted(p.name for p in self.extra_dir.iterdir()
-                           if p.is_dir() and is_set_name(p.name) and p.name != DEFAULT_SET)
+            extra = sorted(
+                p.name for p in self.extra_dir.iterdir() if p.is_dir() and is_set_name(p.name) and p.name != DEFAULT_SET
+            )
         return [DEFAULT_SET, *extra]
 
     def get(self, name: str) -> SymbolSet:
@@ -201,8 +202,11 @@ def move_server_wide_sets(root: str | Path, first_school_id: int) -> list[str]:
         return []
     target = school_sets_dir(root, first_school_id)
     # Decided before anything moves: the first school's folder is made on the way.
-    legacy = [p for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink()
-              and is_set_name(p.name) and not _is_school_folder(p)]
+    legacy = [
+        p
+        for p in sorted(root.iterdir())
+        if p.is_dir() and not p.is_symlink() and is_set_name(p.name) and not _is_school_folder(p)
+    ]
     moved = []
     for folder in legacy:
         name = folder.name

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, text
 
 from assistant.record.database import make_engine, make_session_factory
 from assistant.record.migrate import upgrade
-from assistant.services.pupils import create_pupil
 from assistant.services.accounts import create_staff
+from assistant.services.pupils import create_pupil
 from symbols.catalogue import load_catalogue
 
 # The web app signs what it sends to Rasa and the actions check it (assistant/channel.py):
@@ -60,6 +60,22 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bare_url(request, tmp_path):
+    """An empty database (no migration run yet)."""
+    if request.param == "sqlite":
+        yield _sqlite_url(tmp_path)
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
 def _session_on(url):
     engine = make_engine(url)
     session = make_session_factory(engine)()
@@ -84,13 +100,13 @@ def make_people(db):
     """A careers lead, an advocate of Oak class, two pupils (Oak and Willow), an administrator
     and the designated safeguarding lead (who works with Oak class too)."""
     lead = create_staff(db, "lead@school.test", "Ms Lead", "careers_lead", "correct horse battery")
-    advocate = create_staff(db, "ta@school.test", "Mr TA", "advocate", "correct horse battery",
-                            group_names=["Oak class"])
+    advocate = create_staff(
+        db, "ta@school.test", "Mr TA", "advocate", "correct horse battery", group_names=["Oak class"]
+    )
     sam = create_pupil(db, "Sam", "Taylor", "Year 11", "Oak class", cards_per_board=4)
     leo = create_pupil(db, "Leo", "Brown", "Year 10", "Willow class")
     create_staff(db, "admin@school.test", "Ada Admin", "admin", "correct horse battery")
-    create_staff(db, "dsl@school.test", "Ms Safe", "dsl", "correct horse battery",
-                 group_names=["Oak class"])
+    create_staff(db, "dsl@school.test", "Ms Safe", "dsl", "correct horse battery", group_names=["Oak class"])
     return lead, advocate, sam, leo
 
 
@@ -100,8 +116,15 @@ def people(db):
 
 
 # Words found only in the other school's rows: a page that shows one leaks that school.
-OTHER_MARKERS = ("Zebedee", "Quill", "other.test", "Kestrel class", "Zoo keepers visit",
-                 "zz hidden words", "zz other answer")
+OTHER_MARKERS = (
+    "Zebedee",
+    "Quill",
+    "other.test",
+    "Kestrel class",
+    "Zoo keepers visit",
+    "zz hidden words",
+    "zz other answer",
+)
 
 
 def make_other_school(db) -> dict:
@@ -111,38 +134,68 @@ def make_other_school(db) -> dict:
     school's, as two real schools' groups would."""
     from datetime import date
 
+    from assistant.record.models import Annotation, Concern, ConversationSession, Entry, VoiceTemplate
     from assistant.services.encounters import create_encounter
-    from assistant.record.models import Annotation, ConversationSession, Concern, Entry, VoiceTemplate
     from assistant.services.schools import create_school
 
     school = create_school(db, "Other School")
     ids = {"school_id": school.id}
-    for role, email, groups in (("careers_lead", "lead@other.test", []), ("advocate", "ta@other.test", ["Kestrel class"]),
-                                ("admin", "admin@other.test", []), ("dsl", "dsl@other.test", ["Kestrel class"])):
-        ids[role] = create_staff(db, email, f"Quill {role}", role, "correct horse battery", group_names=groups,
-                                 school_id=school.id).id
+    for role, email, groups in (
+        ("careers_lead", "lead@other.test", []),
+        ("advocate", "ta@other.test", ["Kestrel class"]),
+        ("admin", "admin@other.test", []),
+        ("dsl", "dsl@other.test", ["Kestrel class"]),
+    ):
+        ids[role] = create_staff(
+            db, email, f"Quill {role}", role, "correct horse battery", group_names=groups, school_id=school.id
+        ).id
     pupil = create_pupil(db, "Zebedee", "Quill", "Year 11", "Kestrel class", school_id=school.id)
     oak = create_pupil(db, "Zara", "Quill", "Year 9", "Oak class", school_id=school.id)
     pupil.reference = "R-SHARED"
-    encounter = create_encounter(db, "workplace_visit", "Zoo keepers visit", date(2026, 4, 4),
-                                 pupil_ids=[pupil.id], school_id=school.id)
-    session = ConversationSession(pupil_id=pupil.id, conversation="interests", status="finished",
-                                  adult_name="Quill advocate")
+    encounter = create_encounter(
+        db, "workplace_visit", "Zoo keepers visit", date(2026, 4, 4), pupil_ids=[pupil.id], school_id=school.id
+    )
+    session = ConversationSession(
+        pupil_id=pupil.id, conversation="interests", status="finished", adult_name="Quill advocate"
+    )
     db.add(session)
     db.flush()
-    entry = Entry(pupil_id=pupil.id, session_id=session.id, moment="interests", step="likes",
-                  question="What do you like doing?", answer_kind="words", words="zz other answer",
-                  input_mode="typed", provenance="independent", status="draft", checked_back=True)
-    concern = Concern(pupil_id=pupil.id, session_id=session.id, words="zz hidden words",
-                      category="physical_harm", input_mode="typed", provenance="independent")
+    entry = Entry(
+        pupil_id=pupil.id,
+        session_id=session.id,
+        moment="interests",
+        step="likes",
+        question="What do you like doing?",
+        answer_kind="words",
+        words="zz other answer",
+        input_mode="typed",
+        provenance="independent",
+        status="draft",
+        checked_back=True,
+    )
+    concern = Concern(
+        pupil_id=pupil.id,
+        session_id=session.id,
+        words="zz hidden words",
+        category="physical_harm",
+        input_mode="typed",
+        provenance="independent",
+    )
     template = VoiceTemplate(pupil_id=pupil.id, card_id="cooking", features=b"\x00\x01")
     db.add_all([entry, concern, template])
     db.flush()
     db.add(Annotation(entry_id=entry.id, kind="observation", text="zz hidden words"))
     db.commit()
-    ids.update(pupil_id=pupil.id, oak_pupil_id=oak.id, encounter_id=encounter.id, session_id=session.id,
-               entry_id=entry.id, concern_id=concern.id, template_id=template.id,
-               group_id=pupil.group_id)
+    ids.update(
+        pupil_id=pupil.id,
+        oak_pupil_id=oak.id,
+        encounter_id=encounter.id,
+        session_id=session.id,
+        entry_id=entry.id,
+        concern_id=concern.id,
+        template_id=template.id,
+        group_id=pupil.group_id,
+    )
     return ids
 
 
@@ -193,13 +246,15 @@ def school_snapshot(db, school_id: int) -> list:
         if name == "staff_groups":
             ways.append(c.group_id.in_(groups))
         if name == "encounter_pupils":
-            ways.append(c.encounter_id.in_(select(t["encounters"].c.id).where(t["encounters"].c.school_id == school_id)))
+            ways.append(
+                c.encounter_id.in_(select(t["encounters"].c.id).where(t["encounters"].c.school_id == school_id))
+            )
         if name == "schools":
             ways.append(c.id == school_id)
         if not ways:
             continue
         rows = db.execute(select(table).where(or_(*ways))).all()
-        out.append((name, sorted((tuple(map(repr, r)) for r in rows))))
+        out.append((name, sorted(tuple(map(repr, r)) for r in rows)))
     db.rollback()
     return out
 

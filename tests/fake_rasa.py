@@ -17,8 +17,7 @@ RULES = {
     "start_conversation": conversation.ActionStartConversation,
     "skip_question": conversation.ActionSkipQuestion,
 }
-WORDS = {"yes": "affirm", "yeah": "affirm", "no": "deny", "dunno": "dont_know", "stop": "stop",
-         "again": "repeat"}
+WORDS = {"yes": "affirm", "yeah": "affirm", "no": "deny", "dunno": "dont_know", "stop": "stop", "again": "repeat"}
 
 
 def parse(message: str, catalogue) -> tuple[str, list[dict]]:
@@ -30,8 +29,11 @@ def parse(message: str, catalogue) -> tuple[str, list[dict]]:
     for word in words:
         if word in WORDS:
             return WORDS[word], []
-    found = [{"entity": c.type, "value": c.id} for c in catalogue.concepts.values()
-             if c.id in words or c.label.lower() in message.lower()]
+    found = [
+        {"entity": c.type, "value": c.id}
+        for c in catalogue.concepts.values()
+        if c.id in words or c.label.lower() in message.lower()
+    ]
     return ("express_like", found) if found else ("nlu_fallback", [])
 
 
@@ -71,11 +73,21 @@ class FakeRasa:
     def take(self, sender_id: str, message: str, metadata: dict) -> list[dict]:
         self.calls.append({"sender": sender_id, "message": message, "metadata": metadata})
         intent, entities = parse(message, self.catalogue)
-        tracker = Tracker(sender_id=sender_id, slots={}, latest_message={
-            "text": message, "intent": {"name": intent, "confidence": 1.0},
-            "entities": entities, "metadata": metadata},
-            events=[], paused=False, followup_action=None, active_loop={},
-            latest_action_name="action_listen")
+        tracker = Tracker(
+            sender_id=sender_id,
+            slots={},
+            latest_message={
+                "text": message,
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": entities,
+                "metadata": metadata,
+            },
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
         dispatcher = CollectingDispatcher()
         action = RULES.get(intent, conversation.ActionTakeAnswer)()
         asyncio.run(action.run(dispatcher, tracker, {}))

@@ -26,8 +26,9 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
     lines = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            lines |= {n.lineno for body in node.body for n in ast.walk(body)
-                      if isinstance(n, (ast.Import, ast.ImportFrom))}
+            lines |= {
+                n.lineno for body in node.body for n in ast.walk(body) if isinstance(n, (ast.Import, ast.ImportFrom))
+            }
     return lines
 
 
@@ -46,7 +47,7 @@ def imported_names(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(parent + ([base] if base else []))
             names |= {f"{base}.{alias.name}" for alias in node.names}
     return names
@@ -130,7 +131,9 @@ def test_the_core_imports_neither_flask_nor_rasa():
 
 
 def test_the_core_does_not_reach_into_the_web_app():
-    reaching = {module: sorted(n for n in imported_names(path) if n.startswith("assistant.web"))
-                for module, path in MODULES.items()
-                if not path.is_relative_to(WEB) and module != "assistant"}
+    reaching = {
+        module: sorted(n for n in imported_names(path) if n.startswith("assistant.web"))
+        for module, path in MODULES.items()
+        if not path.is_relative_to(WEB) and module != "assistant"
+    }
     assert {m: names for m, names in reaching.items() if names} == {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-MIN_CHOICES = 4        # fewer choices say nothing about a pattern
+MIN_CHOICES = 4  # fewer choices say nothing about a pattern
 SAME_PLACE_SHARE = 0.8  # this share of choices at one place is "following position"
 MIN_CHECKS = 3
 
@@ -34,16 +34,23 @@ def always_first_reading(positions: list[int | None]) -> bool:
 def flags(entries: list) -> list[str]:
     """What an adult should know about how one session's answers were given (entries with
     card_position, checked_back, words and answer_kind), in plain words."""
-    cards = [e.card_position for e in entries if e.words is None and e.answer_kind in ("concept", "rating")
-             and e.step not in ("control", "anything_else")]
+    cards = [
+        e.card_position
+        for e in entries
+        if e.words is None and e.answer_kind in ("concept", "rating") and e.step not in ("control", "anything_else")
+    ]
     checks = [e.card_position for e in entries if e.words is not None and e.checked_back]
     out = []
     if follows_position(cards):
         place, count = Counter(p for p in cards if p is not None).most_common(1)[0]
-        out.append(f"{count} of {len([p for p in cards if p is not None])} cards were chosen at the "
-                   f"same place on the board (place {place + 1}): the pupil may be choosing by "
-                   "position. Compare with the control question on the scale.")
+        out.append(
+            f"{count} of {len([p for p in cards if p is not None])} cards were chosen at the "
+            f"same place on the board (place {place + 1}): the pupil may be choosing by "
+            "position. Compare with the control question on the scale."
+        )
     if always_first_reading(checks):
-        out.append(f"All {len(checks)} check-backs were answered with the first reading offered: "
-                   "the pupil may be agreeing rather than choosing.")
+        out.append(
+            f"All {len(checks)} check-backs were answered with the first reading offered: "
+            "the pupil may be agreeing rather than choosing."
+        )
     return out

@@ -21,15 +21,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from enum import Enum
 
-from assistant.record.models import new_id
 from assistant.conversation.answer_patterns import follows_position
-from assistant.conversation.plans import (ANYTHING_ELSE_STEP, CONTROL_STEP, ENCOUNTER_STEPS, INTRODUCTIONS,
-                                          LIKE_STANCES, RECALL_STEP,
-                                          STANCE_LEAN, Step, describe, join_words, moved_stance,
-                                          describe_rating, first_person, other_stance, plain_label,
-                                          recall_subject, stance_for, steps_for)
+from assistant.conversation.plans import (
+    ANYTHING_ELSE_STEP,
+    CONTROL_STEP,
+    ENCOUNTER_STEPS,
+    INTRODUCTIONS,
+    LIKE_STANCES,
+    RECALL_STEP,
+    STANCE_LEAN,
+    Step,
+    describe,
+    describe_rating,
+    first_person,
+    join_words,
+    moved_stance,
+    other_stance,
+    plain_label,
+    recall_subject,
+    stance_for,
+    steps_for,
+)
 from assistant.conversation.safeguarding import concern_in
 from assistant.conversation.understanding import Meaning, Reader
+from assistant.record.models import new_id
 from assistant.vocabulary import SPECIAL_CARD_LABELS, InputMode, Provenance, SessionStatus, SpecialCard
 from symbols.catalogue import Catalogue, Concept
 
@@ -38,11 +53,13 @@ from symbols.catalogue import Catalogue, Concept
 SPECIAL_CARDS = {
     SpecialCard.YES.value: {"label": SPECIAL_CARD_LABELS["yes"], "symbol": "yes", "alt": "Thumbs up: yes"},
     SpecialCard.NO.value: {"label": SPECIAL_CARD_LABELS["no"], "symbol": "no", "alt": "Thumbs down: no"},
-    SpecialCard.DONT_KNOW.value: {"label": SPECIAL_CARD_LABELS["dont_know"], "symbol": "dont_know",
-                                  "alt": "A shrug: I don't know"},
+    SpecialCard.DONT_KNOW.value: {
+        "label": SPECIAL_CARD_LABELS["dont_know"],
+        "symbol": "dont_know",
+        "alt": "A shrug: I don't know",
+    },
     SpecialCard.SKIP.value: {"label": SPECIAL_CARD_LABELS["skip"], "symbol": "skip", "alt": "An arrow: skip"},
-    "something_else": {"label": "Something else", "symbol": "change",
-                       "alt": "Arrows going round: something else"},
+    "something_else": {"label": "Something else", "symbol": "change", "alt": "Arrows going round: something else"},
     "stop": {"label": "Stop now", "symbol": "stop", "alt": "A stop sign: stop now"},
     "keep_going": {"label": "Keep going", "symbol": "go", "alt": "An arrow: keep going"},
     "finish": {"label": "All done", "symbol": "finished", "alt": "A flag: all done"},
@@ -50,20 +67,41 @@ SPECIAL_CARDS = {
 }
 # The groups of the final mat, in order, and which stances and ratings go in each.
 MAT_GROUPS = (
-    ("like", "I like", "like"), ("not_sure", "Not sure", "not_sure"),
-    ("dont_like", "I don't like", "dont_like"), ("feelings", "How I felt", "feel"),
-    ("hopes", "My hopes", "grow_up"), ("help", "Help I need", "help"),
+    ("like", "I like", "like"),
+    ("not_sure", "Not sure", "not_sure"),
+    ("dont_like", "I don't like", "dont_like"),
+    ("feelings", "How I felt", "feel"),
+    ("hopes", "My hopes", "grow_up"),
+    ("help", "Help I need", "help"),
 )
-MAT_GROUP_OF_STANCE = {"felt": "feelings", "expect_felt": "feelings", "aspire": "hopes",
-                       "live": "hopes", "need": "help", "not_sure": "not_sure"}
+MAT_GROUP_OF_STANCE = {
+    "felt": "feelings",
+    "expect_felt": "feelings",
+    "aspire": "hopes",
+    "live": "hopes",
+    "need": "help",
+    "not_sure": "not_sure",
+}
 # A rating with no concept (the debrief's scale questions) shows as the question's subject.
 RATING_ITEMS = {"again": ("Going again", "again"), "do_job": ("A job like that", "job")}
 RATING_CARDS = ("like", "not_sure", "dont_like")
 # The symbol that shows a check-back card's stance beside the concept's own picture.
-STANCE_SYMBOLS = {"like": "like", "liked": "like", "expect_like": "like", "aspire": "like",
-                  "live": "like", "community": "like", "health": "like", "important": "important",
-                  "good_at": "good", "dont_like": "dont_like", "hard": "dont_like",
-                  "worry": "worried", "dont_want": "dont_like", "need": "help"}
+STANCE_SYMBOLS = {
+    "like": "like",
+    "liked": "like",
+    "expect_like": "like",
+    "aspire": "like",
+    "live": "like",
+    "community": "like",
+    "health": "like",
+    "important": "important",
+    "good_at": "good",
+    "dont_like": "dont_like",
+    "hard": "dont_like",
+    "worry": "worried",
+    "dont_want": "dont_like",
+    "need": "help",
+}
 RECALL_LIMIT = 3
 SMALL_BOARD = 4
 UNCLEAR_LIMIT = 3
@@ -75,12 +113,12 @@ class Phase(str, Enum):
 
     RECALL = "recall"
     ASK = "ask"
-    CONTROL = "control"       # one earlier answer again, on the scale (see answer_patterns)
+    CONTROL = "control"  # one earlier answer again, on the scale (see answer_patterns)
     CHECK = "check"
     CONFIRM_STOP = "confirm_stop"
-    END = "end"               # "Anything else?": the pupil ends the questions
-    MAT = "mat"               # the final mat: everything chosen, grouped; items can move
-    MOVE = "move"             # "Where does it go?": one item of the mat being moved
+    END = "end"  # "Anything else?": the pupil ends the questions
+    MAT = "mat"  # the final mat: everything chosen, grouped; items can move
+    MOVE = "move"  # "Where does it go?": one item of the mat being moved
     DONE = "done"
     STOPPED = "stopped"
 
@@ -93,23 +131,23 @@ class State:
     """The conversation's state, stored with the session as a plain dict."""
 
     phase: Phase | None = None
-    step: int = 0                       # index of the current question of the plan
-    fallbacks: int = 0                  # misunderstandings of the current question
-    unclear: int = 0                    # unclear replies to a check-back or read-back
-    answered: list[dict] = field(default_factory=list)   # answers the pupil chose: the mat
-    recall: list[dict] = field(default_factory=list)     # earlier answers to ask about again
+    step: int = 0  # index of the current question of the plan
+    fallbacks: int = 0  # misunderstandings of the current question
+    unclear: int = 0  # unclear replies to a check-back or read-back
+    answered: list[dict] = field(default_factory=list)  # answers the pupil chose: the mat
+    recall: list[dict] = field(default_factory=list)  # earlier answers to ask about again
     recall_index: int = 0
-    pending: dict | None = None         # answers being checked back (phase check)
-    moving: int | None = None           # the mat item being moved (phase move)
+    pending: dict | None = None  # answers being checked back (phase check)
+    moving: int | None = None  # the mat item being moved (phase move)
     first_cards: list[str] = field(default_factory=list)  # the encounter's and pupil's own
-    positions: list[int] = field(default_factory=list)    # places of the cards chosen
-    control: dict | None = None         # the answer a control question asks about again
-    held: Phase | None = None           # the phase a "stop now?" question interrupted
+    positions: list[int] = field(default_factory=list)  # places of the cards chosen
+    control: dict | None = None  # the answer a control question asks about again
+    held: Phase | None = None  # the phase a "stop now?" question interrupted
     last_prompt: list[dict] = field(default_factory=list)
-    prompt_seq: int = 0                 # the current prompt's id; each new prompt counts up
+    prompt_seq: int = 0  # the current prompt's id; each new prompt counts up
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "State":
+    def from_dict(cls, data: dict | None) -> State:
         """The state stored with a session (unknown keys ignored, missing ones defaulted)."""
         data = dict(data or {})
         if data.get("phase") == "readback":  # a session stored before the final mat
@@ -139,14 +177,14 @@ class Turn:
 
     intent: str
     entities: list[dict] = field(default_factory=list)
-    text: str | None = None          # verbatim words; None for a card or a button
+    text: str | None = None  # verbatim words; None for a card or a button
     input_mode: str = InputMode.TYPED.value
     provenance: str = Provenance.INDEPENDENT.value
     speech_confidence: float | None = None  # a spoken answer's recogniser confidence
-    confidence: float = 1.0          # the classifier's confidence in the intent
-    prompt_id: str | None = None     # the prompt this answers, when the tablet says
-    stance: str | None = None        # the stance of a chosen check-back card
-    response_ms: int | None = None   # from the prompt shown and spoken to the choice
+    confidence: float = 1.0  # the classifier's confidence in the intent
+    prompt_id: str | None = None  # the prompt this answers, when the tablet says
+    stance: str | None = None  # the stance of a chosen check-back card
+    response_ms: int | None = None  # from the prompt shown and spoken to the choice
     card_position: int | None = None  # the chosen card's place on the board (0 = first)
 
 
@@ -173,7 +211,7 @@ class Reply:
     new_entries: list[dict] = field(default_factory=list)
     entry_updates: list[tuple[str, dict]] = field(default_factory=list)
     session_status: str | None = None
-    stale: bool = False   # the answer was for a prompt no longer on screen: nothing changed
+    stale: bool = False  # the answer was for a prompt no longer on screen: nothing changed
     concerns: list[dict] = field(default_factory=list)  # words that may disclose harm
 
 
@@ -206,12 +244,10 @@ class Engine:
         s.first_cards = self._first_cards()
         if s.recall:
             s.phase = Phase.RECALL
-        intro = INTRODUCTIONS[self.ctx.conversation].format(name=self.ctx.pupil_name,
-                                                             place=self.ctx.place)
+        intro = INTRODUCTIONS[self.ctx.conversation].format(name=self.ctx.pupil_name, place=self.ctx.place)
         self._say(intro)
         if self.ctx.place_photo:
-            self.messages[-1]["picture"] = {"url": self.ctx.place_photo,
-                                            "alt": f"A photo of {self.ctx.place}"}
+            self.messages[-1]["picture"] = {"url": self.ctx.place_photo, "alt": f"A photo of {self.ctx.place}"}
         self._say("You can say stop at any time.")
         self.status = SessionStatus.ACTIVE.value
         self._prompt()
@@ -286,8 +322,7 @@ class Engine:
         if s.phase in (None, *ENDED):
             return self._finished()
         s.phase, s.held = Phase.STOPPED, None
-        self._say(f"OK, we will stop now. Thank you, {self.ctx.pupil_name}. "
-                  "I have kept what you told me.")
+        self._say(f"OK, we will stop now. Thank you, {self.ctx.pupil_name}. I have kept what you told me.")
         s.last_prompt = []
         self.status = SessionStatus.STOPPED.value
         return self._reply()
@@ -296,10 +331,16 @@ class Engine:
 
     def _read(self, turn: Turn) -> Meaning:
         step = self._question_in_hand()
-        return self.reader.read(text=turn.text, intent=turn.intent, confidence=turn.confidence,
-                                entities=turn.entities, types=step.types,
-                                scale=step.board == "scale", question_stance=step.stance,
-                                stance=turn.stance)
+        return self.reader.read(
+            text=turn.text,
+            intent=turn.intent,
+            confidence=turn.confidence,
+            entities=turn.entities,
+            types=step.types,
+            scale=step.board == "scale",
+            question_stance=step.stance,
+            stance=turn.stance,
+        )
 
     def _question_in_hand(self) -> Step:
         """The question an answer now would answer (checks and stop questions keep theirs)."""
@@ -345,8 +386,9 @@ class Engine:
         about = self._about(step)
         concepts = [self._concept(about["concept_id"])] if about else []
         clause = describe_rating(step.stance, rating, recall_subject(concepts[0]) if concepts else "")
-        entry = self._record(step, turn, kind="rating", rating=rating,
-                             concept_ids=[c.id for c in concepts], stance=step.stance)
+        entry = self._record(
+            step, turn, kind="rating", rating=rating, concept_ids=[c.id for c in concepts], stance=step.stance
+        )
         self._stands_or_check(step, turn, [(entry, clause)])
 
     def _take_concepts(self, step: Step, turn: Turn, meaning: Meaning) -> None:
@@ -357,8 +399,14 @@ class Engine:
         made = []
         for stance, concepts in groups.items():
             clause = describe(stance, concepts)
-            entry = self._record(step, turn, kind="concept", concept_ids=[c.id for c in concepts],
-                                 stance=stance, rating=LIKE_STANCES.get(stance))
+            entry = self._record(
+                step,
+                turn,
+                kind="concept",
+                concept_ids=[c.id for c in concepts],
+                stance=stance,
+                rating=LIKE_STANCES.get(stance),
+            )
             made.append((entry, clause))
         self._stands_or_check(step, turn, made)
 
@@ -366,19 +414,32 @@ class Engine:
         """A card chosen on purpose stands; interpreted words are checked back by choosing."""
         s = self.state
         if turn.text is None:
-            (entry, clause), = made
+            ((entry, clause),) = made
             if turn.card_position is not None:
                 s.positions.append(turn.card_position)
             self._say("You chose: " + clause + ".", concepts=entry["concept_ids"])
             self._answered(entry, clause, step)
             self._checked_ok(entry["id"])
             return
-        s.pending = {"from": s.phase.value, "words": turn.text.strip(), "step": step.id,
-                     "scale": step.board == "scale", "input_mode": turn.input_mode,
-                     "provenance": turn.provenance, "speech_confidence": turn.speech_confidence,
-                     "entries": [{"entry_id": e["id"], "concept_ids": e["concept_ids"],
-                                  "stance": e["stance"], "rating": e["rating"], "clause": clause}
-                                 for e, clause in made]}
+        s.pending = {
+            "from": s.phase.value,
+            "words": turn.text.strip(),
+            "step": step.id,
+            "scale": step.board == "scale",
+            "input_mode": turn.input_mode,
+            "provenance": turn.provenance,
+            "speech_confidence": turn.speech_confidence,
+            "entries": [
+                {
+                    "entry_id": e["id"],
+                    "concept_ids": e["concept_ids"],
+                    "stance": e["stance"],
+                    "rating": e["rating"],
+                    "clause": clause,
+                }
+                for e, clause in made
+            ],
+        }
         s.phase, s.unclear = Phase.CHECK, 0
         self._prompt()
 
@@ -412,8 +473,9 @@ class Engine:
         pending = self.state.pending
         if meaning.kind == "rating":
             return pending["scale"]
-        return not pending["scale"] and any(meaning.mentions[0].concept.id in p["concept_ids"]
-                                            for p in pending["entries"])
+        return not pending["scale"] and any(
+            meaning.mentions[0].concept.id in p["concept_ids"] for p in pending["entries"]
+        )
 
     def _checked_by_choice(self, meaning: Meaning, turn: Turn) -> None:
         """The pupil chose a card of the check-back board: that reading is confirmed."""
@@ -425,11 +487,13 @@ class Engine:
             match = next((p for p in pending["entries"] if p["rating"] == meaning.rating), None)
         else:
             concept = meaning.mentions[0].concept
-            stance = meaning.stance or next((p["stance"] for p in pending["entries"]
-                                             if concept.id in p["concept_ids"]), step.stance)
+            stance = meaning.stance or next(
+                (p["stance"] for p in pending["entries"] if concept.id in p["concept_ids"]), step.stance
+            )
             chosen = {"concept": concept, "stance": stance}
-            match = next((p for p in pending["entries"]
-                          if concept.id in p["concept_ids"] and p["stance"] == stance), None)
+            match = next(
+                (p for p in pending["entries"] if concept.id in p["concept_ids"] and p["stance"] == stance), None
+            )
         entry = None
         if match is not None:
             self.updates.append((match["entry_id"], {"checked_back": True}))
@@ -438,38 +502,66 @@ class Engine:
             # Another reading of the same words: the one it replaces is set aside, with why.
             for p in pending["entries"]:
                 if "rating" in chosen or chosen["concept"].id in p["concept_ids"]:
-                    self.updates.append((p["entry_id"], {
-                        "status": "discarded",
-                        "status_reason": "The pupil chose another reading when it was checked back."}))
+                    self.updates.append(
+                        (
+                            p["entry_id"],
+                            {
+                                "status": "discarded",
+                                "status_reason": "The pupil chose another reading when it was checked back.",
+                            },
+                        )
+                    )
             entry, clause = self._reread(step, turn, pending, chosen)
             entry_id = entry["id"]
         # Other readings of the same words stay drafts, for the adult to review.
         chosen_entry = match or entry
-        self._answered({"id": entry_id, "answer_kind": "rating" if pending["scale"] else "concept",
-                        "concept_ids": chosen_entry["concept_ids"],
-                        "stance": chosen_entry["stance"], "rating": chosen_entry["rating"]},
-                       clause, step)
+        self._answered(
+            {
+                "id": entry_id,
+                "answer_kind": "rating" if pending["scale"] else "concept",
+                "concept_ids": chosen_entry["concept_ids"],
+                "stance": chosen_entry["stance"],
+                "rating": chosen_entry["rating"],
+            },
+            clause,
+            step,
+        )
         self._say("Thank you.")
         self._checked_ok(entry_id)
 
     def _reread(self, step: Step, turn: Turn, pending: dict, chosen: dict) -> tuple[dict, str]:
         """Record the reading the pupil chose, in the same words, as checked back."""
-        words_turn = Turn(intent=turn.intent, text=pending["words"], input_mode=pending["input_mode"],
-                          provenance=pending["provenance"],
-                          speech_confidence=pending.get("speech_confidence"),
-                          response_ms=turn.response_ms, card_position=turn.card_position)
+        words_turn = Turn(
+            intent=turn.intent,
+            text=pending["words"],
+            input_mode=pending["input_mode"],
+            provenance=pending["provenance"],
+            speech_confidence=pending.get("speech_confidence"),
+            response_ms=turn.response_ms,
+            card_position=turn.card_position,
+        )
         if "rating" in chosen:
             about = self._about(step)
             concepts = [self._concept(about["concept_id"])] if about else []
-            clause = describe_rating(step.stance, chosen["rating"],
-                                     recall_subject(concepts[0]) if concepts else "")
-            entry = self._record(step, words_turn, kind="rating", rating=chosen["rating"],
-                                 concept_ids=[c.id for c in concepts], stance=step.stance)
+            clause = describe_rating(step.stance, chosen["rating"], recall_subject(concepts[0]) if concepts else "")
+            entry = self._record(
+                step,
+                words_turn,
+                kind="rating",
+                rating=chosen["rating"],
+                concept_ids=[c.id for c in concepts],
+                stance=step.stance,
+            )
         else:
             clause = describe(chosen["stance"], [chosen["concept"]])
-            entry = self._record(step, words_turn, kind="concept",
-                                 concept_ids=[chosen["concept"].id], stance=chosen["stance"],
-                                 rating=LIKE_STANCES.get(chosen["stance"]))
+            entry = self._record(
+                step,
+                words_turn,
+                kind="concept",
+                concept_ids=[chosen["concept"].id],
+                stance=chosen["stance"],
+                rating=LIKE_STANCES.get(chosen["stance"]),
+            )
         entry["checked_back"] = True
         return entry, clause
 
@@ -477,9 +569,16 @@ class Engine:
         """Words that may disclose harm: answered calmly, never read back or made into an
         answer, kept for the designated safeguarding lead."""
         on_screen = self.state.last_prompt[-1]["text"] if self.state.last_prompt else ""
-        self.concerns.append({"words": turn.text.strip(), "category": category,
-                              "question": on_screen, "input_mode": turn.input_mode,
-                              "provenance": turn.provenance, "adult_name": self.ctx.adult_name})
+        self.concerns.append(
+            {
+                "words": turn.text.strip(),
+                "category": category,
+                "question": on_screen,
+                "input_mode": turn.input_mode,
+                "provenance": turn.provenance,
+                "adult_name": self.ctx.adult_name,
+            }
+        )
         helper = self.ctx.adult_name or "a grown-up at school"
         self._say(f"Thank you for telling me. I will tell {helper} so they can help you.")
         self.messages.extend(self.state.last_prompt)
@@ -490,8 +589,10 @@ class Engine:
             self._record(ANYTHING_ELSE_STEP, turn, kind="words")
             self._say("Thank you. I have kept that.")
             self._prompt()
-        elif meaning.kind in ("finish", "stop", "goodbye", "deny", "dont_know", "affirm",
-                              "keep_going", "something_else") or meaning.command:
+        elif (
+            meaning.kind in ("finish", "stop", "goodbye", "deny", "dont_know", "affirm", "keep_going", "something_else")
+            or meaning.command
+        ):
             self._begin_mat()
         else:
             self._say("Touch 'All done' when you have finished.")
@@ -517,32 +618,45 @@ class Engine:
             s.phase, s.moving = Phase.MAT, None
             self._prompt()
         else:
-            self._say("Touch a picture to move it, or touch 'All done'." if s.phase == Phase.MAT
-                      else "Touch where it goes.")
+            self._say(
+                "Touch a picture to move it, or touch 'All done'." if s.phase == Phase.MAT else "Touch where it goes."
+            )
             self._prompt(again=True)
 
     def _move(self, item: dict, target: str | None, turn: Turn) -> None:
         """Move a mat item to another group (a correction, by the pupil) or take it away."""
         s = self.state
         if target is None:
-            self.updates.append((item["entry_id"], {
-                "status": "discarded", "status_reason": "Taken off the final mat by the pupil."}))
+            self.updates.append(
+                (item["entry_id"], {"status": "discarded", "status_reason": "Taken off the final mat by the pupil."})
+            )
             s.answered.remove(item)
             return
-        self.updates.append((item["entry_id"], {
-            "status": "discarded", "status_reason": "Moved on the final mat by the pupil."}))
+        self.updates.append(
+            (item["entry_id"], {"status": "discarded", "status_reason": "Moved on the final mat by the pupil."})
+        )
         step = self._step_by_id(item["step"])
         if item["kind"] == "rating":
             stance, rating = item["stance"], target
         else:
             stance = moved_stance(item["stance"], target)
             rating = LIKE_STANCES.get(stance, target if target == "not_sure" else None)
-        entry = self._record(step, turn, kind=item["kind"], concept_ids=item["concept_ids"],
-                             stance=stance, rating=rating, recall=item.get("recall"))
+        entry = self._record(
+            step,
+            turn,
+            kind=item["kind"],
+            concept_ids=item["concept_ids"],
+            stance=stance,
+            rating=rating,
+            recall=item.get("recall"),
+        )
         entry["corrects_entry_id"] = item["entry_id"]
         concepts = [self._concept(c) for c in item["concept_ids"]]
-        clause = describe_rating(stance, rating, recall_subject(concepts[0]) if concepts else "") \
-            if item["kind"] == "rating" else describe(stance, concepts)
+        clause = (
+            describe_rating(stance, rating, recall_subject(concepts[0]) if concepts else "")
+            if item["kind"] == "rating"
+            else describe(stance, concepts)
+        )
         s.answered[s.answered.index(item)] = self._item(entry, clause, step, item.get("recall"))
 
     def _ask_to_stop(self) -> None:
@@ -629,8 +743,7 @@ class Engine:
         else:
             s.step += 1
 
-    def _prompt(self, simple: bool = False, small: bool = False, handover: bool = False,
-                again: bool = False) -> None:
+    def _prompt(self, simple: bool = False, small: bool = False, handover: bool = False, again: bool = False) -> None:
         """Ask the current question (or check back, read back, or finish), remembering it
         for repeat. Each new prompt gets a new id; `again` shows the same prompt once more."""
         s = self.state
@@ -647,20 +760,22 @@ class Engine:
         if s.phase == Phase.CHECK:
             self._check_prompt()
         elif s.phase == Phase.CONFIRM_STOP:
-            self._say("Do you want to stop now?", board="stop", prompt=True,
-                      cards=self._special("stop", "keep_going"))
+            self._say("Do you want to stop now?", board="stop", prompt=True, cards=self._special("stop", "keep_going"))
         elif s.phase == Phase.MAT:
             self._mat_prompt()
         elif s.phase == Phase.MOVE:
             item = s.answered[s.moving]
             # A feeling stays a feeling: it can only be taken away.
             places = self._special("keep_going") if item["group"] == "feelings" else self._rating_cards()
-            self._say("You told me: " + item["clause"] + ". Where does it go?", board="move",
-                      cards=places + self._special("remove"), prompt=True,
-                      concepts=item["concept_ids"])
+            self._say(
+                "You told me: " + item["clause"] + ". Where does it go?",
+                board="move",
+                cards=places + self._special("remove"),
+                prompt=True,
+                concepts=item["concept_ids"],
+            )
         elif s.phase == Phase.END:
-            self._say(ANYTHING_ELSE_STEP.question, board="end", cards=self._special("finish"),
-                      prompt=True)
+            self._say(ANYTHING_ELSE_STEP.question, board="end", cards=self._special("finish"), prompt=True)
         else:
             self._ask(self._current_step(), simple, small, handover)
         s.last_prompt = self.messages[start:]
@@ -674,8 +789,7 @@ class Engine:
             words = words[:QUOTE_LIMIT].rsplit(" ", 1)[0] + "…"
         if pending["scale"]:
             cards = self._rating_cards()
-            self._say(f'You said: "{words}". Which one do you mean?', board="check",
-                      cards=cards, prompt=True)
+            self._say(f'You said: "{words}". Which one do you mean?', board="check", cards=cards, prompt=True)
             return
         cards = []
         for p in pending["entries"]:
@@ -686,8 +800,7 @@ class Engine:
             if other:
                 cards.append(self._stance_card(self._concept(cards[0]["concept"]), other))
         cards += self._special("something_else")
-        self._say(f'You said: "{words}". Which one do you mean?', board="check", cards=cards,
-                  prompt=True)
+        self._say(f'You said: "{words}". Which one do you mean?', board="check", cards=cards, prompt=True)
 
     def _stance_card(self, concept: Concept, stance: str) -> dict:
         card = concept.card()
@@ -706,8 +819,13 @@ class Engine:
                 self._say("Last time you told me: " + item["clause"] + ".", concepts=[concept.id])
             text = (step.simple if simple else step.question).format(place=label)
             cards = self._rating_cards() + (self._special("skip") if handover else [])
-            self._say(text[:1].upper() + text[1:], board="handover" if handover else "scale",
-                      cards=cards, concepts=[concept.id], prompt=True)
+            self._say(
+                text[:1].upper() + text[1:],
+                board="handover" if handover else "scale",
+                cards=cards,
+                concepts=[concept.id],
+                prompt=True,
+            )
             return
         text = step.simple if simple else step.text(self.ctx.place)
         if step.board == "scale":
@@ -738,22 +856,24 @@ class Engine:
         groups = {key: [] for key, _, _ in MAT_GROUPS}
         for n, item in enumerate(self.state.answered):
             groups[item["group"]].append(dict(item["card"], concept=f"item_{n}"))
-        self._say("Here is what you told me. Move a picture, or touch All done.", board="mat",
-                  prompt=True,
-                  cards=[card for cards in groups.values() for card in cards]
-                  + self._special("finish"))
+        self._say(
+            "Here is what you told me. Move a picture, or touch All done.",
+            board="mat",
+            prompt=True,
+            cards=[card for cards in groups.values() for card in cards] + self._special("finish"),
+        )
         self.messages[-1]["mat"] = [
-            {"group": key, "label": label, "symbol": symbol,
-             "items": [card["concept"] for card in groups[key]]}
-            for key, label, symbol in MAT_GROUPS if groups[key]]
+            {"group": key, "label": label, "symbol": symbol, "items": [card["concept"] for card in groups[key]]}
+            for key, label, symbol in MAT_GROUPS
+            if groups[key]
+        ]
 
     def _finish(self) -> None:
         s = self.state
         s.phase = Phase.DONE
         s.last_prompt = []
         self.status = SessionStatus.FINISHED.value
-        self._say(f"Thank you, {self.ctx.pupil_name}. We have finished. "
-                  "I have kept what you told me.")
+        self._say(f"Thank you, {self.ctx.pupil_name}. We have finished. I have kept what you told me.")
 
     def _finished(self) -> Reply:
         self._say("We have finished. Thank you!")
@@ -805,8 +925,12 @@ class Engine:
     def _first_cards(self) -> list[str]:
         """Cards that come first on the encounter's boards: what the encounter is about,
         then what the pupil said they like (earlier confirmed answers)."""
-        liked = [cid for entry in self.ctx.earlier if entry.get("stance") in ("like", "liked", "good_at")
-                 for cid in entry.get("concept_ids") or []]
+        liked = [
+            cid
+            for entry in self.ctx.earlier
+            if entry.get("stance") in ("like", "liked", "good_at")
+            for cid in entry.get("concept_ids") or []
+        ]
         return list(dict.fromkeys(self.ctx.topics[:2] + liked[:1] + self.ctx.topics[2:]))
 
     def _recall_items(self) -> list[dict]:
@@ -823,12 +947,12 @@ class Engine:
                 if concept is None or cid in seen:
                     continue
                 seen.add(cid)
-                items.append({"entry_id": entry["id"], "concept_id": cid,
-                              "clause": describe(stance, [concept])})
+                items.append({"entry_id": entry["id"], "concept_id": cid, "clause": describe(stance, [concept])})
         return items[:RECALL_LIMIT]
 
-    def _record(self, step: Step, turn: Turn, kind: str, concept_ids=(), stance=None,
-                rating=None, recall: dict | None = None) -> dict:
+    def _record(
+        self, step: Step, turn: Turn, kind: str, concept_ids=(), stance=None, rating=None, recall: dict | None = None
+    ) -> dict:
         """A new entry for this question; `recall` names the earlier answer a recall
         question was about (the current one unless given)."""
         if step.id in (RECALL_STEP.id, CONTROL_STEP.id):
@@ -839,14 +963,22 @@ class Engine:
         else:
             question = step.text(self.ctx.place)
         entry = {
-            "id": new_id(), "moment": self.ctx.conversation, "step": step.id,
-            "question": question, "answer_kind": kind, "concept_ids": list(concept_ids),
-            "stance": stance, "rating": rating,
+            "id": new_id(),
+            "moment": self.ctx.conversation,
+            "step": step.id,
+            "question": question,
+            "answer_kind": kind,
+            "concept_ids": list(concept_ids),
+            "stance": stance,
+            "rating": rating,
             "words": turn.text.strip() if turn.text else None,
-            "input_mode": turn.input_mode, "provenance": turn.provenance,
+            "input_mode": turn.input_mode,
+            "provenance": turn.provenance,
             "speech_confidence": turn.speech_confidence,
-            "response_ms": turn.response_ms, "card_position": turn.card_position,
-            "adult_name": self.ctx.adult_name, "symbol_set": self.ctx.symbol_set,
+            "response_ms": turn.response_ms,
+            "card_position": turn.card_position,
+            "adult_name": self.ctx.adult_name,
+            "symbol_set": self.ctx.symbol_set,
             "recalls_entry_id": recall["entry_id"] if recall else None,
         }
         self.new_entries.append(entry)
@@ -862,18 +994,24 @@ class Engine:
         if kind == "rating":
             group = rating
         else:
-            group = MAT_GROUP_OF_STANCE.get(stance) or \
-                ("dont_like" if STANCE_LEAN.get(stance, 1) < 0 else "like")
+            group = MAT_GROUP_OF_STANCE.get(stance) or ("dont_like" if STANCE_LEAN.get(stance, 1) < 0 else "like")
         if entry["concept_ids"]:
             concepts = [self._concept(c) for c in entry["concept_ids"]]
             card = dict(concepts[0].card(), label=join_words([c.label for c in concepts]))
         else:
             label, symbol = RATING_ITEMS[step.id]
-            card = {"concept": step.id, "type": "rating", "label": label, "symbol": symbol,
-                    "alt": label}
-        item = {"entry_id": entry["id"], "clause": clause, "step": step.id, "kind": kind,
-                "concept_ids": list(entry["concept_ids"]), "stance": stance, "rating": rating,
-                "group": group, "card": card}
+            card = {"concept": step.id, "type": "rating", "label": label, "symbol": symbol, "alt": label}
+        item = {
+            "entry_id": entry["id"],
+            "clause": clause,
+            "step": step.id,
+            "kind": kind,
+            "concept_ids": list(entry["concept_ids"]),
+            "stance": stance,
+            "rating": rating,
+            "group": group,
+            "card": card,
+        }
         if recall:
             item["recall"] = recall
         return item
@@ -885,8 +1023,14 @@ class Engine:
     def _special(*ids: str) -> list[dict]:
         return [{"concept": i, "type": "special", **SPECIAL_CARDS[i]} for i in ids]
 
-    def _say(self, text: str, board: str = "none", cards: list[dict] | None = None,
-             concepts: list[str] | None = None, prompt: bool = False) -> None:
+    def _say(
+        self,
+        text: str,
+        board: str = "none",
+        cards: list[dict] | None = None,
+        concepts: list[str] | None = None,
+        prompt: bool = False,
+    ) -> None:
         extra = {}
         for cid in concepts or []:
             concept = self.ctx.catalogue.get(cid)
@@ -913,6 +1057,11 @@ class Engine:
         return phase.value if phase else None
 
     def _reply(self) -> Reply:
-        return Reply(state=self.state.to_dict(), messages=self.messages,
-                     new_entries=self.new_entries, entry_updates=self.updates,
-                     session_status=self.status, concerns=self.concerns)
+        return Reply(
+            state=self.state.to_dict(),
+            messages=self.messages,
+            new_entries=self.new_entries,
+            entry_updates=self.updates,
+            session_status=self.status,
+            concerns=self.concerns,
+        )

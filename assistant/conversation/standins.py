@@ -30,14 +30,19 @@ SHORTEST = 2  # a one-letter name is not hidden (it would hide "a", "I")
 def names_of(db: Session, session: ConversationSession) -> dict[str, str]:
     """The names of this conversation that must not reach Rasa, by role."""
     school = db.get(School, session.pupil.school_id)
-    return {"pupil": session.pupil.given_name or "", "family": session.pupil.family_name or "",
-            "adult": session.adult_name or "", "school": school.name if school else ""}
+    return {
+        "pupil": session.pupil.given_name or "",
+        "family": session.pupil.family_name or "",
+        "adult": session.adult_name or "",
+        "school": school.name if school else "",
+    }
 
 
 def names_for_sender(db: Session, sender_id: str) -> dict[str, str]:
     """`names_of` the session Rasa knows as `sender_id` (no names for an unknown one)."""
-    session = db.execute(select(ConversationSession)
-                         .where(ConversationSession.rasa_sender_id == sender_id)).scalar_one_or_none()
+    session = db.execute(
+        select(ConversationSession).where(ConversationSession.rasa_sender_id == sender_id)
+    ).scalar_one_or_none()
     return names_of(db, session) if session is not None else {}
 
 

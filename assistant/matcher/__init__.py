@@ -30,5 +30,13 @@ from assistant.matcher.concepts import ConceptMatcher, default_matcher
 from assistant.matcher.spelling import max_edits, norm_word, skeleton, split_words, stem
 from assistant.matcher.words import INTEREST_TO_JOB
 
-__all__ = ["INTEREST_TO_JOB", "ConceptMatcher", "default_matcher", "max_edits", "norm_word", "skeleton",
-           "split_words", "stem"]
+__all__ = [
+    "INTEREST_TO_JOB",
+    "ConceptMatcher",
+    "default_matcher",
+    "max_edits",
+    "norm_word",
+    "skeleton",
+    "split_words",
+    "stem",
+]

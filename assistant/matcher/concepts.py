@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
 
 from assistant.matcher import rules
 from assistant.matcher.context import clauses_of, read_context
-from assistant.matcher.spelling import (load_common_words, load_known_words, max_edits, norm_word, skeleton,
-                                        split_words, squeeze, stem)
+from assistant.matcher.spelling import (
+    load_common_words,
+    load_known_words,
+    max_edits,
+    norm_word,
+    skeleton,
+    split_words,
+    squeeze,
+    stem,
+)
 from assistant.matcher.tokens import Form, Match, Tok, prepare, tokenize
+from assistant.matcher.words import (
+    CASE_SENSITIVE_FORMS,
+    EXTRA_FORMS,
+    NO_ENTITY_INTENTS,
+    NO_ENTITY_TYPES,
+    SKIP_WORDS,
+    SLANG_WORDS,
+)
 from symbols.catalogue import load_catalogue
-from assistant.matcher.words import CASE_SENSITIVE_FORMS, EXTRA_FORMS, NO_ENTITY_INTENTS, NO_ENTITY_TYPES, SKIP_WORDS, SLANG_WORDS
 
 
 class ConceptMatcher:
     """Finds catalogue concepts in token lists and applies the annotation conventions."""
 
-    def __init__(self, concepts: dict, common_words: Iterable[str] | None = None,
-                 extra_forms: dict | None = None):
+    def __init__(self, concepts: dict, common_words: Iterable[str] | None = None, extra_forms: dict | None = None):
         self.common_words = frozenset(common_words) if common_words is not None else load_common_words()
         self.forms: list[Form] = []
         self.types = {}
@@ -44,7 +58,7 @@ class ConceptMatcher:
             self.vocab_by_stem.setdefault(stem(w), set()).add(w)
 
     @classmethod
-    def from_catalogue(cls, **kwargs) -> "ConceptMatcher":
+    def from_catalogue(cls, **kwargs) -> ConceptMatcher:
         """A matcher over the project's symbol catalogue."""
         return cls(load_catalogue().concepts, **kwargs)
 
@@ -172,18 +186,23 @@ class ConceptMatcher:
         words = [t for t in toks if re.search(r"[a-z]", t.norm)]
         if not words:
             return False
-        return not any(self.is_known_word(t.norm) or (t.lemma and t.lemma != t.norm and self.is_known_word(t.lemma))
-                       for t in toks)
+        return not any(
+            self.is_known_word(t.norm) or (t.lemma and t.lemma != t.norm and self.is_known_word(t.lemma)) for t in toks
+        )
 
     # ----------------------------------------------------------------- public API
 
-    def match_text(self, text: str, intent: str | None = None,
-                   expect: tuple[str, ...] | None = None) -> list[dict]:
+    def match_text(self, text: str, intent: str | None = None, expect: tuple[str, ...] | None = None) -> list[dict]:
         """Concept entities in a text, tokenised without spaCy."""
         return self.find(self.tokenize(text), text=text, intent=intent, expect=expect)
 
-    def find(self, tokens: Iterable, text: str | None = None, intent: str | None = None,
-             expect: tuple[str, ...] | None = None) -> list[dict]:
+    def find(
+        self,
+        tokens: Iterable,
+        text: str | None = None,
+        intent: str | None = None,
+        expect: tuple[str, ...] | None = None,
+    ) -> list[dict]:
         """Concept entities in a token list (dicts or objects with text, lemma, start, end).
 
         `intent` (the classifier's guess) only breaks ties where the words alone do not
@@ -217,8 +236,14 @@ class ConceptMatcher:
     @staticmethod
     def _entity(m: Match, toks: list[Tok], content: list[int]) -> dict:
         a, b = toks[content[m.i]], toks[content[m.j - 1]]
-        return {"entity": m.type, "value": m.value, "start": a.start, "end": b.end,
-                "confidence": (1.0, 0.9, 0.75)[m.quality], "text": m.form.text}
+        return {
+            "entity": m.type,
+            "value": m.value,
+            "start": a.start,
+            "end": b.end,
+            "confidence": (1.0, 0.9, 0.75)[m.quality],
+            "text": m.form.text,
+        }
 
 
 @functools.lru_cache(maxsize=1)

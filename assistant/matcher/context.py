@@ -7,7 +7,7 @@ The context is a dict: "clauses" (per clause: need, aspiration, its words), "liv
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from assistant.matcher.words import ASPIRATION_CUES, CLAUSE_BREAKS, LIVING_CUES, NEED_CUES, OWN_EVALUATION_CUES
 
@@ -28,16 +28,15 @@ def has_cue(words: list[str], cues: Iterable[str]) -> bool:
     return any(f" {c} " in joined for c in cues)
 
 
-def read_context(words: list[str], clauses: list[int], intent: str | None,
-                 expect: tuple[str, ...] | None = None) -> dict:
+def read_context(
+    words: list[str], clauses: list[int], intent: str | None, expect: tuple[str, ...] | None = None
+) -> dict:
     """Per clause: is it a statement of need, an aspiration, about living?"""
     n = clauses[-1] + 1 if clauses else 1
     per = []
     for c in range(n):
         cw = [w for w, k in zip(words, clauses) if k == c]
-        per.append({"need": has_cue(cw, NEED_CUES),
-                    "aspiration": has_cue(cw, ASPIRATION_CUES),
-                    "words": cw})
+        per.append({"need": has_cue(cw, NEED_CUES), "aspiration": has_cue(cw, ASPIRATION_CUES), "words": cw})
     continue_earlier_clause(per, intent)
     expect = tuple(expect or ())
     if expect[:1] in (("job",), ("pathway",)):
@@ -45,9 +44,14 @@ def read_context(words: list[str], clauses: list[int], intent: str | None,
             p["aspiration"] = True  # "What job would you like to do?": a job named is one
     living = has_cue(words, LIVING_CUES) or "living" in expect or "*" in expect
     activity = intent == "express_good_at"
-    return {"clauses": per, "living": living, "all_words": words, "activity_intent": activity,
-            "expect": tuple(t for t in expect if t != "*"),
-            "support_asked": "support" in expect[:2]}
+    return {
+        "clauses": per,
+        "living": living,
+        "all_words": words,
+        "activity_intent": activity,
+        "expect": tuple(t for t in expect if t != "*"),
+        "support_asked": "support" in expect[:2],
+    }
 
 
 def continue_earlier_clause(per: list[dict], intent: str | None) -> None:

@@ -13,23 +13,41 @@ Rules may re-type a match ("not happy" is sad, "work with animals" is a job).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from assistant.matcher.context import has_cue
 from assistant.matcher.tokens import Match, Tok
-from assistant.matcher.words import (ABSORBED_BY_SUPPORT, AMBIGUOUS_FEELINGS, CLAUSE_BREAKS, INTENSIFIERS,
-                                     INTEREST_TO_JOB, INTEREST_TO_SUPPORT, NEGATIONS, NO_RATING_INTENTS,
-                                     NOT_FEELING_AFTER, PLACE_AFTER, PREDICATE_CUES, RATING_FIXED,
-                                     RATING_PRONOUNS, RATING_VERBS_DISLIKE, RATING_VERBS_LIKE, STRONG_LIVING,
-                                     STUDY_CUES, TYPE_ORDER_ASPIRATION, TYPE_ORDER_DEFAULT, TYPE_ORDER_NEED,
-                                     WORK_CUES)
+from assistant.matcher.words import (
+    ABSORBED_BY_SUPPORT,
+    AMBIGUOUS_FEELINGS,
+    CLAUSE_BREAKS,
+    INTENSIFIERS,
+    INTEREST_TO_JOB,
+    INTEREST_TO_SUPPORT,
+    NEGATIONS,
+    NO_RATING_INTENTS,
+    NOT_FEELING_AFTER,
+    PLACE_AFTER,
+    PREDICATE_CUES,
+    RATING_FIXED,
+    RATING_PRONOUNS,
+    RATING_VERBS_DISLIKE,
+    RATING_VERBS_LIKE,
+    STRONG_LIVING,
+    STUDY_CUES,
+    TYPE_ORDER_ASPIRATION,
+    TYPE_ORDER_DEFAULT,
+    TYPE_ORDER_NEED,
+    WORK_CUES,
+)
 
 # --------------------------------------------------------------------------- selection
 
 
 def select(matches: list[Match], ctx: dict) -> list[Match]:
     """Keep non-overlapping matches: longest first, then best quality, then type order."""
+
     def order(m: Match):
         c = ctx["clauses"][m.clause]
         types = TYPE_ORDER_NEED if c["need"] else TYPE_ORDER_ASPIRATION if c["aspiration"] else TYPE_ORDER_DEFAULT
@@ -47,6 +65,7 @@ def select(matches: list[Match], ctx: dict) -> list[Match]:
         # does not ("too busy" is crowded, not overwhelmed, when asked what was hard).
         unexpected = 1 if ctx["expect"] and m.type not in ctx["expect"] else 0
         return (unexpected, support_first, -(m.j - m.i), m.quality, rank, m.i)
+
     matches = skills_name_activities(matches, ctx)
     chosen: list[Match] = []
     taken: set[int] = set()
@@ -63,12 +82,20 @@ def skills_name_activities(matches: list[Match], ctx: dict) -> list[Match]:
     """Skills name activities: "a good singer" is singing (a job read of the same words is
     dropped when the pupil says what they are good at, outside an aspiration)."""
     activity_spans = {(m.i, m.j) for m in matches if m.type == "interest"}
-    return [m for m in matches if not (
-        m.type == "job" and (m.i, m.j) in activity_spans
-        and not ctx["clauses"][m.clause]["aspiration"] and ctx.get("activity_intent"))]
+    return [
+        m
+        for m in matches
+        if not (
+            m.type == "job"
+            and (m.i, m.j) in activity_spans
+            and not ctx["clauses"][m.clause]["aspiration"]
+            and ctx.get("activity_intent")
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- match rules
+
 
 @dataclass
 class Spot:
@@ -116,13 +143,13 @@ def paid_job_only_in_aspiration(s: Spot) -> bool | None:
     """A paid job only in an aspiration; "work experience" is an encounter."""
     if s.match.value != "paid_job":
         return None
-    if "experience" in s.words[s.first:s.first + 3]:
+    if "experience" in s.words[s.first : s.first + 3]:
         return False
     return s.clause["aspiration"]
 
 
 def negated_feeling(s: Spot) -> bool | None:
-    """"I wasn't scared" names no feeling; "not happy" is sad."""
+    """ "I wasn't scared" names no feeling; "not happy" is sad."""
     m = s.match
     if any(p in NEGATIONS for p in s.prev[-2:]) and m.form.words[0] not in NEGATIONS:
         if m.value != "happy":
@@ -132,7 +159,7 @@ def negated_feeling(s: Spot) -> bool | None:
 
 
 def its_ok_rates_it(s: Spot) -> bool | None:
-    """"it's ok" rates an unnamed it (convention 5): not calm."""
+    """ "it's ok" rates an unnamed it (convention 5): not calm."""
     prev = s.prev
     if s.match.value == "calm" and prev and (prev[-1] in {"its", "thats"} or prev[-2:] == ["it", "is"]):
         return False
@@ -140,7 +167,7 @@ def its_ok_rates_it(s: Spot) -> bool | None:
 
 
 def intensifier_only_intensifies(s: Spot) -> bool | None:
-    """"well nervous", "proper buzzing": "well" (lemma "good") only intensifies."""
+    """ "well nervous", "proper buzzing": "well" (lemma "good") only intensifies."""
     m, nxt = s.match, s.next
     if m.j - m.i == 1 and s.toks[s.first].norm in INTENSIFIERS and nxt and nxt not in CLAUSE_BREAKS:
         return False
@@ -148,7 +175,7 @@ def intensifier_only_intensifies(s: Spot) -> bool | None:
 
 
 def ambiguous_feeling_only_predicated(s: Spot) -> bool | None:
-    """"good", "nice", "fine" are feelings only when predicated ("it was good") or alone;
+    """ "good", "nice", "fine" are feelings only when predicated ("it was good") or alone;
     "good at", "a really good drummer" are not."""
     w = s.match.form.words
     if not (len(w) == 1 and w[0] in AMBIGUOUS_FEELINGS):
@@ -165,14 +192,14 @@ def ambiguous_feeling_only_predicated(s: Spot) -> bool | None:
 
 
 def dont_know_is_no_feeling(s: Spot) -> bool | None:
-    """"I don't know" answers; it does not say the pupil felt unsure."""
+    """ "I don't know" answers; it does not say the pupil felt unsure."""
     if s.intent in ("dont_know",) and s.match.value == "unsure":
         return False
     return None
 
 
 def plural_job_after_at_the_is_place(s: Spot) -> bool | None:
-    """"at the doctors": a place, marked here and dropped if a job is named too."""
+    """ "at the doctors": a place, marked here and dropped if a job is named too."""
     m = s.match
     if s.toks[s.content[m.j - 1]].norm.endswith("s") and m.j - m.i == 1:
         before = " ".join(s.toks[k].norm for k in range(max(0, s.first - 2), s.first))
@@ -186,8 +213,13 @@ MATCH_RULES: dict[str, tuple[MatchRule, ...]] = {
     "support": (support_only_in_need,),
     "living": (living_only_about_living,),
     "pathway": (paid_job_only_in_aspiration,),
-    "feeling": (negated_feeling, its_ok_rates_it, intensifier_only_intensifies,
-                ambiguous_feeling_only_predicated, dont_know_is_no_feeling),
+    "feeling": (
+        negated_feeling,
+        its_ok_rates_it,
+        intensifier_only_intensifies,
+        ambiguous_feeling_only_predicated,
+        dont_know_is_no_feeling,
+    ),
     "job": (plural_job_after_at_the_is_place,),
 }
 
@@ -202,6 +234,7 @@ def keep(spot: Spot) -> bool:
 
 
 # --------------------------------------------------------------------------- clause rules
+
 
 def no_place_beside_a_job(group: list[Match], others: list[Match]) -> list[Match]:
     """A place named after a job ("at the doctors") is not a second job."""
@@ -219,18 +252,18 @@ def need_rules(group: list[Match]) -> list[Match]:
 
 
 def interests_absorbed_by_support(group: list[Match], supports: set[str]) -> list[Match]:
-    """"help finding the right train" is travel help, not an interest in trains."""
+    """ "help finding the right train" is travel help, not an interest in trains."""
     absorbed = set().union(*(ABSORBED_BY_SUPPORT.get(s, set()) for s in supports)) if supports else set()
     return [m for m in group if not (m.type == "interest" and m.value in absorbed)]
 
 
 def setting_of_a_support(group: list[Match], supports: set[str]) -> list[Match]:
-    """"help getting the bus to college": college is the setting, not a pathway."""
+    """ "help getting the bus to college": college is the setting, not a pathway."""
     return [m for m in group if not (m.type == "pathway" and supports)]
 
 
 def interest_as_support(group: list[Match], supports: set[str]) -> None:
-    """"I find reading hard": with no support named, the interest is the need's support."""
+    """ "I find reading hard": with no support named, the interest is the need's support."""
     for m in group:
         if m.type == "interest" and m.value in INTEREST_TO_SUPPORT and not supports:
             m.type, m.value = "support", INTEREST_TO_SUPPORT[m.value]
@@ -252,7 +285,7 @@ def aspiration_rules(group: list[Match], chosen: list[Match], info: dict, ctx: d
 
 
 def work_with_interest_is_job(group: list[Match]) -> list[Match]:
-    """"she wants to work with animals" -> job animal_carer. Returns the clause's jobs."""
+    """ "she wants to work with animals" -> job animal_carer. Returns the clause's jobs."""
     for m in group:
         if m.type == "interest" and m.value in INTEREST_TO_JOB:
             m.type, m.value = "job", INTEREST_TO_JOB[m.value]
@@ -291,6 +324,7 @@ def apply_clause_rules(chosen: list[Match], ctx: dict) -> list[Match]:
 
 # --------------------------------------------------------------------------- ratings
 
+
 def ratings(toks: list[Tok], words: list[str], intent: str | None, found: list[dict]) -> list[dict]:
     """Convention 5: a rating only where the pupil evaluates an unnamed it/that/one."""
     if intent in NO_RATING_INTENTS:
@@ -301,10 +335,10 @@ def ratings(toks: list[Tok], words: list[str], intent: str | None, found: list[d
 
 
 def rating_by_verb(toks: list[Tok], words: list[str]) -> list[dict]:
-    """"I like it", "didn't hate it", "can't stand it"."""
+    """ "I like it", "didn't hate it", "can't stand it"."""
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else ""
-        negated = any(p in NEGATIONS for p in words[max(0, k - 2):k])
+        negated = any(p in NEGATIONS for p in words[max(0, k - 2) : k])
         value = None
         if w in RATING_VERBS_LIKE and nxt in RATING_PRONOUNS:
             value = "dont_like" if negated else "like"
@@ -323,7 +357,7 @@ def rating_by_phrase(toks: list[Tok], words: list[str]) -> list[dict]:
     for phrase, value in sorted(RATING_FIXED.items(), key=lambda kv: -len(kv[0])):
         m = re.search(rf"(?:^| ){re.escape(phrase)}(?: |$)", joined)
         if m:
-            k0 = joined[:m.start() + (1 if m.start() else 0)].count(" ")
+            k0 = joined[: m.start() + (1 if m.start() else 0)].count(" ")
             k1 = k0 + phrase.count(" ")
             return [rating_entity(value, toks[k0].start, toks[k1].end, phrase)]
     return []

@@ -28,10 +28,20 @@ def split_words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude English stem, enough to equate "cooked", "cooking", "cooks" and "cook"."""
     w = word
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("in", ""), ("ed", ""),
-                         ("es", ""), ("s", ""), ("e", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("in", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("e", ""),
+    ):
         if len(w) - len(suffix) >= 3 and w.endswith(suffix):
-            if suffix == "in" and not w.endswith(("kin", "tin", "nin", "din", "pin", "cin", "win", "lin", "sin", "min", "rin")):
+            if suffix == "in" and not w.endswith(
+                ("kin", "tin", "nin", "din", "pin", "cin", "win", "lin", "sin", "min", "rin")
+            ):
                 continue
             if suffix == "s" and w.endswith("ss"):
                 continue
@@ -46,9 +56,18 @@ def stem(word: str) -> str:
 def skeleton(word: str) -> str:
     """A rough sound key: "electrishun" and "electrician" share "electrishn"."""
     w = word
-    for pat, rep in ((r"(tion|sion|cian|shun|shon|shan|chun)", "shn"), (r"ph", "f"),
-                     (r"ck|q", "k"), (r"wh", "w"), (r"ou", "o"), (r"ee|ea|ie", "i"),
-                     (r"y$", "i"), (r"ey$", "i"), (r"z", "s"), (r"(.)\1+", r"\1")):
+    for pat, rep in (
+        (r"(tion|sion|cian|shun|shon|shan|chun)", "shn"),
+        (r"ph", "f"),
+        (r"ck|q", "k"),
+        (r"wh", "w"),
+        (r"ou", "o"),
+        (r"ee|ea|ie", "i"),
+        (r"y$", "i"),
+        (r"ey$", "i"),
+        (r"z", "s"),
+        (r"(.)\1+", r"\1"),
+    ):
         w = re.sub(pat, rep, w)
     return w
 
@@ -66,8 +85,12 @@ def max_edits(length: int) -> int:
 
 def squeeze(word: str) -> set[str]:
     """Spellings of a word with stretched letters undone ("yesss" -> "yes", "nooo" -> "no", "hiii" -> "hi")."""
-    return {word, re.sub(r"(.)\1{2,}", r"\1", word), re.sub(r"(.)\1{2,}", r"\1\1", word),
-            re.sub(r"(.)\1+", r"\1", word)}
+    return {
+        word,
+        re.sub(r"(.)\1{2,}", r"\1", word),
+        re.sub(r"(.)\1{2,}", r"\1\1", word),
+        re.sub(r"(.)\1+", r"\1", word),
+    }
 
 
 def _lookups_file(name: str) -> Path | None:

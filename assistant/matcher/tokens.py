@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from assistant.matcher.spelling import load_lemma_table, norm_word
 
@@ -56,8 +56,12 @@ def prepare(tokens: Iterable, text: str | None = None) -> list[Tok]:
         if not re.search(r"[a-z0-9]", n):
             continue
         n = re.sub(r"[^a-z0-9]", "", n)
-        if out and start is not None and out[-1].end == start and (
-                raw[:1] in "'\u2019" or n in ("nt", "s", "m", "d", "ll", "re", "ve", "t")):
+        if (
+            out
+            and start is not None
+            and out[-1].end == start
+            and (raw[:1] in "'\u2019" or n in ("nt", "s", "m", "d", "ll", "re", "ve", "t"))
+        ):
             prev = out[-1]
             out[-1] = Tok(prev.norm + n, prev.norm + n, prev.start, end, prev.orig + raw)
             continue
@@ -69,6 +73,7 @@ def tokenize(text: str) -> list[dict]:
     """A plain tokenizer for callers without spaCy: words with their offsets, and the
     lemma from the same lookup table the Rasa pipeline's lemmatizer uses."""
     lemmas = load_lemma_table()
-    return [{"text": m.group(0), "lemma": lemmas.get(m.group(0).lower()),
-             "start": m.start(), "end": m.end()}
-            for m in re.finditer(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*", text)]
+    return [
+        {"text": m.group(0), "lemma": lemmas.get(m.group(0).lower()), "start": m.start(), "end": m.end()}
+        for m in re.finditer(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*", text)
+    ]

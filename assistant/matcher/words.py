@@ -60,8 +60,9 @@ STRONG_LIVING = frozenset(_concepts["strong_living"])
 INTEREST_TO_JOB = dict(_concepts["interest_to_job"])
 ABSORBED_BY_SUPPORT = {support: set(interests) for support, interests in _concepts["absorbed_by_support"].items()}
 INTEREST_TO_SUPPORT = dict(_concepts["interest_to_support"])
-EXTRA_FORMS = {(ctype, cid): list(forms)
-               for ctype, concepts in _concepts["extra_forms"].items() for cid, forms in concepts.items()}
+EXTRA_FORMS = {
+    (ctype, cid): list(forms) for ctype, concepts in _concepts["extra_forms"].items() for cid, forms in concepts.items()
+}
 
 # ratings.yml: evaluations of an unnamed it/that/one.
 RATING_PRONOUNS = _words(_ratings["pronouns"])

@@ -8,8 +8,22 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, DateTime, Float, ForeignKey,
-                        Integer, LargeBinary, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 
@@ -80,8 +94,10 @@ def _school_column() -> Column:
 
 
 # Exactly one of school_id and trust_id: a trust account has a trust and no school.
-STAFF_BELONGS = ("(role = 'trust' AND trust_id IS NOT NULL AND school_id IS NULL) OR "
-                 "(role <> 'trust' AND school_id IS NOT NULL AND trust_id IS NULL)")
+STAFF_BELONGS = (
+    "(role = 'trust' AND trust_id IS NOT NULL AND school_id IS NULL) OR "
+    "(role <> 'trust' AND school_id IS NOT NULL AND trust_id IS NULL)"
+)
 
 staff_groups = Table(
     "staff_groups",
@@ -165,8 +181,7 @@ class Pupil(Base):
     sharing_note = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     group = relationship("Group", back_populates="pupils")
-    profile = relationship("CommunicationProfile", uselist=False, back_populates="pupil",
-                           cascade="all, delete-orphan")
+    profile = relationship("CommunicationProfile", uselist=False, back_populates="pupil", cascade="all, delete-orphan")
     __table_args__ = (UniqueConstraint("school_id", "reference", name="uq_pupils_school_reference"),)
 
     @property
@@ -187,11 +202,11 @@ class CommunicationProfile(Base):
     auto_speak = Column(Boolean, nullable=False, default=True)
     input_modes = Column(JSON, nullable=False, default=lambda: ["touch", "typed"])
     # How the tablet looks and is operated (see web_widget/).
-    text_size = Column(String(20), nullable=False, default="large")          # large | x-large | xx-large
+    text_size = Column(String(20), nullable=False, default="large")  # large | x-large | xx-large
     high_contrast = Column(Boolean, nullable=False, default=False)
     reduced_motion = Column(Boolean, nullable=False, default=False)
-    selection = Column(String(20), nullable=False, default="two_tap")        # two_tap | single_tap
-    scanning = Column(String(20), nullable=False, default="off")             # off | auto | step
+    selection = Column(String(20), nullable=False, default="two_tap")  # two_tap | single_tap
+    scanning = Column(String(20), nullable=False, default="off")  # off | auto | step
     scan_interval_ms = Column(Integer, nullable=False, default=2000)
     listen_seconds = Column(Integer, nullable=False, default=6)
     show_mic = Column(Boolean, nullable=False, default=True)
@@ -256,8 +271,7 @@ class Entry(Base):
     __tablename__ = "entries"
     id = Column(String(32), primary_key=True, default=new_id)
     pupil_id = Column(ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False, index=True)
-    session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"),
-                        nullable=True, index=True)
+    session_id = Column(ForeignKey("conversation_sessions.id", ondelete="CASCADE"), nullable=True, index=True)
     moment = Column(String(20), nullable=False)
     step = Column(String(40), nullable=False)
     question = Column(Text, nullable=False)
@@ -312,7 +326,7 @@ VOICE_SOURCES = ("enrolment", "confirmed")  # recorded with the adult, or a tapp
 
 
 class VoiceProfile(Base):
-    """"My voice": the consent to keep a pupil's voice features (who gave it, who recorded
+    """ "My voice": the consent to keep a pupil's voice features (who gave it, who recorded
     it, when), and the speech threshold and distance scale set from their own clips."""
 
     __tablename__ = "voice_profiles"

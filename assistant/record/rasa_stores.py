@@ -34,8 +34,14 @@ def tracker_store_config(settings: dict) -> dict:
     url = make_url(settings["TRACKER_STORE_URL"])
     if url.get_backend_name() == "sqlite":
         return {"type": "SQL", "dialect": "sqlite", "db": url.database}
-    config = {"type": "SQL", "dialect": "postgresql", "url": url.host or "127.0.0.1",
-              "port": url.port or 5432, "db": url.database, "username": url.username}
+    config = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": url.host or "127.0.0.1",
+        "port": url.port or 5432,
+        "db": url.database,
+        "username": url.username,
+    }
     if url.password:
         config["password"] = url.password
     if url.query:
@@ -48,8 +54,13 @@ def lock_store_config(settings: dict) -> dict | None:
     if not settings.get("REDIS_URL"):
         return None
     url = make_url(settings["REDIS_URL"])
-    config = {"type": "redis", "url": url.host or "127.0.0.1", "port": url.port or 6379,
-              "db": int(url.database or 0), "key_prefix": LOCK_KEY_PREFIX}
+    config = {
+        "type": "redis",
+        "url": url.host or "127.0.0.1",
+        "port": url.port or 6379,
+        "db": int(url.database or 0),
+        "key_prefix": LOCK_KEY_PREFIX,
+    }
     if url.password:
         config["password"] = url.password
     if url.drivername == "rediss":
@@ -59,8 +70,7 @@ def lock_store_config(settings: dict) -> dict | None:
 
 def rasa_endpoints(settings: dict, action_url: str) -> dict:
     """Rasa's endpoints: its action server, tracker store and (with Redis) lock store."""
-    endpoints = {"action_endpoint": {"url": action_url},
-                 "tracker_store": tracker_store_config(settings)}
+    endpoints = {"action_endpoint": {"url": action_url}, "tracker_store": tracker_store_config(settings)}
     lock = lock_store_config(settings)
     if lock:
         endpoints["lock_store"] = lock
@@ -75,9 +85,11 @@ def rasa_environment(settings: dict) -> dict[str, str]:
     expires under a slow turn and lets the next message in beside it (its events then
     overwrite each other in the tracker store); a Rasa server killed holding one holds
     up that conversation no longer than a turn may take anyway."""
-    return {"SQL_POOL_SIZE": str(settings["TRACKER_POOL_SIZE"]),
-            "SQL_MAX_OVERFLOW": str(settings["TRACKER_MAX_OVERFLOW"]),
-            "TICKET_LOCK_LIFETIME": str(int(settings["RASA_TIMEOUT_SECONDS"]))}
+    return {
+        "SQL_POOL_SIZE": str(settings["TRACKER_POOL_SIZE"]),
+        "SQL_MAX_OVERFLOW": str(settings["TRACKER_MAX_OVERFLOW"]),
+        "TICKET_LOCK_LIFETIME": str(int(settings["RASA_TIMEOUT_SECONDS"])),
+    }
 
 
 def write_endpoints(settings: dict, path: Path, action_url: str) -> Path:
@@ -86,9 +98,11 @@ def write_endpoints(settings: dict, path: Path, action_url: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
-    path.write_text("# Written by assistant.record.rasa_stores from the settings; do not edit.\n"
-                    + yaml.safe_dump(rasa_endpoints(settings, action_url), sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(
+        "# Written by assistant.record.rasa_stores from the settings; do not edit.\n"
+        + yaml.safe_dump(rasa_endpoints(settings, action_url), sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -108,8 +122,7 @@ def prepare_tracker_store(settings: dict) -> bool:
         with engine.begin() as db:
             # Several servers may prepare at once: one at a time (a transaction-scoped lock).
             db.execute(text("SELECT pg_advisory_xact_lock(hashtext('pupil_voice_tracker'))"))
-            exists = db.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
-                                {"r": role}).scalar()
+            exists = db.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
             password = tracker.password
             if not exists:
                 db.execute(text(f'CREATE ROLE "{role}" LOGIN NOINHERIT'))
@@ -132,18 +145,17 @@ def prepare_tracker_store(settings: dict) -> bool:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("endpoints", nargs="?", help="where to write Rasa's endpoints file")
-    parser.add_argument("--action-url", help="this Rasa server's action server "
-                        "(default: http://127.0.0.1:ACTION_SERVER_PORT/webhook)")
+    parser.add_argument(
+        "--action-url", help="this Rasa server's action server (default: http://127.0.0.1:ACTION_SERVER_PORT/webhook)"
+    )
     parser.add_argument("--env", action="store_true", help="print Rasa's store settings")
-    parser.add_argument("--prepare", action="store_true",
-                        help="make the tracker's PostgreSQL schema and role")
+    parser.add_argument("--prepare", action="store_true", help="make the tracker's PostgreSQL schema and role")
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.prepare:
         prepare_tracker_store(settings)
     if args.endpoints:
-        action_url = args.action_url or \
-            f"http://127.0.0.1:{settings['ACTION_SERVER_PORT']}/webhook"
+        action_url = args.action_url or f"http://127.0.0.1:{settings['ACTION_SERVER_PORT']}/webhook"
         write_endpoints(settings, Path(args.endpoints), action_url)
     if args.env:
         for key, value in rasa_environment(settings).items():

@@ -19,18 +19,35 @@ Core code: no Flask. Each module builds or renders one thing:
 """
 
 from assistant.reports.documents import Document, pupil_document, staff_document
-from assistant.reports.gatsby import (coverage, coverage_csv, coverage_csv_for_staff, coverage_for_staff,
-                                      pupil_benchmarks)
-from assistant.reports.html import (render_one_page_html, render_pupil_html,
-                                   render_summary_html)
+from assistant.reports.gatsby import (
+    coverage,
+    coverage_csv,
+    coverage_csv_for_staff,
+    coverage_for_staff,
+    pupil_benchmarks,
+)
+from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.pdf import render_one_page_pdf, render_pupil_pdf, render_summary_pdf
 from assistant.reports.pupil_view import pupil_profile
 from assistant.reports.summary import review_summary
 from assistant.reports.word import render_summary_docx
 
 __all__ = [
-    "Document", "pupil_document", "staff_document", "coverage_csv_for_staff", "coverage_for_staff",
-    "coverage", "coverage_csv", "pupil_benchmarks", "pupil_profile", "review_summary",
-    "render_one_page_html", "render_one_page_pdf", "render_pupil_html", "render_pupil_pdf", "render_summary_docx",
-    "render_summary_html", "render_summary_pdf",
+    "Document",
+    "pupil_document",
+    "staff_document",
+    "coverage_csv_for_staff",
+    "coverage_for_staff",
+    "coverage",
+    "coverage_csv",
+    "pupil_benchmarks",
+    "pupil_profile",
+    "review_summary",
+    "render_one_page_html",
+    "render_one_page_pdf",
+    "render_pupil_html",
+    "render_pupil_pdf",
+    "render_summary_docx",
+    "render_summary_html",
+    "render_summary_pdf",
 ]

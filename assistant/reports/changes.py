@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.record.models import Entry
 from assistant.conversation.plans import describe
+from assistant.record.models import Entry
 from assistant.reports.wording import first_person, month_year
 from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
@@ -22,9 +22,9 @@ ASPIRATION_STANCES = ("aspire", "live")
 class Opinion:
     """The latest thing the pupil said about one concept, of one kind."""
 
-    topic: str            # interest | good_at | aspiration
+    topic: str  # interest | good_at | aspiration
     concept: Concept
-    value: str            # like | not_sure | dont_like (interest); yes (good_at, aspiration)
+    value: str  # like | not_sure | dont_like (interest); yes (good_at, aspiration)
     when: datetime
 
     @property
@@ -41,8 +41,8 @@ class Opinion:
 class Change:
     """One difference between the last period and this one."""
 
-    kind: str                  # new | changed | not_mentioned
-    topic: str                 # interest | good_at | aspiration
+    kind: str  # new | changed | not_mentioned
+    topic: str  # interest | good_at | aspiration
     concept: Concept
     before: Opinion | None
     after: Opinion | None
@@ -50,16 +50,18 @@ class Change:
     @property
     def text(self) -> str:
         if self.kind == "changed":
-            return (f"{month_year(self.before.when)}: {self.before.statement} "
-                    f"{month_year(self.after.when)}: {self.after.statement}")
+            return (
+                f"{month_year(self.before.when)}: {self.before.statement} "
+                f"{month_year(self.after.when)}: {self.after.statement}"
+            )
         if self.kind == "new":
             return f"New since the last review: {self.after.statement} ({month_year(self.after.when)})"
-        return (f"Not said this time: {self.before.statement} "
-                f"(said in {month_year(self.before.when)})")
+        return f"Not said this time: {self.before.statement} (said in {month_year(self.before.when)})"
 
 
-def opinions(entries: list[Entry], catalogue: Catalogue,
-             recalled: dict[str, Entry] | None = None) -> dict[tuple[str, str], Opinion]:
+def opinions(
+    entries: list[Entry], catalogue: Catalogue, recalled: dict[str, Entry] | None = None
+) -> dict[tuple[str, str], Opinion]:
     """The latest opinion per (topic, concept id) in these entries (pupil's own voice only)."""
     latest: dict[tuple[str, str], Opinion] = {}
 
@@ -90,8 +92,7 @@ def opinions(entries: list[Entry], catalogue: Catalogue,
         if entry.answer_kind != "concept":
             continue
         for concept in concepts:
-            if entry.stance in ("like", "dont_like") and concept is not None \
-                    and concept.type == "interest":
+            if entry.stance in ("like", "dont_like") and concept is not None and concept.type == "interest":
                 keep("interest", concept, entry.stance, entry.created_at)
             elif entry.stance == "good_at":
                 keep("good_at", concept, "yes", entry.created_at)
@@ -100,8 +101,7 @@ def opinions(entries: list[Entry], catalogue: Catalogue,
     return latest
 
 
-def changes_between(before: dict[tuple[str, str], Opinion],
-                    after: dict[tuple[str, str], Opinion]) -> list[Change]:
+def changes_between(before: dict[tuple[str, str], Opinion], after: dict[tuple[str, str], Opinion]) -> list[Change]:
     """New, changed and no-longer-mentioned opinions, changes first."""
     out: list[Change] = []
     for key, now in after.items():

@@ -10,21 +10,24 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import NotFound
 from assistant.record.models import Staff
-from assistant.services.pupils import pupil_for
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
 from assistant.reports.pdf import render_one_page_pdf, render_summary_pdf
 from assistant.reports.summary import review_summary
 from assistant.reports.word import render_summary_docx
+from assistant.services import audit
+from assistant.services.pupils import pupil_for
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Each document's formats: how it is made, its media type and the start of its file name.
 DOCUMENTS = {
-    "summary": {"html": (render_summary_html, None), "pdf": (render_summary_pdf, PDF),
-                "docx": (render_summary_docx, DOCX)},
+    "summary": {
+        "html": (render_summary_html, None),
+        "pdf": (render_summary_pdf, PDF),
+        "docx": (render_summary_docx, DOCX),
+    },
     "one_page": {"html": (render_one_page_html, None), "pdf": (render_one_page_pdf, PDF)},
 }
 FILE_NAMES = {"summary": "pupil-voice-{id}.{kind}", "one_page": "all-about-me-{id}.{kind}"}
@@ -40,9 +43,16 @@ class Document:
     filename: str | None = None
 
 
-def staff_document(db: Session, staff: Staff, pupil_id: int, document: str, kind: str = "html",
-                   start: date | None = None, end: date | None = None,
-                   sets_root: Path | None = None) -> Document:
+def staff_document(
+    db: Session,
+    staff: Staff,
+    pupil_id: int,
+    document: str,
+    kind: str = "html",
+    start: date | None = None,
+    end: date | None = None,
+    sets_root: Path | None = None,
+) -> Document:
     """A pupil's review summary or one-page profile, for the period asked for, as a page or
     a file; NotFound for a pupil this adult may not see or a format the document has not.
     Opening it is a view in the audit log, downloading it an export. `sets_root`: the folder
@@ -59,8 +69,7 @@ def staff_document(db: Session, staff: Staff, pupil_id: int, document: str, kind
     return Document(render(data, sets_root=sets_root), media_type, FILE_NAMES[document].format(id=record.id, kind=kind))
 
 
-def pupil_document(db: Session, pupil_id: int, staff: Staff | None = None,
-                   sets_root: Path | None = None) -> str:
+def pupil_document(db: Session, pupil_id: int, staff: Staff | None = None, sets_root: Path | None = None) -> str:
     """The pupil-friendly version, mostly symbols, as a page. For a member of staff, only of
     a pupil they may see, and the viewing goes in the audit log; without one (the pupil's
     own tablet) the caller has already found the pupil from the session."""

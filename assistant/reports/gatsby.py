@@ -34,9 +34,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import NotAllowed, NotFound
 from assistant.record.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
+from assistant.services import audit
 from assistant.services.pupils import groups_of
 from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 
@@ -54,9 +54,20 @@ RECORD_BENCHMARK = 3
 WORKPLACE_BENCHMARK = 6
 GUIDANCE_BENCHMARK = 8
 
-CSV_COLUMNS = ["pupil_id", "reference", "given_name", "family_name", "year_group", "group",
-               "entries", "encounters", *[f"benchmark_{n}" for n in BENCHMARKS],
-               "no_workplace_experience", "no_guidance_meeting", "last_encounter"]
+CSV_COLUMNS = [
+    "pupil_id",
+    "reference",
+    "given_name",
+    "family_name",
+    "year_group",
+    "group",
+    "entries",
+    "encounters",
+    *[f"benchmark_{n}" for n in BENCHMARKS],
+    "no_workplace_experience",
+    "no_guidance_meeting",
+    "last_encounter",
+]
 
 
 @dataclass
@@ -126,8 +137,7 @@ def _benchmarks(pupil: Pupil, encounters: list[Encounter], entries: int) -> Pupi
     return PupilBenchmarks(pupil, encounters, entries, by_benchmark)
 
 
-def pupil_benchmarks(db: Session, pupil_id: int, start: date | None = None,
-                     end: date | None = None) -> PupilBenchmarks:
+def pupil_benchmarks(db: Session, pupil_id: int, start: date | None = None, end: date | None = None) -> PupilBenchmarks:
     """One pupil's encounters by benchmark, in the period (all time by default)."""
     pupil = db.get(Pupil, pupil_id)
     if pupil is None:
@@ -135,16 +145,17 @@ def pupil_benchmarks(db: Session, pupil_id: int, start: date | None = None,
     return _for_pupils(db, [pupil], start, end)[0]
 
 
-def _for_pupils(db: Session, pupils: list[Pupil], start: date | None,
-                end: date | None) -> list[PupilBenchmarks]:
+def _for_pupils(db: Session, pupils: list[Pupil], start: date | None, end: date | None) -> list[PupilBenchmarks]:
     ids = {p.id for p in pupils}
     only = next(iter(ids)) if len(ids) == 1 else None
     listed = select(encounter_pupils.c.pupil_id, encounter_pupils.c.encounter_id)
     # Ids only: DISTINCT over whole encounter rows fails on PostgreSQL's json columns.
-    named = select(Entry.pupil_id, Entry.encounter_id).where(
-        Entry.encounter_id.is_not(None), Entry.status != "discarded").distinct()
-    counts = select(Entry.pupil_id, func.count()).where(Entry.status != "discarded") \
-        .group_by(Entry.pupil_id)
+    named = (
+        select(Entry.pupil_id, Entry.encounter_id)
+        .where(Entry.encounter_id.is_not(None), Entry.status != "discarded")
+        .distinct()
+    )
+    counts = select(Entry.pupil_id, func.count()).where(Entry.status != "discarded").group_by(Entry.pupil_id)
     if only is not None:
         listed = listed.where(encounter_pupils.c.pupil_id == only)
         named = named.where(Entry.pupil_id == only)
@@ -171,8 +182,14 @@ def _year_matches(value: str | None, year: str) -> bool:
     return value == year or value == f"year {year}" or value.removeprefix("year ").strip() == year
 
 
-def coverage(db: Session, school_id: int, group: str | None = None, year: str | None = None,
-             start: date | None = None, end: date | None = None) -> Coverage:
+def coverage(
+    db: Session,
+    school_id: int,
+    group: str | None = None,
+    year: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Coverage:
     """Benchmarks for the pupils of one school's group and/or year group (the whole school
     by default).
 
@@ -182,12 +199,16 @@ def coverage(db: Session, school_id: int, group: str | None = None, year: str | 
     query = select(Pupil).outerjoin(Group, Group.id == Pupil.group_id).where(Pupil.school_id == school_id)
     if group:
         query = query.where(Group.name == group)
-    pupils = sorted(db.execute(query).scalars(), key=lambda p: (
-        p.group.name if p.group else "", p.year_group or "", p.given_name, p.family_name, p.id))
+    pupils = sorted(
+        db.execute(query).scalars(),
+        key=lambda p: (p.group.name if p.group else "", p.year_group or "", p.given_name, p.family_name, p.id),
+    )
     if year:
         pupils = [p for p in pupils if _year_matches(p.year_group, year)]
-    parts = [f"group {group}" if group else "", year if year and year.lower().startswith("year")
-             else (f"Year {year}" if year else "")]
+    parts = [
+        f"group {group}" if group else "",
+        year if year and year.lower().startswith("year") else (f"Year {year}" if year else ""),
+    ]
     title = " and ".join(p for p in parts if p) or "Whole school"
     if not pupils:
         raise NotFound(f"No pupils in {title}.")
@@ -207,13 +228,22 @@ def coverage_csv(cover: Coverage) -> str:
     for row in cover.pupils:
         pupil = row.pupil
         last = row.encounters[-1].date.isoformat() if row.encounters else ""
-        writer.writerow([
-            pupil.id, _cell(pupil.reference), _cell(pupil.given_name), _cell(pupil.family_name),
-            _cell(pupil.year_group), _cell(pupil.group.name if pupil.group else ""),
-            row.entries, len(row.encounters), *[row.count(n) for n in BENCHMARKS],
-            "yes" if row.no_workplace_experience else "no",
-            "yes" if row.no_guidance_meeting else "no", last,
-        ])
+        writer.writerow(
+            [
+                pupil.id,
+                _cell(pupil.reference),
+                _cell(pupil.given_name),
+                _cell(pupil.family_name),
+                _cell(pupil.year_group),
+                _cell(pupil.group.name if pupil.group else ""),
+                row.entries,
+                len(row.encounters),
+                *[row.count(n) for n in BENCHMARKS],
+                "yes" if row.no_workplace_experience else "no",
+                "yes" if row.no_guidance_meeting else "no",
+                last,
+            ]
+        )
     return out.getvalue()
 
 
@@ -232,8 +262,7 @@ def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" style="max-width:100%;height:auto" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark: '
-        f'{escape(cover.title)}</title>',
+        f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark: {escape(cover.title)}</title>',
         f'<desc id="{chart_id}-desc">{total} pupils. {desc}.</desc>',
     ]
     for i, (n, name) in enumerate(BENCHMARKS.items()):
@@ -244,8 +273,7 @@ def coverage_svg(cover: Coverage, chart_id: str = "gatsby-chart") -> Markup:
             f'<text x="0" y="{y + 14}" font-size="13" fill="#111">{n}. {escape(name)}</text>',
             f'<rect x="0" y="{y + 20}" width="{bar_w}" height="22" fill="#e6e6e6"/>',
             f'<rect x="0" y="{y + 20}" width="{w}" height="22" fill="#1d5fa8"/>',
-            f'<text x="{bar_w + 8}" y="{y + 36}" font-size="13" fill="#111">'
-            f'{met} of {total}</text>',
+            f'<text x="{bar_w + 8}" y="{y + 36}" font-size="13" fill="#111">{met} of {total}</text>',
         ]
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -264,8 +292,7 @@ class StaffCoverage:
     whole_school: bool
 
 
-def coverage_for_staff(db: Session, staff: Staff, group: str | None = None,
-                       year: str | None = None) -> StaffCoverage:
+def coverage_for_staff(db: Session, staff: Staff, group: str | None = None, year: str | None = None) -> StaffCoverage:
     """Coverage for the group and year asked for; advocates see only their own groups (the
     first of them when another is asked for; NotAllowed when they have none)."""
     whole_school = staff.role in WHOLE_SCHOOL_ROLES
@@ -284,8 +311,7 @@ def coverage_for_staff(db: Session, staff: Staff, group: str | None = None,
     return StaffCoverage(cover, empty, group, year, names, whole_school)
 
 
-def coverage_csv_for_staff(db: Session, staff: Staff, group: str | None = None,
-                           year: str | None = None) -> str:
+def coverage_csv_for_staff(db: Session, staff: Staff, group: str | None = None, year: str | None = None) -> str:
     """The CSV of `coverage_for_staff` (NotFound when no pupil matches); the export goes in
     the audit log."""
     shown = coverage_for_staff(db, staff, group, year)

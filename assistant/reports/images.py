@@ -47,8 +47,12 @@ def _png(path: Path, mtime: int, pixels: int) -> bytes | None:
         if tool is None:
             return None
         try:
-            done = subprocess.run([tool, "-w", str(pixels), "-h", str(pixels), "-a", "-f", "png", str(path)],
-                                  capture_output=True, timeout=20, check=True)
+            done = subprocess.run(
+                [tool, "-w", str(pixels), "-h", str(pixels), "-a", "-f", "png", str(path)],
+                capture_output=True,
+                timeout=20,
+                check=True,
+            )
         except (subprocess.SubprocessError, OSError) as exc:
             log.warning("could not rasterise symbol %s: %s", path.name, exc)
             return None
@@ -64,9 +68,14 @@ def _png(path: Path, mtime: int, pixels: int) -> bytes | None:
 class SymbolImages:
     """The pictures of one symbol set (the pupil's), falling back to the default set."""
 
-    def __init__(self, symbol_set: str = "openmoji", sets: SymbolSets | None = None,
-                 raster: bool = False, school_id: int | None = None,
-                 sets_root: Path | None = None):
+    def __init__(
+        self,
+        symbol_set: str = "openmoji",
+        sets: SymbolSets | None = None,
+        raster: bool = False,
+        school_id: int | None = None,
+        sets_root: Path | None = None,
+    ):
         self.symbol_set = symbol_set
         # PDFs take PNG: WeasyPrint redraws an SVG at every place it appears, slow in long documents.
         self.raster = raster

@@ -56,6 +56,8 @@ def one_page_profile(summary: ReviewSummary) -> OnePageProfile:
         key = _heading(point)
         if key is not None:
             buckets[key].append(point)
-    parts = [(key, title, sorted(buckets[key], key=lambda p: (-p.times, p.first))[:MAX_PER_HEADING])
-             for key, title in ONE_PAGE_HEADINGS.items()]
+    parts = [
+        (key, title, sorted(buckets[key], key=lambda p: (-p.times, p.first))[:MAX_PER_HEADING])
+        for key, title in ONE_PAGE_HEADINGS.items()
+    ]
     return OnePageProfile(summary, parts)

@@ -30,8 +30,9 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
-                       sets_root: Path | None = None) -> bytes:
+def render_summary_pdf(
+    summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
+) -> bytes:
     """The staff summary as a printable A4 PDF (Typst)."""
     images = images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
     try:
@@ -43,22 +44,31 @@ def render_summary_pdf(summary: ReviewSummary, images: SymbolImages | None = Non
     return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))
 
 
-def render_summary_pdf_weasyprint(summary: ReviewSummary, images: SymbolImages | None = None,
-                                  sets_root: Path | None = None) -> bytes:
+def render_summary_pdf_weasyprint(
+    summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
+) -> bytes:
     """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
+    images = images or SymbolImages(
+        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
+    )
     return html_to_pdf(render_summary_html(summary, images, for_print=True))
 
 
-def render_pupil_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
-                     sets_root: Path | None = None) -> bytes:
+def render_pupil_pdf(
+    summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
+) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
+    images = images or SymbolImages(
+        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
+    )
     return html_to_pdf(render_pupil_html(summary, images, for_print=True))
 
 
-def render_one_page_pdf(summary: ReviewSummary, images: SymbolImages | None = None,
-                        sets_root: Path | None = None) -> bytes:
+def render_one_page_pdf(
+    summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
+) -> bytes:
     """The "all about me" one-page profile as an A4 PDF."""
-    images = images or SymbolImages(summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root)
+    images = images or SymbolImages(
+        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
+    )
     return html_to_pdf(render_one_page_html(summary, images, for_print=True))

@@ -11,19 +11,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.record.models import Entry
 from assistant.conversation.plans import describe, describe_rating, plain_label
-from assistant.reports.wording import (AREAS, OTHER_AREA, STEP_AREAS, WORDS_WITHHELD, area_of,
-                                       first_person, provenance_label, said_when)
+from assistant.record.models import Entry
+from assistant.reports.wording import (
+    AREAS,
+    OTHER_AREA,
+    STEP_AREAS,
+    WORDS_WITHHELD,
+    area_of,
+    first_person,
+    provenance_label,
+    said_when,
+)
 from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
 
 # The part of an area each interests/aspirations question feeds.
 STEP_CATEGORIES = {
-    "likes": "interests", "dislikes": "interests", "important": "interests", "recall": "interests",
-    "good_at": "good_at", "help_needed": "help",
-    "work_learning": "aspirations", "job": "aspirations", "living": "aspirations",
-    "community": "aspirations", "health": "aspirations",
+    "likes": "interests",
+    "dislikes": "interests",
+    "important": "interests",
+    "recall": "interests",
+    "good_at": "good_at",
+    "help_needed": "help",
+    "work_learning": "aspirations",
+    "job": "aspirations",
+    "living": "aspirations",
+    "community": "aspirations",
+    "health": "aspirations",
 }
 ASPIRATION_TYPES = ("job", "pathway", "living")
 RECALLED_STANCES = ("good_at", "aspire")
@@ -94,8 +109,9 @@ def pupil_words(entry: Entry, shareable: bool) -> str | None:
     return words if shareable else WORDS_WITHHELD
 
 
-def entry_points(entry: Entry, catalogue: Catalogue,
-                 recalled: dict[str, Entry] | None = None) -> list[tuple[str, str, str, list[Concept]]]:
+def entry_points(
+    entry: Entry, catalogue: Catalogue, recalled: dict[str, Entry] | None = None
+) -> list[tuple[str, str, str, list[Concept]]]:
     """(area, category, statement, concepts) for each thing an entry says; [] for none.
 
     Observations are the adult's, never the pupil's: they give no points.
@@ -110,8 +126,7 @@ def entry_points(entry: Entry, catalogue: Catalogue,
         for concept in concepts:
             by_area.setdefault(area_of(concept, step), []).append(concept)
         stance = entry.stance or ""
-        return [(area, category, first_person(describe(stance, members)), members)
-                for area, members in by_area.items()]
+        return [(area, category, first_person(describe(stance, members)), members) for area, members in by_area.items()]
     if entry.answer_kind == "rating" and entry.rating:
         if step == "recall" and concepts:
             concept = concepts[0]
@@ -129,8 +144,14 @@ def entry_points(entry: Entry, catalogue: Catalogue,
                 category = "aspirations"
             return [(area_of(concept, step), category, first_person(clause), [concept])]
         if step in ("again", "do_job"):
-            return [(OTHER_AREA, category, first_person(describe_rating(step, entry.rating)),
-                     [c for c in (catalogue.get(entry.rating),) if c])]
+            return [
+                (
+                    OTHER_AREA,
+                    category,
+                    first_person(describe_rating(step, entry.rating)),
+                    [c for c in (catalogue.get(entry.rating),) if c],
+                )
+            ]
     area = STEP_AREAS.get(step, OTHER_AREA)
     if entry.answer_kind == "dont_know":
         return [(area, category, "I don't know.", [])]
@@ -139,23 +160,29 @@ def entry_points(entry: Entry, catalogue: Catalogue,
     return []
 
 
-def collect_points(entries: list[Entry], catalogue: Catalogue, shareable: bool,
-                   recalled: dict[str, Entry] | None = None) -> list[Point]:
+def collect_points(
+    entries: list[Entry], catalogue: Catalogue, shareable: bool, recalled: dict[str, Entry] | None = None
+) -> list[Point]:
     """Points from the pupil's own entries (not the adult's view), merged, oldest first."""
     merged: dict[tuple, Point] = {}
     for entry in entries:
         if entry.provenance == Provenance.ADULT_VIEW:
             continue
         for area, category, statement, concepts in entry_points(entry, catalogue, recalled):
-            key = (area, category, statement, entry.provenance, entry.adult_name or "",
-                   tuple(c.id for c in concepts))
+            key = (area, category, statement, entry.provenance, entry.adult_name or "", tuple(c.id for c in concepts))
             point = merged.get(key)
             if point is None:
-                point = merged[key] = Point(statement, concepts, entry.provenance,
-                                            entry.adult_name or "", area, category, entry.step,
-                                            entry.question)
-            point.evidence.append(Evidence(entry.id, entry.created_at,
-                                           pupil_words(entry, shareable), entry.status))
+                point = merged[key] = Point(
+                    statement,
+                    concepts,
+                    entry.provenance,
+                    entry.adult_name or "",
+                    area,
+                    category,
+                    entry.step,
+                    entry.question,
+                )
+            point.evidence.append(Evidence(entry.id, entry.created_at, pupil_words(entry, shareable), entry.status))
     return sorted(merged.values(), key=lambda p: (p.first, p.statement))
 
 

@@ -58,14 +58,14 @@ def pupil_profile(summary: ReviewSummary) -> PupilProfile:
         "need": need,
         "aspiration": [o.concept for o in now if o.topic == "aspiration"],
     }
-    sections = [(key, HEADINGS[key], [Card(c, c.label) for c in concepts])
-                for key, concepts in groups.items() if concepts]
+    sections = [
+        (key, HEADINGS[key], [Card(c, c.label) for c in concepts]) for key, concepts in groups.items() if concepts
+    ]
     places = []
     for story in summary.encounters:
         felt = story.row("How I felt")
         feelings = tuple(_unique(c for p in (felt.after if felt else []) for c in p.concepts))
-        places.append(Card(None, f"{story.encounter.title}, {day_month_year(story.encounter.date)}",
-                           feelings))
+        places.append(Card(None, f"{story.encounter.title}, {day_month_year(story.encounter.date)}", feelings))
     if places:
         sections.append(("places", HEADINGS["places"], places))
     return PupilProfile(summary.pupil.given_name, sections, summary.words_shareable)

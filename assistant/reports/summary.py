@@ -13,17 +13,26 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.errors import InvalidInput, NotFound
-from assistant.record.models import (FIRST_DATE, LAST_DATE, Annotation, Encounter, Entry, Pupil,
-                                     encounter_pupils, is_id, utcnow)
 from assistant.conversation.plans import steps_for
-from assistant.services.school_settings import effective
-from assistant.services.pupils import profile_of
+from assistant.errors import InvalidInput, NotFound
+from assistant.record.models import (
+    FIRST_DATE,
+    LAST_DATE,
+    Annotation,
+    Encounter,
+    Entry,
+    Pupil,
+    encounter_pupils,
+    is_id,
+    utcnow,
+)
 from assistant.reports.changes import Change, Opinion, changes_between, opinions
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.points import Point, area_order, collect_points, pupil_words
 from assistant.reports.thread import EncounterStory, ThreadLink, encounter_stories, golden_thread
 from assistant.reports.wording import ADULT_NOTE_LABELS, AREAS, CATEGORIES, OTHER_AREA, OTHER_AREA_TITLE
+from assistant.services.pupils import profile_of
+from assistant.services.school_settings import effective
 from assistant.vocabulary import CONVERSATIONS, Provenance
 from symbols.catalogue import Catalogue, Concept, load_catalogue
 
@@ -52,7 +61,7 @@ class AdultNote:
     question: str
     concepts: list[Concept]
     text: str | None
-    kind: str              # observation (on the tablet) | review (written at review) | answer (the adult's view)
+    kind: str  # observation (on the tablet) | review (written at review) | answer (the adult's view)
     encounter_title: str = ""
 
     @property
@@ -74,7 +83,7 @@ class ReviewSummary:
     sections: list[Section]
     adult_notes: list[AdultNote]
     changes: list[Change]
-    compared: bool                       # there were confirmed answers before the period
+    compared: bool  # there were confirmed answers before the period
     encounters: list[EncounterStory]
     thread: list[ThreadLink]
     benchmarks: PupilBenchmarks
@@ -100,12 +109,15 @@ class ReviewSummary:
 def _period(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     if start and end and start > end:
         raise InvalidInput("The period starts after it ends.")
-    return (datetime.combine(start, time.min) if start else None,
-            datetime.combine(end + timedelta(days=1), time.min) if end else None)
+    return (
+        datetime.combine(start, time.min) if start else None,
+        datetime.combine(end + timedelta(days=1), time.min) if end else None,
+    )
 
 
-def _entries(db: Session, pupil_id: int, statuses: tuple[str, ...], since: datetime | None,
-             until: datetime | None) -> list[Entry]:
+def _entries(
+    db: Session, pupil_id: int, statuses: tuple[str, ...], since: datetime | None, until: datetime | None
+) -> list[Entry]:
     query = select(Entry).where(Entry.pupil_id == pupil_id, Entry.status.in_(statuses))
     if since:
         query = query.where(Entry.created_at >= since)
@@ -136,8 +148,13 @@ def _sections(points: list[Point]) -> list[Section]:
 
 # Where an adult's note was made when its step is not a question: never the words on the
 # screen then, which during a check-back are a reading the pupil may have rejected.
-PHASE_ABOUT = {"check": "While an answer was checked back", "confirm_stop": "When the pupil asked to stop",
-               "end": "At \u201canything else?\u201d", "mat": "At the final mat", "move": "At the final mat"}
+PHASE_ABOUT = {
+    "check": "While an answer was checked back",
+    "confirm_stop": "When the pupil asked to stop",
+    "end": "At \u201canything else?\u201d",
+    "mat": "At the final mat",
+    "move": "At the final mat",
+}
 ASKED_AGAIN = ("recall", "control")
 
 
@@ -153,8 +170,15 @@ def about(entry: Entry, place: str = "") -> str:
     return PHASE_ABOUT.get(entry.step, "During the conversation")
 
 
-def _adult_notes(db: Session, pupil_id: int, entries: list[Entry], catalogue: Catalogue,
-                 titles: dict[int, str], since: datetime | None, until: datetime | None) -> list[AdultNote]:
+def _adult_notes(
+    db: Session,
+    pupil_id: int,
+    entries: list[Entry],
+    catalogue: Catalogue,
+    titles: dict[int, str],
+    since: datetime | None,
+    until: datetime | None,
+) -> list[AdultNote]:
     """The adults' own views: answers recorded as the adult's view, observations made on
     the tablet, and observations written at review (with who wrote them and when)."""
     notes = []
@@ -165,21 +189,43 @@ def _adult_notes(db: Session, pupil_id: int, entries: list[Entry], catalogue: Ca
         if entry.answer_kind == "rating" and entry.rating and catalogue.get(entry.rating):
             concepts.append(catalogue.get(entry.rating))
         title = titles.get(entry.encounter_id, "")
-        notes.append(AdultNote(entry.id, entry.created_at, entry.adult_name or "an adult",
-                               entry.moment, about(entry, title), concepts,
-                               (entry.words or "").strip() or None,
-                               "observation" if entry.answer_kind == "observation" else "answer",
-                               title))
-    query = (select(Annotation, Entry).join(Entry, Entry.id == Annotation.entry_id)
-             .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation"))
+        notes.append(
+            AdultNote(
+                entry.id,
+                entry.created_at,
+                entry.adult_name or "an adult",
+                entry.moment,
+                about(entry, title),
+                concepts,
+                (entry.words or "").strip() or None,
+                "observation" if entry.answer_kind == "observation" else "answer",
+                title,
+            )
+        )
+    query = (
+        select(Annotation, Entry)
+        .join(Entry, Entry.id == Annotation.entry_id)
+        .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation")
+    )
     if since:
         query = query.where(Annotation.at >= since)
     if until:
         query = query.where(Annotation.at < until)
     for note, entry in db.execute(query.order_by(Annotation.at, Annotation.id)):
         title = titles.get(entry.encounter_id, "")
-        notes.append(AdultNote(entry.id, note.at, note.staff.display_name if note.staff else "an adult",
-                               entry.moment, about(entry, title), [], note.text, "review", title))
+        notes.append(
+            AdultNote(
+                entry.id,
+                note.at,
+                note.staff.display_name if note.staff else "an adult",
+                entry.moment,
+                about(entry, title),
+                [],
+                note.text,
+                "review",
+                title,
+            )
+        )
     return sorted(notes, key=lambda n: n.when)
 
 
@@ -188,15 +234,25 @@ def adult_notes_for(db: Session, pupil_id: int, catalogue: Catalogue | None = No
     catalogue = catalogue or load_catalogue()
     entries = _entries(db, pupil_id, ("confirmed",), None, None)
     ids = {e.encounter_id for e in entries if e.encounter_id}
-    ids |= set(db.execute(select(Entry.encounter_id).join(Annotation, Annotation.entry_id == Entry.id)
-                          .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation",
-                                 Entry.encounter_id.is_not(None))).scalars())
+    ids |= set(
+        db.execute(
+            select(Entry.encounter_id)
+            .join(Annotation, Annotation.entry_id == Entry.id)
+            .where(Entry.pupil_id == pupil_id, Annotation.kind == "observation", Entry.encounter_id.is_not(None))
+        ).scalars()
+    )
     titles = dict(db.execute(select(Encounter.id, Encounter.title).where(Encounter.id.in_(ids or [-1]))).all())
     return _adult_notes(db, pupil_id, entries, catalogue, titles, None, None)
 
 
-def review_summary(db: Session, pupil_id: int, start: date | None = None, end: date | None = None,
-                   include_drafts: bool = False, catalogue: Catalogue | None = None) -> ReviewSummary:
+def review_summary(
+    db: Session,
+    pupil_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    include_drafts: bool = False,
+    catalogue: Catalogue | None = None,
+) -> ReviewSummary:
     """The review summary for one pupil between two dates (inclusive; open ends allowed).
 
     NotFound for an unknown pupil; InvalidInput when start is after end.
@@ -212,8 +268,7 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
     entries = _entries(db, pupil.id, statuses, since, until)
     drafts_left_out = 0
     if not include_drafts:
-        query = select(func.count()).select_from(Entry).where(Entry.pupil_id == pupil.id,
-                                                              Entry.status == "draft")
+        query = select(func.count()).select_from(Entry).where(Entry.pupil_id == pupil.id, Entry.status == "draft")
         if since:
             query = query.where(Entry.created_at >= since)
         if until:
@@ -227,12 +282,14 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
 
     now = opinions(voice, catalogue, recalled)
     earlier = _entries(db, pupil.id, ("confirmed",), None, since) if since else []
-    changes = changes_between(opinions(earlier, catalogue, _recalled(db, earlier)), now) \
-        if earlier else []
+    changes = changes_between(opinions(earlier, catalogue, _recalled(db, earlier)), now) if earlier else []
 
     encounter_ids = {e.encounter_id for e in entries if e.encounter_id}
-    listed = select(Encounter).join(encounter_pupils, encounter_pupils.c.encounter_id == Encounter.id) \
+    listed = (
+        select(Encounter)
+        .join(encounter_pupils, encounter_pupils.c.encounter_id == Encounter.id)
         .where(encounter_pupils.c.pupil_id == pupil.id)
+    )
     if start:
         listed = listed.where(Encounter.date >= start)
     if end:
@@ -240,27 +297,43 @@ def review_summary(db: Session, pupil_id: int, start: date | None = None, end: d
     encounters = {e.id: e for e in db.execute(listed).scalars()}
     missing = encounter_ids - set(encounters)
     if missing:
-        encounters.update({e.id: e for e in db.execute(
-            select(Encounter).where(Encounter.id.in_(missing))).scalars()})
+        encounters.update({e.id: e for e in db.execute(select(Encounter).where(Encounter.id.in_(missing))).scalars()})
     # A prepare conversation may come before the period starts: fetch all of its answers.
-    linked = list(db.execute(select(Entry).where(
-        Entry.pupil_id == pupil.id, Entry.status.in_(statuses),
-        Entry.encounter_id.in_(list(encounters) or [-1]))
-        .order_by(Entry.created_at, Entry.id)).scalars())
+    linked = list(
+        db.execute(
+            select(Entry)
+            .where(
+                Entry.pupil_id == pupil.id, Entry.status.in_(statuses), Entry.encounter_id.in_(list(encounters) or [-1])
+            )
+            .order_by(Entry.created_at, Entry.id)
+        ).scalars()
+    )
     stories = encounter_stories(list(encounters.values()), linked, catalogue, shareable)
     aspirations = [p for p in points if p.category == "aspirations"]
     with_notes = effective(db, pupil.school_id).summary_adult_notes
 
     return ReviewSummary(
-        pupil=pupil, start=start, end=end, made_at=utcnow(), include_drafts=include_drafts,
-        drafts_left_out=drafts_left_out, symbol_set=profile_of(pupil).symbol_set,
+        pupil=pupil,
+        start=start,
+        end=end,
+        made_at=utcnow(),
+        include_drafts=include_drafts,
+        drafts_left_out=drafts_left_out,
+        symbol_set=profile_of(pupil).symbol_set,
         sections=_sections(points),
-        adult_notes=_adult_notes(db, pupil.id, entries, catalogue,
-                                 {i: e.title for i, e in encounters.items()}, since, until) if with_notes else [],
+        adult_notes=_adult_notes(
+            db, pupil.id, entries, catalogue, {i: e.title for i, e in encounters.items()}, since, until
+        )
+        if with_notes
+        else [],
         adult_notes_included=with_notes,
-        changes=changes, compared=bool(earlier), encounters=stories,
+        changes=changes,
+        compared=bool(earlier),
+        encounters=stories,
         thread=golden_thread(aspirations, stories, catalogue),
-        benchmarks=pupil_benchmarks(db, pupil.id, start, end), points=points, now=now,
+        benchmarks=pupil_benchmarks(db, pupil.id, start, end),
+        points=points,
+        now=now,
     )
 
 

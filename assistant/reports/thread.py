@@ -8,9 +8,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from assistant.services.encounters import ENCOUNTER_TYPES
 from assistant.record.models import Encounter, Entry
 from assistant.reports.points import Point, collect_points
+from assistant.services.encounters import ENCOUNTER_TYPES
 from assistant.vocabulary import Provenance
 from symbols.catalogue import Catalogue, Concept
 
@@ -29,18 +29,37 @@ STEPS_SHOWN = 5
 
 # Interests that show an encounter touched an aspiration (besides the aspiration itself).
 RELATED = {
-    "vet": ("animals",), "zookeeper": ("animals",), "animal_carer": ("animals",),
-    "farmer": ("farming", "animals"), "chef": ("cooking", "cafe"), "baker": ("cooking", "cafe"),
-    "cafe_worker": ("cafe", "cooking"), "shop_worker": ("shops",),
-    "hairdresser": ("hair_beauty",), "mechanic": ("cars", "bikes"), "driver": ("transport", "cars"),
-    "builder": ("building",), "gardener": ("gardening", "outdoors"), "cleaner": ("cleaning",),
-    "carer": ("caring",), "nursery_worker": ("children", "caring"), "teacher": ("children",),
-    "teaching_assistant": ("children", "caring"), "nurse": ("caring",), "doctor": ("caring", "science"),
-    "footballer": ("football", "sport"), "sports_coach": ("sport", "football", "swimming"),
-    "musician": ("music", "singing"), "artist": ("art", "crafts"), "actor": ("drama",),
-    "office_worker": ("office", "computers"), "game_designer": ("video_games", "computers"),
-    "youtuber": ("films_tv", "computers"), "scientist": ("science",),
-    "engineer": ("building", "science", "maths"), "it_worker": ("computers",),
+    "vet": ("animals",),
+    "zookeeper": ("animals",),
+    "animal_carer": ("animals",),
+    "farmer": ("farming", "animals"),
+    "chef": ("cooking", "cafe"),
+    "baker": ("cooking", "cafe"),
+    "cafe_worker": ("cafe", "cooking"),
+    "shop_worker": ("shops",),
+    "hairdresser": ("hair_beauty",),
+    "mechanic": ("cars", "bikes"),
+    "driver": ("transport", "cars"),
+    "builder": ("building",),
+    "gardener": ("gardening", "outdoors"),
+    "cleaner": ("cleaning",),
+    "carer": ("caring",),
+    "nursery_worker": ("children", "caring"),
+    "teacher": ("children",),
+    "teaching_assistant": ("children", "caring"),
+    "nurse": ("caring",),
+    "doctor": ("caring", "science"),
+    "footballer": ("football", "sport"),
+    "sports_coach": ("sport", "football", "swimming"),
+    "musician": ("music", "singing"),
+    "artist": ("art", "crafts"),
+    "actor": ("drama",),
+    "office_worker": ("office", "computers"),
+    "game_designer": ("video_games", "computers"),
+    "youtuber": ("films_tv", "computers"),
+    "scientist": ("science",),
+    "engineer": ("building", "science", "maths"),
+    "it_worker": ("computers",),
 }
 # Encounter types that are the experience of a pathway after school.
 PATHWAY_ENCOUNTERS = {
@@ -102,7 +121,7 @@ class ThreadLink:
     aspiration: Point
     concept: Concept
     steps: list[ThreadStep]
-    earlier: int = 0          # linked encounters older than the ones in `steps`
+    earlier: int = 0  # linked encounters older than the ones in `steps`
 
     @property
     def next_step(self) -> str:
@@ -114,13 +133,17 @@ class ThreadLink:
         return " ".join(said) if said else "Not asked yet whether I would go again."
 
 
-def encounter_stories(encounters: list[Encounter], entries: list[Entry], catalogue: Catalogue,
-                      shareable: bool) -> list[EncounterStory]:
+def encounter_stories(
+    encounters: list[Encounter], entries: list[Entry], catalogue: Catalogue, shareable: bool
+) -> list[EncounterStory]:
     """Each encounter, oldest first, with the pupil's answers before and after it."""
     stories = []
     for encounter in sorted(encounters, key=lambda e: (e.date, e.id)):
-        mine = [e for e in entries if e.encounter_id == encounter.id
-                and e.moment in ("prepare", "debrief") and e.answer_kind != "observation"]
+        mine = [
+            e
+            for e in entries
+            if e.encounter_id == encounter.id and e.moment in ("prepare", "debrief") and e.answer_kind != "observation"
+        ]
         points = collect_points(mine, catalogue, shareable)
         rows = []
         for topic, before_step, after_step in STORY_ROWS:
@@ -128,12 +151,15 @@ def encounter_stories(encounters: list[Encounter], entries: list[Entry], catalog
             after = [p for p in points if after_step and p.step == after_step]
             if before or after:
                 rows.append(StoryRow(topic, before, after))
-        stories.append(EncounterStory(
-            encounter, rows,
-            prepared=any(e.moment == "prepare" for e in mine),
-            debriefed=any(e.moment == "debrief" for e in mine),
-            concept_ids={cid for e in mine if e.provenance != Provenance.ADULT_VIEW
-                         for cid in e.concept_ids or []}))
+        stories.append(
+            EncounterStory(
+                encounter,
+                rows,
+                prepared=any(e.moment == "prepare" for e in mine),
+                debriefed=any(e.moment == "debrief" for e in mine),
+                concept_ids={cid for e in mine if e.provenance != Provenance.ADULT_VIEW for cid in e.concept_ids or []},
+            )
+        )
     return stories
 
 
@@ -152,8 +178,7 @@ def _mentions(encounter: Encounter, concepts: list[Concept]) -> bool:
     return any((pattern := _phrases(concept)) is not None and pattern.search(text) for concept in concepts)
 
 
-def golden_thread(aspirations: list[Point], stories: list[EncounterStory],
-                  catalogue: Catalogue) -> list[ThreadLink]:
+def golden_thread(aspirations: list[Point], stories: list[EncounterStory], catalogue: Catalogue) -> list[ThreadLink]:
     """Each aspiration (job, pathway or interest) with the encounters that touched it."""
     links, seen = [], set()
     for point in aspirations:
@@ -161,19 +186,22 @@ def golden_thread(aspirations: list[Point], stories: list[EncounterStory],
             if concept.id in seen or concept.type not in ("job", "pathway", "interest"):
                 continue
             seen.add(concept.id)
-            related = [concept] + [c for c in (catalogue.get(i) for i in RELATED.get(concept.id, ()))
-                                   if c]
+            related = [concept] + [c for c in (catalogue.get(i) for i in RELATED.get(concept.id, ())) if c]
             related_ids = {c.id for c in related}
             steps = []
             for story in stories:
-                if (story.concept_ids & related_ids
-                        or story.encounter.type in PATHWAY_ENCOUNTERS.get(concept.id, ())
-                        or _mentions(story.encounter, related)):
+                if (
+                    story.concept_ids & related_ids
+                    or story.encounter.type in PATHWAY_ENCOUNTERS.get(concept.id, ())
+                    or _mentions(story.encounter, related)
+                ):
                     felt = story.row("How I felt")
                     again = story.row("Would I go again?")
                     job = story.row("A job like that?")
-                    steps.append(ThreadStep(story, felt.after if felt else [],
-                                            again.after if again else [], job.after if job else []))
-            links.append(ThreadLink(point, concept, steps[-STEPS_SHOWN:],
-                                    max(0, len(steps) - STEPS_SHOWN)))
+                    steps.append(
+                        ThreadStep(
+                            story, felt.after if felt else [], again.after if again else [], job.after if job else []
+                        )
+                    )
+            links.append(ThreadLink(point, concept, steps[-STEPS_SHOWN:], max(0, len(steps) - STEPS_SHOWN)))
     return links

@@ -21,8 +21,16 @@ from assistant.reports.images import SymbolImages
 from assistant.reports.one_page import one_page_profile
 from assistant.reports.points import Point
 from assistant.reports.summary import ReviewSummary
-from assistant.reports.wording import (ADULTS_APART, encounter_details, PROVENANCE_LABELS, SECTION_A_TEMPLATE, WORDS_WITHHELD, day_month_year, period_text,
-                                       running_title)
+from assistant.reports.wording import (
+    ADULTS_APART,
+    PROVENANCE_LABELS,
+    SECTION_A_TEMPLATE,
+    WORDS_WITHHELD,
+    day_month_year,
+    encounter_details,
+    period_text,
+    running_title,
+)
 from symbols.catalogue import Concept
 
 SYMBOL_WIDTH = Cm(1.3)
@@ -59,8 +67,10 @@ class _Writer:
         style.font.name = "Arial"
         style.font.size = Pt(11)
         self.page_setup()
-        self.style_ids = {name: self.doc.styles[name].style_id
-                          for name in ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")}
+        self.style_ids = {
+            name: self.doc.styles[name].style_id
+            for name in ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")
+        }
         self.pictures: dict[bytes, tuple[str, str, int, int]] = {}
         self.shape_id = self.doc.part.next_id
 
@@ -122,25 +132,37 @@ class _Writer:
         s = self.s
         self.heading(_t(f"Pupil voice for the EHCP review: {s.pupil.display_name}"), 0)
         where = ", ".join(x for x in (s.pupil.year_group or "", s.pupil.group.name if s.pupil.group else "") if x)
-        self.doc.add_paragraph(_t(f"{where + '. ' if where else ''}Answers {period_text(s.start, s.end)}. "
-                               f"Made on {day_month_year(s.made_at)}."))
+        self.doc.add_paragraph(
+            _t(
+                f"{where + '. ' if where else ''}Answers {period_text(s.start, s.end)}. "
+                f"Made on {day_month_year(s.made_at)}."
+            )
+        )
         if s.include_drafts:
             self.doc.add_paragraph("This summary includes answers not yet confirmed by the pupil.")
         elif s.drafts_left_out:
             n = s.drafts_left_out
-            self.doc.add_paragraph(f"Only answers the pupil confirmed are shown. {n} answer"
-                                   f"{'s' if n != 1 else ''} not yet confirmed "
-                                   f"{'are' if n != 1 else 'is'} left out.")
+            self.doc.add_paragraph(
+                f"Only answers the pupil confirmed are shown. {n} answer"
+                f"{'s' if n != 1 else ''} not yet confirmed "
+                f"{'are' if n != 1 else 'is'} left out."
+            )
         else:
             self.doc.add_paragraph("Only answers the pupil confirmed are shown.")
         if not s.words_shareable:
-            self.doc.add_paragraph("Sharing: the pupil asked that their own words stay in school. "
-                                   "This summary shows what they chose, not their words."
-                                   + (f" Note: {_t(s.sharing_note)}" if s.sharing_note else ""))
+            self.doc.add_paragraph(
+                "Sharing: the pupil asked that their own words stay in school. "
+                "This summary shows what they chose, not their words."
+                + (f" Note: {_t(s.sharing_note)}" if s.sharing_note else "")
+            )
         elif s.sharing_note:
             self.doc.add_paragraph(f"Sharing note: {_t(s.sharing_note)}")
-        self.doc.add_paragraph("Every point says how it was given: " + "; ".join(PROVENANCE_LABELS.values()) + "."
-                               + (ADULTS_APART if self.s.adult_notes_included else ""))
+        self.doc.add_paragraph(
+            "Every point says how it was given: "
+            + "; ".join(PROVENANCE_LABELS.values())
+            + "."
+            + (ADULTS_APART if self.s.adult_notes_included else "")
+        )
 
     def section_a(self) -> None:
         self.doc.add_paragraph(f"Order: {SECTION_A_TEMPLATE}")
@@ -169,8 +191,7 @@ class _Writer:
                     cells = table.add_row().cells
                     self.symbols(cells[0].paragraphs[0], point.concepts)
                     cells[1].text = point.statement
-                    cells[2].text = "\n".join(w if w == WORDS_WITHHELD else f"\u201c{_t(w)}\u201d"
-                                              for w in point.words)
+                    cells[2].text = "\n".join(w if w == WORDS_WITHHELD else f"\u201c{_t(w)}\u201d" for w in point.words)
                     cells[3].text = point.provenance_label
                     when = point.when
                     if point.drafts:
@@ -181,17 +202,19 @@ class _Writer:
         s = self.s
         self.heading("What changed since the last review", 1)
         if not s.start:
-            self.doc.add_paragraph("This summary covers every answer so far, so there is nothing "
-                                   "earlier to compare with.")
+            self.doc.add_paragraph(
+                "This summary covers every answer so far, so there is nothing earlier to compare with."
+            )
         elif not s.compared:
-            self.doc.add_paragraph(f"There are no confirmed answers from before "
-                                   f"{day_month_year(s.start)} to compare with.")
+            self.doc.add_paragraph(
+                f"There are no confirmed answers from before {day_month_year(s.start)} to compare with."
+            )
         elif not s.changes:
-            self.doc.add_paragraph(f"Nothing changed: what the pupil said before "
-                                   f"{day_month_year(s.start)} still holds.")
+            self.doc.add_paragraph(
+                f"Nothing changed: what the pupil said before {day_month_year(s.start)} still holds."
+            )
         else:
-            self.doc.add_paragraph("Changes are information for the review, not mistakes: "
-                                   "interests grow and change.")
+            self.doc.add_paragraph("Changes are information for the review, not mistakes: interests grow and change.")
             for change in s.changes:
                 self.paragraph(change.text, "List Bullet")
 
@@ -237,7 +260,9 @@ class _Writer:
             cells[0].text = f"{n}. {name}"
             parts = [_t(f"{e.title} ({day_month_year(e.date)})") for e in bench.by_benchmark[n]]
             if n == 3 and bench.has_record:
-                parts.insert(0, f"The pupil's own career profile ({bench.entries} answer{'' if bench.entries == 1 else 's'})")
+                parts.insert(
+                    0, f"The pupil's own career profile ({bench.entries} answer{'' if bench.entries == 1 else 's'})"
+                )
             cells[1].text = "; ".join(parts) or "None yet"
 
     def adults(self) -> None:
@@ -261,22 +286,37 @@ class _Writer:
     def footer(self) -> None:
         paragraph = self.doc.add_paragraph()
         paragraph.add_run().add_break(WD_BREAK.LINE)
-        paragraph.add_run("Made by Pupil Voice from the pupil's career-profile record. Symbols: "
-                          + " ".join(self.images.credits())).font.size = Pt(8)
+        paragraph.add_run(
+            "Made by Pupil Voice from the pupil's career-profile record. Symbols: " + " ".join(self.images.credits())
+        ).font.size = Pt(8)
         if self.labels_only:
-            self.doc.add_paragraph("Some symbols are shown by name in [brackets]: their pictures could "
-                                   "not be converted for Word on this computer.").runs[0].font.size = Pt(8)
+            self.doc.add_paragraph(
+                "Some symbols are shown by name in [brackets]: their pictures could "
+                "not be converted for Word on this computer."
+            ).runs[0].font.size = Pt(8)
 
     def bytes(self) -> bytes:
-        for part in (self.header, self.section_a, self.areas, self.changes, self.encounters, self.thread,
-                     self.gatsby, self.adults, self.footer):
+        for part in (
+            self.header,
+            self.section_a,
+            self.areas,
+            self.changes,
+            self.encounters,
+            self.thread,
+            self.gatsby,
+            self.adults,
+            self.footer,
+        ):
             part()
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
 
 
-def render_summary_docx(summary: ReviewSummary, images: SymbolImages | None = None,
-                        sets_root: Path | None = None) -> bytes:
+def render_summary_docx(
+    summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
+) -> bytes:
     """The staff summary as .docx bytes (editable; same points as the PDF)."""
-    return _Writer(summary, images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)).bytes()
+    return _Writer(
+        summary, images or SymbolImages(summary.symbol_set, school_id=summary.pupil.school_id, sets_root=sets_root)
+    ).bytes()

@@ -43,20 +43,35 @@ CATEGORIES = {
 }
 
 # The area an aspirations question belongs to, whatever the answer.
-STEP_AREAS = {"work_learning": "employment", "job": "employment", "living": "independent_living",
-              "community": "community", "health": "health"}
-
-# The area of a concept without one in the catalogue, by concept type (or id for support).
-TYPE_AREAS = {"job": "employment", "pathway": "employment", "living": "independent_living",
-              "sensory": "health", "feeling": "health"}
-SUPPORT_AREAS = {
-    "reading_help": "employment", "writing_help": "employment", "extra_time": "employment",
-    "step_by_step": "employment", "visual_timetable": "employment",
-    "travel_help": "independent_living", "money_help": "independent_living",
-    "someone_with_me": "community", "communication_help": "community",
-    "quiet_space": "health", "breaks": "health",
+STEP_AREAS = {
+    "work_learning": "employment",
+    "job": "employment",
+    "living": "independent_living",
+    "community": "community",
+    "health": "health",
 }
 
+# The area of a concept without one in the catalogue, by concept type (or id for support).
+TYPE_AREAS = {
+    "job": "employment",
+    "pathway": "employment",
+    "living": "independent_living",
+    "sensory": "health",
+    "feeling": "health",
+}
+SUPPORT_AREAS = {
+    "reading_help": "employment",
+    "writing_help": "employment",
+    "extra_time": "employment",
+    "step_by_step": "employment",
+    "visual_timetable": "employment",
+    "travel_help": "independent_living",
+    "money_help": "independent_living",
+    "someone_with_me": "community",
+    "communication_help": "community",
+    "quiet_space": "health",
+    "breaks": "health",
+}
 
 
 def provenance_label(provenance: str, adult_name: str = "") -> str:
@@ -119,8 +134,9 @@ def encounter_details(story) -> str:
     """An encounter's kind, place and provider, and which of its conversations are missing
     (the Word and PDF summaries; the HTML template says the same)."""
     e = story.encounter
-    details = story.type_label + (f", {e.place}" if e.place else "") \
-        + (f", with {e.provider}" if e.provider else "") + "."
+    details = (
+        story.type_label + (f", {e.place}" if e.place else "") + (f", with {e.provider}" if e.provider else "") + "."
+    )
     if not story.prepared and not story.debriefed:
         details += " The pupil has not talked about it yet."
     elif not story.prepared:
@@ -136,6 +152,8 @@ def running_title(name: str, start: date | None, end: date | None) -> str:
 
 
 # The template the EHCP summary follows, named in the document.
-SECTION_A_TEMPLATE = ("Section A of an EHC plan: the views, interests and aspirations of the young "
-                      "person (SEND Code of Practice 2015, paragraph 9.69), under the headings of a "
-                      "person-centred one-page profile; then the four Preparing for Adulthood areas.")
+SECTION_A_TEMPLATE = (
+    "Section A of an EHC plan: the views, interests and aspirations of the young "
+    "person (SEND Code of Practice 2015, paragraph 9.69), under the headings of a "
+    "person-centred one-page profile; then the four Preparing for Adulthood areas."
+)

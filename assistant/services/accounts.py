@@ -17,13 +17,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput, LoginFailed, NotFound
 from assistant.record.models import Group, Staff, StaffSession, utcnow
+from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 from assistant.services.pupils import group_named, groups_of
 from assistant.services.schools import school_id_or_only
 from assistant.services.text import clean_name
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import ROLES
 
 MIN_PASSWORD_CHARS = 10
@@ -46,8 +46,13 @@ def check_password(password: str, *personal: str) -> None:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD_CHARS} characters.")
     if len(password) > MAX_PASSWORD_CHARS:
         raise InvalidInput(f"A password has at most {MAX_PASSWORD_CHARS} characters.")
-    words = [w.lower() for p in personal if p
-             for w in p.replace("@", " ").replace(".", " ").replace("_", " ").split() if len(w) >= 3]
+    words = [
+        w.lower()
+        for p in personal
+        if p
+        for w in p.replace("@", " ").replace(".", " ").replace("_", " ").split()
+        if len(w) >= 3
+    ]
     result = zxcvbn(password, user_inputs=words)
     # The person's own name or email with a year or a number added is not a password:
     # what is left without them must be strong too.
@@ -58,8 +63,7 @@ def check_password(password: str, *personal: str) -> None:
         result["score"] = 0
     if result["score"] < MIN_PASSWORD_SCORE:
         advice = (result.get("feedback") or {}).get("warning") or "It would be easy to guess."
-        raise InvalidInput(f"Please choose a stronger password. {advice} "
-                           "A few unrelated words make a good one.")
+        raise InvalidInput(f"Please choose a stronger password. {advice} A few unrelated words make a good one.")
 
 
 def generated_password() -> str:
@@ -67,9 +71,16 @@ def generated_password() -> str:
     return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
-def create_staff(db: Session, email: str, display_name: str, role: str, password: str,
-                 group_names: list[str] | None = None, must_change_password: bool = False,
-                 school_id: int | None = None) -> Staff:
+def create_staff(
+    db: Session,
+    email: str,
+    display_name: str,
+    role: str,
+    password: str,
+    group_names: list[str] | None = None,
+    must_change_password: bool = False,
+    school_id: int | None = None,
+) -> Staff:
     """Add a member of staff to `school_id` (or the only school); the password is stored
     only as an argon2 hash. An email names one account on the whole server."""
     email = (email or "").strip().lower()
@@ -83,9 +94,14 @@ def create_staff(db: Session, email: str, display_name: str, role: str, password
     with transaction(db):
         if db.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none():
             raise InvalidInput("There is already an account with that email.")
-        staff = Staff(school_id=school_id, email=email, display_name=display_name.strip() or email, role=role,
-                      password_hash=_hasher.hash(password),
-                      must_change_password=must_change_password)
+        staff = Staff(
+            school_id=school_id,
+            email=email,
+            display_name=display_name.strip() or email,
+            role=role,
+            password_hash=_hasher.hash(password),
+            must_change_password=must_change_password,
+        )
         for name in group_names or []:
             staff.groups.append(group_named(db, school_id, name))
         db.add(staff)
@@ -106,7 +122,7 @@ def authenticate(db: Session, email: str, password: str) -> Staff:
         except (VerificationError, InvalidHashError):
             staff.failed_logins += 1
             db.commit()
-            raise LoginFailed(LOGIN_FAILED)
+            raise LoginFailed(LOGIN_FAILED) from None
         if staff.disabled_at is not None:
             raise LoginFailed(LOGIN_FAILED)
         staff.failed_logins = 0
@@ -121,8 +137,11 @@ def get_staff(db: Session, staff_id: int) -> Staff | None:
 
 def accounts_of(db: Session, admin: Staff) -> list[Staff]:
     """The accounts of the administrator's school, by name."""
-    return list(db.execute(select(Staff).where(Staff.school_id == admin.school_id)
-                           .order_by(Staff.display_name, Staff.id)).scalars())
+    return list(
+        db.execute(
+            select(Staff).where(Staff.school_id == admin.school_id).order_by(Staff.display_name, Staff.id)
+        ).scalars()
+    )
 
 
 def accounts_overview(db: Session, admin: Staff) -> tuple[list[Staff], list[Group]]:
@@ -150,6 +169,7 @@ def managed_account(db: Session, admin: Staff, staff_id: object) -> Staff:
 
 
 # ---------------------------------------------------------------- passwords and accounts
+
 
 def change_password(db: Session, staff: Staff, current: str, new: str) -> None:
     """The member of staff chooses a new password; every session of theirs ends."""
@@ -200,6 +220,7 @@ def reset_password(db: Session, admin: Staff, staff_id: int) -> str:
 
 # ---------------------------------------------------------------- sessions on the server
 
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -220,9 +241,12 @@ def staff_for_session(db: Session, token: object, idle_minutes: int, lifetime_ho
         return None
     row = db.get(StaffSession, _token_hash(token))
     now = utcnow()
-    if row is None or row.revoked_at is not None \
-            or row.last_seen_at + timedelta(minutes=idle_minutes) < now \
-            or row.created_at + timedelta(hours=lifetime_hours) < now:
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.last_seen_at + timedelta(minutes=idle_minutes) < now
+        or row.created_at + timedelta(hours=lifetime_hours) < now
+    ):
         return None
     staff = db.get(Staff, row.staff_id)
     if staff is None or staff.disabled_at is not None:
@@ -244,6 +268,8 @@ def end_staff_session(db: Session, token: object) -> None:
 
 
 def _revoke_all(db: Session, staff_id: int) -> None:
-    db.execute(update(StaffSession).where(StaffSession.staff_id == staff_id,
-                                          StaffSession.revoked_at.is_(None))
-               .values(revoked_at=utcnow()))
+    db.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -76,9 +76,21 @@ def _load(url: str, source_stem: Path, kind: str) -> None:
         path.chmod(0o600)
         return
     plain, env = _pg_env(url)
-    subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                    "--dbname", plain, str(source_stem.with_suffix(".pgdump"))],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--dbname",
+            plain,
+            str(source_stem.with_suffix(".pgdump")),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
 
 
 def backup(settings: dict, out_dir: Path) -> Path:
@@ -88,10 +100,12 @@ def backup(settings: dict, out_dir: Path) -> Path:
     old_umask = os.umask(0o077)
     try:
         target.mkdir(parents=True, exist_ok=False, mode=0o700)
-        manifest = {"made": stamp,
-                    "record": _dump(settings["DATABASE_URL"], target / "record"),
-                    "trackers": _dump(settings["TRACKER_STORE_URL"], target / "trackers"),
-                    "instance": []}
+        manifest = {
+            "made": stamp,
+            "record": _dump(settings["DATABASE_URL"], target / "record"),
+            "trackers": _dump(settings["TRACKER_STORE_URL"], target / "trackers"),
+            "instance": [],
+        }
         instance = Path(settings["INSTANCE_PATH"])
         for name in INSTANCE_ITEMS:
             item = instance / name

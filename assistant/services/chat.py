@@ -21,23 +21,27 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from assistant.services import chat_requests
 from assistant.channel import signed
-from assistant.errors import InvalidInput
-from assistant.record.models import ConversationSession
 from assistant.conversation.plans import STANCES
 from assistant.conversation.standins import hide_text, names_of, show
 from assistant.conversation.turns import MAX_CARDS, MAX_RESPONSE_MS, check_how_given, keep_answer
-from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
+from assistant.errors import InvalidInput
+from assistant.record.models import ConversationSession
+from assistant.services import chat_requests
 from assistant.speech.my_voice import Heard, learn
+from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
 from symbols.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
 KEPT_REASON = "Kept by the web app: the assistant could not take this answer."
 
-CARD_INTENTS = {SpecialCard.YES.value: "/affirm", SpecialCard.NO.value: "/deny",
-                SpecialCard.DONT_KNOW.value: "/dont_know", SpecialCard.SKIP.value: "/skip_question"}
+CARD_INTENTS = {
+    SpecialCard.YES.value: "/affirm",
+    SpecialCard.NO.value: "/deny",
+    SpecialCard.DONT_KNOW.value: "/dont_know",
+    SpecialCard.SKIP.value: "/skip_question",
+}
 # Special cards the engine reads itself (check-back and "stop now?" boards).
 CHOSEN_SPECIAL_CARDS = ("something_else", "keep_going", "stop", "finish", "remove")
 MAT_ITEM_CARD = re.compile(r"^item_[0-9]{1,3}$")  # an item of the final mat
@@ -88,8 +92,7 @@ def clean_text(text: object, max_chars: int) -> str:
     # joiners and characters newer than this Python). A leading "/" would be a Rasa command,
     # which only the web app may send.
     if len(text) <= max_chars:
-        text = "".join(ch for ch in text
-                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
         text = " ".join(text.split()).lstrip("/").strip()
         if not text:
             raise InvalidInput("Please type an answer, or touch a picture.")
@@ -153,15 +156,22 @@ def read_answer(body: dict, catalogue: Catalogue, max_chars: int) -> Answer:
 def current_prompt(session: ConversationSession) -> tuple[str | None, list[dict]]:
     """The id and messages of the prompt on the tablet's screen, from the stored state."""
     state = session.dialogue_state or {}
-    return (str(state["prompt_seq"]) if "prompt_seq" in state else None,
-            list(state.get("last_prompt") or []))
+    return (str(state["prompt_seq"]) if "prompt_seq" in state else None, list(state.get("last_prompt") or []))
 
 
 def _stale(session: ConversationSession) -> ChatReply:
     """An answer to a prompt no longer on screen: recorded nowhere; here is the current one."""
     prompt_id, messages = current_prompt(session)
-    return ChatReply(409, {"error": "That answer was for an earlier question.", "stale": True,
-                           "messages": messages, "prompt_id": prompt_id, "status": session.status})
+    return ChatReply(
+        409,
+        {
+            "error": "That answer was for an earlier question.",
+            "stale": True,
+            "messages": messages,
+            "prompt_id": prompt_id,
+            "status": session.status,
+        },
+    )
 
 
 def _roll_back(db: Session) -> None:
@@ -175,20 +185,22 @@ def _fault(db: Session, session: ConversationSession, answer: Answer, client_id:
     """The assistant did not take the message: keep an answer as a draft (once), and ask the
     tablet to send it again (retry) so that the conversation goes on when the assistant can."""
     card = answer.card
-    keepable = answer.words is not None or bool(card and card not in CARD_INTENTS
-                                                and card not in CHOSEN_SPECIAL_CARDS
-                                                and not MAT_ITEM_CARD.match(card))
+    keepable = answer.words is not None or bool(
+        card and card not in CARD_INTENTS and card not in CHOSEN_SPECIAL_CARDS and not MAT_ITEM_CARD.match(card)
+    )
     kept = False
     if keepable:
         try:
-            keep_answer(db, session, answer.words, card, answer.input_mode, answer.provenance,
-                        KEPT_REASON, client_id=client_id)
+            keep_answer(
+                db, session, answer.words, card, answer.input_mode, answer.provenance, KEPT_REASON, client_id=client_id
+            )
             kept = True
         except SQLAlchemyError:  # the record is unreachable too: the tablet's outbox keeps it
             log.warning("could not keep an answer the assistant did not take", exc_info=True)
             _roll_back(db)
-    error = "Just a moment, please. " + ("Your answer is safe. " if keepable else "") \
-        + "The assistant will carry on soon."
+    error = (
+        "Just a moment, please. " + ("Your answer is safe. " if keepable else "") + "The assistant will carry on soon."
+    )
     return ChatReply(503, {"error": error, "kept": kept, "retry": True, "messages": []})
 
 
@@ -205,8 +217,15 @@ def _learn_voice(db: Session, session: ConversationSession, card: str, heard: He
         log.warning("could not learn from a confirmed spoken answer", exc_info=True)
 
 
-def _converse(db: Session, assistant: Assistant, secret: str, session: ConversationSession,
-              answer: Answer, client_id: str | None = None, heard: Heard | None = None) -> ChatReply:
+def _converse(
+    db: Session,
+    assistant: Assistant,
+    secret: str,
+    session: ConversationSession,
+    answer: Answer,
+    client_id: str | None = None,
+    heard: Heard | None = None,
+) -> ChatReply:
     metadata = {"session_id": session.id, "input_mode": answer.input_mode, "provenance": answer.provenance}
     if answer.speech_confidence is not None:
         metadata["speech_confidence"] = answer.speech_confidence
@@ -220,8 +239,9 @@ def _converse(db: Session, assistant: Assistant, secret: str, session: Conversat
     message = hide_text(answer.message, names) if answer.words is not None else answer.message
     started = time.perf_counter()
     try:
-        messages = assistant.send(session.rasa_sender_id, message,
-                                  signed(secret, session.rasa_sender_id, message, metadata))
+        messages = assistant.send(
+            session.rasa_sender_id, message, signed(secret, session.rasa_sender_id, message, metadata)
+        )
     except AssistantUnavailable:
         messages = None
     rasa_ms = 1000 * (time.perf_counter() - started)
@@ -237,22 +257,37 @@ def _converse(db: Session, assistant: Assistant, secret: str, session: Conversat
         else:
             if answer.card is not None and answer.input_mode == InputMode.SPEECH and heard is not None:
                 _learn_voice(db, session, answer.card, heard)
-            reply = ChatReply(200, {"messages": messages, "status": session.status,
-                                    "prompt_id": current_prompt(session)[0]})
+            reply = ChatReply(
+                200, {"messages": messages, "status": session.status, "prompt_id": current_prompt(session)[0]}
+            )
     reply.rasa_ms = rasa_ms
     return reply
 
 
-def send_command(db: Session, assistant: Assistant, secret: str, session: ConversationSession,
-                 command: str) -> ChatReply:
+def send_command(
+    db: Session, assistant: Assistant, secret: str, session: ConversationSession, command: str
+) -> ChatReply:
     """A command to the conversation (start, repeat, skip, stop): no answer to record.
     The Stop button's "/stop" stops at once; stopping by words is asked first."""
-    return _converse(db, assistant, secret, session,
-                     Answer(COMMANDS[command], None, None, InputMode.TOUCH.value, Provenance.INDEPENDENT.value))
+    return _converse(
+        db,
+        assistant,
+        secret,
+        session,
+        Answer(COMMANDS[command], None, None, InputMode.TOUCH.value, Provenance.INDEPENDENT.value),
+    )
 
 
-def send_answer(db: Session, assistant: Assistant, secret: str, session: ConversationSession,
-                body: dict, catalogue: Catalogue, max_chars: int, heard: Heard | None = None) -> ChatReply:
+def send_answer(
+    db: Session,
+    assistant: Assistant,
+    secret: str,
+    session: ConversationSession,
+    body: dict,
+    catalogue: Catalogue,
+    max_chars: int,
+    heard: Heard | None = None,
+) -> ChatReply:
     """An answer (words or a card) passed to the assistant; with a client_id, exactly once:
     the message id is claimed first, and the reply is remembered for a repeat."""
     answer = read_answer(body, catalogue, max_chars)

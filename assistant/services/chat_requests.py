@@ -53,8 +53,9 @@ def claim(db: Session, session_id: str, client_id: str) -> tuple[bool, ChatReque
     except IntegrityError:
         pass
     with transaction(db):
-        row = db.execute(select(ChatRequest).where(ChatRequest.session_id == session_id,
-                                                   ChatRequest.client_id == client_id)).scalar_one()
+        row = db.execute(
+            select(ChatRequest).where(ChatRequest.session_id == session_id, ChatRequest.client_id == client_id)
+        ).scalar_one()
         answered = row.reply is not None and row.reply.get("status", 500) < 500
         in_flight = row.reply is None and row.taken_at is None and row.created_at >= utcnow() - STALE
         if answered or in_flight:
@@ -62,10 +63,15 @@ def claim(db: Session, session_id: str, client_id: str) -> tuple[bool, ChatReque
         # A fault, a dead request, or an answer taken whose reply was lost: handle it again.
         # Only one of several repeats arriving together wins (created_at is the version).
         now = utcnow()
-        won = db.execute(update(ChatRequest)
-                         .where(ChatRequest.id == row.id, ChatRequest.created_at == row.created_at)
-                         .values(created_at=now, reply=None)
-                         .execution_options(synchronize_session=False)).rowcount == 1
+        won = (
+            db.execute(
+                update(ChatRequest)
+                .where(ChatRequest.id == row.id, ChatRequest.created_at == row.created_at)
+                .values(created_at=now, reply=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
         if won:
             row.created_at, row.reply = now, None
         return won, row
@@ -74,9 +80,12 @@ def claim(db: Session, session_id: str, client_id: str) -> tuple[bool, ChatReque
 def remember(db: Session, row: ChatRequest, status: int, body: dict) -> None:
     """Keep the reply given to a claimed message, for any repeat of it."""
     with transaction(db):
-        db.execute(update(ChatRequest).where(ChatRequest.id == row.id)
-                   .values(reply={"status": status, "body": body})
-                   .execution_options(synchronize_session=False))
+        db.execute(
+            update(ChatRequest)
+            .where(ChatRequest.id == row.id)
+            .values(reply={"status": status, "body": body})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def lock(db: Session, session_id: str, client_id: str | None) -> ChatRequest | None:
@@ -85,8 +94,12 @@ def lock(db: Session, session_id: str, client_id: str | None) -> ChatRequest | N
     if not client_id or not CLIENT_ID.match(client_id):
         return None
     where = (ChatRequest.session_id == session_id, ChatRequest.client_id == client_id)
-    db.execute(update(ChatRequest).where(*where).values(client_id=ChatRequest.client_id)
-               .execution_options(synchronize_session=False))
+    db.execute(
+        update(ChatRequest)
+        .where(*where)
+        .values(client_id=ChatRequest.client_id)
+        .execution_options(synchronize_session=False)
+    )
     return db.execute(select(ChatRequest).where(*where)).scalar_one_or_none()
 
 
@@ -96,7 +109,9 @@ def take(db: Session, row: ChatRequest) -> None:
     row.taken_at = utcnow()
     kept = db.get(Entry, row.kept_entry_id) if row.kept_entry_id else None
     row.kept_entry_id = None
-    if kept is not None and kept.status == "draft" and not db.execute(
-            select(func.count()).select_from(Annotation).where(Annotation.entry_id == kept.id)
-    ).scalar():
+    if (
+        kept is not None
+        and kept.status == "draft"
+        and not db.execute(select(func.count()).select_from(Annotation).where(Annotation.entry_id == kept.id)).scalar()
+    ):
         db.delete(kept)

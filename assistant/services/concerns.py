@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import NotAllowed, NotFound
 from assistant.record.models import Concern, Pupil, Staff, is_id, utcnow
 from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 from assistant.vocabulary import SAFEGUARDING_ROLES
 
 
@@ -45,22 +45,41 @@ def unseen_count(db: Session, staff: Staff) -> int:
     """How many concerns the safeguarding lead has not yet seen (0 for anyone else)."""
     if staff.role not in SAFEGUARDING_ROLES:
         return 0
-    return db.execute(select(func.count(Concern.id)).join(Pupil, Pupil.id == Concern.pupil_id)
-                      .where(Concern.seen_at.is_(None), Pupil.school_id == staff.school_id)).scalar_one()
+    return db.execute(
+        select(func.count(Concern.id))
+        .join(Pupil, Pupil.id == Concern.pupil_id)
+        .where(Concern.seen_at.is_(None), Pupil.school_id == staff.school_id)
+    ).scalar_one()
 
 
 def list_concerns(db: Session, staff: Staff) -> list[ConcernView]:
     """Every concern of the lead's school, newest first, unseen ones before seen; the view
     is audited."""
     _check(staff)
-    rows = db.execute(select(Concern, Pupil).join(Pupil, Pupil.id == Concern.pupil_id)
-                      .where(Pupil.school_id == staff.school_id)
-                      .order_by(Concern.seen_at.is_not(None), Concern.created_at.desc())).all()
+    rows = db.execute(
+        select(Concern, Pupil)
+        .join(Pupil, Pupil.id == Concern.pupil_id)
+        .where(Pupil.school_id == staff.school_id)
+        .order_by(Concern.seen_at.is_not(None), Concern.created_at.desc())
+    ).all()
     with transaction(db):
         audit.record(db, staff, "view", None, f"safeguarding concerns listed ({len(rows)})")
-    return [ConcernView(c.id, p.id, p.display_name, p.group.name if p.group else "", c.words, c.category,
-                        c.question, c.provenance, c.adult_name, c.created_at, c.seen_at)
-            for c, p in rows]
+    return [
+        ConcernView(
+            c.id,
+            p.id,
+            p.display_name,
+            p.group.name if p.group else "",
+            c.words,
+            c.category,
+            c.question,
+            c.provenance,
+            c.adult_name,
+            c.created_at,
+            c.seen_at,
+        )
+        for c, p in rows
+    ]
 
 
 def mark_seen(db: Session, staff: Staff, concern_id: int) -> None:

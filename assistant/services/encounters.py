@@ -9,14 +9,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.matcher import INTEREST_TO_JOB, default_matcher
 from assistant.errors import InvalidInput, NotFound
+from assistant.matcher import INTEREST_TO_JOB, default_matcher
 from assistant.record.models import FIRST_DATE, LAST_DATE, Encounter, Pupil, Staff, is_id
+from assistant.record.unit_of_work import transaction
 from assistant.services.photos import check_photo, photo_file, store_photo
 from assistant.services.pupils import can_see, visible_pupils
 from assistant.services.schools import school_id_or_only
 from assistant.services.text import clean_name, clean_note
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 from symbols.catalogue import Catalogue
 
@@ -36,10 +36,18 @@ ENCOUNTER_TYPES: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 
 
-def create_encounter(db: Session, type: str, title: str, on: date, place: str = "",
-                     provider: str = "", notes: str = "", pupil_ids: list[int] | None = None,
-                     gatsby_benchmarks: list[int] | None = None,
-                     school_id: int | None = None) -> Encounter:
+def create_encounter(
+    db: Session,
+    type: str,
+    title: str,
+    on: date,
+    place: str = "",
+    provider: str = "",
+    notes: str = "",
+    pupil_ids: list[int] | None = None,
+    gatsby_benchmarks: list[int] | None = None,
+    school_id: int | None = None,
+) -> Encounter:
     """Record an encounter of `school_id` (or the only school), with pupils of that school;
     its benchmarks come from its type unless given."""
     if type not in ENCOUNTER_TYPES:
@@ -55,9 +63,16 @@ def create_encounter(db: Session, type: str, title: str, on: date, place: str = 
         raise InvalidInput("Gatsby benchmarks are numbered 1 to 8.")
     school_id = school_id_or_only(db, school_id)
     with transaction(db):
-        encounter = Encounter(school_id=school_id, type=type, title=title, date=on, place=place or "",
-                              provider=provider or "", notes=notes or "",
-                              gatsby_benchmarks=benchmarks)
+        encounter = Encounter(
+            school_id=school_id,
+            type=type,
+            title=title,
+            date=on,
+            place=place or "",
+            provider=provider or "",
+            notes=notes or "",
+            gatsby_benchmarks=benchmarks,
+        )
         for pupil_id in pupil_ids or []:
             pupil = db.get(Pupil, pupil_id) if is_id(pupil_id) else None
             if pupil is None or pupil.school_id != school_id:
@@ -108,8 +123,11 @@ def can_see_encounter(staff: Staff, encounter: Encounter) -> bool:
 
 def list_encounters(db: Session, staff: Staff) -> list[Encounter]:
     """The encounters this member of staff may see, newest first."""
-    found = db.execute(select(Encounter).where(Encounter.school_id == staff.school_id)
-                       .order_by(Encounter.date.desc(), Encounter.id.desc())).scalars()
+    found = db.execute(
+        select(Encounter)
+        .where(Encounter.school_id == staff.school_id)
+        .order_by(Encounter.date.desc(), Encounter.id.desc())
+    ).scalars()
     return [e for e in found if can_see_encounter(staff, e)]
 
 
@@ -134,15 +152,27 @@ def encounter_list(db: Session, staff: Staff) -> EncounterList:
     return EncounterList(list_encounters(db, staff), visible_pupils(db, staff))
 
 
-def record_encounter(db: Session, staff: Staff, type: str, title: str, on: date, place: str = "",
-                     provider: str = "", notes: str = "", pupil_ids: list[int] | None = None,
-                     gatsby_benchmarks: list[int] | None = None, photo: bytes = b"",
-                     photo_consent: str = "", instance: Path | None = None) -> Encounter:
+def record_encounter(
+    db: Session,
+    staff: Staff,
+    type: str,
+    title: str,
+    on: date,
+    place: str = "",
+    provider: str = "",
+    notes: str = "",
+    pupil_ids: list[int] | None = None,
+    gatsby_benchmarks: list[int] | None = None,
+    photo: bytes = b"",
+    photo_consent: str = "",
+    instance: Path | None = None,
+) -> Encounter:
     """An encounter of the staff member's school, with a photo of its place if one is sent
     (with how consent was given): the photo is checked before anything is recorded."""
     checked = check_photo(photo, photo_consent)
-    encounter = create_encounter(db, type, title, on, place, provider, notes, pupil_ids,
-                                 gatsby_benchmarks, school_id=staff.school_id)
+    encounter = create_encounter(
+        db, type, title, on, place, provider, notes, pupil_ids, gatsby_benchmarks, school_id=staff.school_id
+    )
     if checked is not None:
         store_photo(db, encounter, checked, instance)
     return encounter

@@ -10,12 +10,21 @@ from pathlib import Path
 from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput
-from assistant.record.models import (Annotation, AuditEvent, ChatRequest, ConversationSession, Encounter,
-                                     Concern, Entry, Staff, encounter_pupils)
-from assistant.services.pupils import pupil_for
+from assistant.record.models import (
+    Annotation,
+    AuditEvent,
+    ChatRequest,
+    Concern,
+    ConversationSession,
+    Encounter,
+    Entry,
+    Staff,
+    encounter_pupils,
+)
 from assistant.record.unit_of_work import transaction
+from assistant.services import audit
+from assistant.services.pupils import pupil_for
 from assistant.speech.my_voice import erase_voice, export_voice
 
 
@@ -23,19 +32,29 @@ def export_pupil(db: Session, staff: Staff, pupil_id: int) -> dict:
     """Everything the record holds about a pupil, as JSON-able data (audited)."""
     pupil = pupil_for(db, staff, pupil_id)
     profile = pupil.profile
-    sessions = list(db.execute(select(ConversationSession).where(ConversationSession.pupil_id == pupil.id)
-                               .order_by(ConversationSession.created_at)).scalars())
-    entries = list(db.execute(select(Entry).where(Entry.pupil_id == pupil.id)
-                              .order_by(Entry.created_at)).scalars())
-    notes = list(db.execute(select(Annotation).where(Annotation.entry_id.in_([e.id for e in entries] or [""]))
-                            .order_by(Annotation.at)).scalars())
-    encounters = list(db.execute(select(Encounter).join(encounter_pupils)
-                                 .where(encounter_pupils.c.pupil_id == pupil.id)).scalars())
+    sessions = list(
+        db.execute(
+            select(ConversationSession)
+            .where(ConversationSession.pupil_id == pupil.id)
+            .order_by(ConversationSession.created_at)
+        ).scalars()
+    )
+    entries = list(db.execute(select(Entry).where(Entry.pupil_id == pupil.id).order_by(Entry.created_at)).scalars())
+    notes = list(
+        db.execute(
+            select(Annotation).where(Annotation.entry_id.in_([e.id for e in entries] or [""])).order_by(Annotation.at)
+        ).scalars()
+    )
+    encounters = list(
+        db.execute(select(Encounter).join(encounter_pupils).where(encounter_pupils.c.pupil_id == pupil.id)).scalars()
+    )
     data = {
         "pupil": _row(pupil, exclude={"group_id"}) | {"group": pupil.group.name if pupil.group else None},
         "communication_profile": _row(profile, exclude={"id", "pupil_id"}) if profile else None,
-        "sessions": [_row(s, exclude={"tablet_token_hash", "claim_code_hash", "dialogue_state",
-                                      "rasa_sender_id"}) for s in sessions],
+        "sessions": [
+            _row(s, exclude={"tablet_token_hash", "claim_code_hash", "dialogue_state", "rasa_sender_id"})
+            for s in sessions
+        ],
         "entries": [_row(e) for e in entries],
         "annotations": [_row(a) for a in notes],
         "encounters": [_row(e) for e in encounters],
@@ -56,8 +75,9 @@ def _row(obj, exclude: set | None = None) -> dict:
     return out
 
 
-def erase_confirmed(db: Session, staff: Staff, pupil_id: int, typed_name: str,
-                    tracker_store_url: str | None, speech_cache: Path | None) -> dict:
+def erase_confirmed(
+    db: Session, staff: Staff, pupil_id: int, typed_name: str, tracker_store_url: str | None, speech_cache: Path | None
+) -> dict:
     """`erase_pupil` once the adult has typed the pupil's full name (spaces and case aside);
     InvalidInput otherwise."""
     pupil = pupil_for(db, staff, pupil_id)
@@ -66,18 +86,20 @@ def erase_confirmed(db: Session, staff: Staff, pupil_id: int, typed_name: str,
     return erase_pupil(db, staff, pupil.id, tracker_store_url, speech_cache)
 
 
-def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str | None,
-                speech_cache: Path | None) -> dict:
+def erase_pupil(
+    db: Session, staff: Staff, pupil_id: int, tracker_store_url: str | None, speech_cache: Path | None
+) -> dict:
     """Remove every trace of a pupil; returns what was removed. The audit log keeps only
     that an erasure happened, not whose."""
     pupil = pupil_for(db, staff, pupil_id)
-    senders = list(db.execute(select(ConversationSession.rasa_sender_id)
-                              .where(ConversationSession.pupil_id == pupil.id)).scalars())
-    session_ids = list(db.execute(select(ConversationSession.id)
-                                  .where(ConversationSession.pupil_id == pupil.id)).scalars())
+    senders = list(
+        db.execute(select(ConversationSession.rasa_sender_id).where(ConversationSession.pupil_id == pupil.id)).scalars()
+    )
+    session_ids = list(
+        db.execute(select(ConversationSession.id).where(ConversationSession.pupil_id == pupil.id)).scalars()
+    )
     entry_ids = list(db.execute(select(Entry.id).where(Entry.pupil_id == pupil.id)).scalars())
-    counts = {"sessions": len(session_ids), "entries": len(entry_ids), "tracker_events": 0,
-              "voice_templates": 0}
+    counts = {"sessions": len(session_ids), "entries": len(entry_ids), "tracker_events": 0, "voice_templates": 0}
     if tracker_store_url and senders:
         counts["tracker_events"] = _erase_tracker_events(tracker_store_url, senders)
     with transaction(db):
@@ -93,9 +115,14 @@ def erase_pupil(db: Session, staff: Staff, pupil_id: int, tracker_store_url: str
         db.execute(delete(encounter_pupils).where(encounter_pupils.c.pupil_id == pupil.id))
         db.execute(delete(AuditEvent).where(AuditEvent.pupil_id == pupil.id))
         db.delete(pupil)
-        audit.record(db, staff, "erase", None,
-                     f"erased one pupil's record: {counts['entries']} entries, "
-                     f"{counts['sessions']} sessions, {counts['tracker_events']} conversation events")
+        audit.record(
+            db,
+            staff,
+            "erase",
+            None,
+            f"erased one pupil's record: {counts['entries']} entries, "
+            f"{counts['sessions']} sessions, {counts['tracker_events']} conversation events",
+        )
     if speech_cache and speech_cache.exists():
         # Prompts are cached by text, and the pupil's name is in some: clear it all (it refills).
         shutil.rmtree(speech_cache, ignore_errors=True)
@@ -110,8 +137,7 @@ def _erase_tracker_events(url: str, senders: list[str]) -> int:
         with engine.begin() as connection:
             removed = 0
             for sender in senders:
-                removed += connection.execute(text("DELETE FROM events WHERE sender_id = :s"),
-                                              {"s": sender}).rowcount
+                removed += connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender}).rowcount
         return removed
     finally:
         engine.dispose()

@@ -16,15 +16,38 @@ from symbols.catalogue import Catalogue, load_catalogue
 # What an answer says about its concept, by the stance it was given with. Needs, things
 # found hard, worries and strengths are their own views, never "likes" or "does not like":
 # "A quiet space" to "What help do you need?" is a need.
-STANCE_VIEWS = {"like": "like", "liked": "like", "expect_like": "like", "community": "like",
-                "dont_like": "dont_like", "dont_want": "dont_like", "not_sure": "not_sure",
-                "need": "need", "hard": "hard", "worry": "worry", "good_at": "good_at",
-                "important": "important", "aspire": "aspire", "live": "aspire", "health": "helps"}
-VIEW_LABELS = {"like": "likes it", "not_sure": "not sure", "dont_like": "does not like it",
-               "need": "needs it", "need_help": "needs help with it", "hard": "found it hard",
-               "worry": "worried about it", "good_at": "good at it", "important": "important to them",
-               "aspire": "would like it after school", "helps": "helps them feel well",
-               "felt": "felt it", "other": "mentioned it"}
+STANCE_VIEWS = {
+    "like": "like",
+    "liked": "like",
+    "expect_like": "like",
+    "community": "like",
+    "dont_like": "dont_like",
+    "dont_want": "dont_like",
+    "not_sure": "not_sure",
+    "need": "need",
+    "hard": "hard",
+    "worry": "worry",
+    "good_at": "good_at",
+    "important": "important",
+    "aspire": "aspire",
+    "live": "aspire",
+    "health": "helps",
+}
+VIEW_LABELS = {
+    "like": "likes it",
+    "not_sure": "not sure",
+    "dont_like": "does not like it",
+    "need": "needs it",
+    "need_help": "needs help with it",
+    "hard": "found it hard",
+    "worry": "worried about it",
+    "good_at": "good at it",
+    "important": "important to them",
+    "aspire": "would like it after school",
+    "helps": "helps them feel well",
+    "felt": "felt it",
+    "other": "mentioned it",
+}
 # The views on one scale, like to dislike: a change among them is a change of mind.
 LIKE_SCALE = ("like", "not_sure", "dont_like")
 
@@ -32,7 +55,7 @@ LIKE_SCALE = ("like", "not_sure", "dont_like")
 @dataclass
 class Point:
     when: datetime
-    view: str          # a key of VIEW_LABELS
+    view: str  # a key of VIEW_LABELS
     entry_id: str
     step: str
     words: str | None
@@ -66,8 +89,11 @@ def concept_histories(db: Session, pupil_id: int, catalogue: Catalogue | None = 
     """Each concept the pupil's own confirmed answers name (never the adult's view or an
     observation), with every answer about it by date; the ones that changed come first."""
     catalogue = catalogue or load_catalogue()
-    entries = db.execute(select(Entry).where(Entry.pupil_id == pupil_id, Entry.status == "confirmed")
-                         .order_by(Entry.created_at, Entry.id)).scalars()
+    entries = db.execute(
+        select(Entry)
+        .where(Entry.pupil_id == pupil_id, Entry.status == "confirmed")
+        .order_by(Entry.created_at, Entry.id)
+    ).scalars()
     by_concept: dict[str, ConceptHistory] = {}
     for entry in entries:
         if entry.provenance == Provenance.ADULT_VIEW or entry.answer_kind == "observation":
@@ -75,7 +101,14 @@ def concept_histories(db: Session, pupil_id: int, catalogue: Catalogue | None = 
         for concept_id in entry.concept_ids or []:
             history = by_concept.setdefault(concept_id, ConceptHistory(concept_id))
             concept = catalogue.get(concept_id)
-            history.points.append(Point(entry.created_at, view_of(entry, concept.type if concept else ""),
-                                        entry.id, entry.step,
-                                        entry.words, entry.provenance))
+            history.points.append(
+                Point(
+                    entry.created_at,
+                    view_of(entry, concept.type if concept else ""),
+                    entry.id,
+                    entry.step,
+                    entry.words,
+                    entry.provenance,
+                )
+            )
     return sorted(by_concept.values(), key=lambda h: (not h.changed, h.concept_id))

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from assistant.services.history import ConceptHistory, concept_histories
 from assistant.record.models import CommunicationProfile, ConversationSession, Pupil, Staff
-from assistant.services.pupils import open_record, profile_of, pupil_for
 from assistant.reports.gatsby import PupilBenchmarks, pupil_benchmarks
 from assistant.reports.summary import AdultNote, adult_notes_for
+from assistant.services.history import ConceptHistory, concept_histories
+from assistant.services.pupils import open_record, profile_of, pupil_for
 from assistant.services.sessions import sessions_of_pupil
 from assistant.speech.synthesis import installed_voices
-from symbols.catalogue import Concept, load_catalogue
 from assistant.vocabulary import INPUT_MODES
+from symbols.catalogue import Concept, load_catalogue
 from symbols.sets import SymbolSets
 
 
@@ -35,9 +35,14 @@ class PupilOverview:
 def pupil_overview(db: Session, staff: Staff, pupil_id: int) -> PupilOverview:
     """One pupil this member of staff may see, for their page; the viewing goes in the audit log."""
     pupil = open_record(db, staff, pupil_id)
-    return PupilOverview(pupil, sessions_of_pupil(db, pupil.id), concept_histories(db, pupil.id),
-                         adult_notes_for(db, pupil.id), load_catalogue().concepts,
-                         pupil_benchmarks(db, pupil.id))
+    return PupilOverview(
+        pupil,
+        sessions_of_pupil(db, pupil.id),
+        concept_histories(db, pupil.id),
+        adult_notes_for(db, pupil.id),
+        load_catalogue().concepts,
+        pupil_benchmarks(db, pupil.id),
+    )
 
 
 @dataclass

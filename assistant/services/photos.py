@@ -54,8 +54,7 @@ def store_photo(db: Session, encounter: Encounter, photo: Photo, instance: Path)
 
 def photo_file(encounter: Encounter | None, instance: Path) -> Path:
     """The file of an encounter's photo; NotFound when it has none."""
-    path = instance / FOLDER / encounter.photo_filename \
-        if encounter is not None and encounter.photo_filename else None
+    path = instance / FOLDER / encounter.photo_filename if encounter is not None and encounter.photo_filename else None
     if path is None or not path.is_file():
         raise NotFound("No photo for this encounter.")
     return path

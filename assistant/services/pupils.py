@@ -7,20 +7,26 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import CommunicationProfile, Group, Pupil, Staff, is_id
+from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 from assistant.services.school_settings import effective
 from assistant.services.schools import school_id_or_only
 from assistant.services.text import clean_name
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import INPUT_MODES, WHOLE_SCHOOL_ROLES, InputMode
 from symbols.sets import SymbolSets, UnknownSymbolSet
 
 
-def create_pupil(db: Session, given_name: str, family_name: str = "", year_group: str | None = None,
-                 group_name: str | None = None, cards_per_board: int = 6,
-                 school_id: int | None = None) -> Pupil:
+def create_pupil(
+    db: Session,
+    given_name: str,
+    family_name: str = "",
+    year_group: str | None = None,
+    group_name: str | None = None,
+    cards_per_board: int = 6,
+    school_id: int | None = None,
+) -> Pupil:
     """Add a pupil with a default communication profile, to `school_id` (or the only school)."""
     given_name, family_name = clean_name(given_name), clean_name(family_name)
     year_group = clean_name(year_group) or None
@@ -33,8 +39,13 @@ def create_pupil(db: Session, given_name: str, family_name: str = "", year_group
     voice = effective(db, school_id).default_voice  # a new pupil starts with the school's voice
     with transaction(db):
         group = group_named(db, school_id, group_name) if group_name else None
-        pupil = Pupil(school_id=school_id, given_name=given_name, family_name=(family_name or "").strip(),
-                      year_group=year_group, group=group)
+        pupil = Pupil(
+            school_id=school_id,
+            given_name=given_name,
+            family_name=(family_name or "").strip(),
+            year_group=year_group,
+            group=group,
+        )
         pupil.profile = CommunicationProfile(cards_per_board=cards_per_board, voice=voice)
         db.add(pupil)
     return pupil
@@ -42,8 +53,9 @@ def create_pupil(db: Session, given_name: str, family_name: str = "", year_group
 
 def group_named(db: Session, school_id: int, name: str) -> Group:
     """The school's group of this name, made (unsaved until the transaction ends) if new."""
-    return db.execute(select(Group).where(Group.school_id == school_id, Group.name == name)
-                      ).scalar_one_or_none() or Group(school_id=school_id, name=name)
+    return db.execute(
+        select(Group).where(Group.school_id == school_id, Group.name == name)
+    ).scalar_one_or_none() or Group(school_id=school_id, name=name)
 
 
 def groups_of(db: Session, school_id: int) -> list[Group]:
@@ -63,8 +75,9 @@ def can_see(staff: Staff, pupil: Pupil) -> bool:
 
 def visible_pupils(db: Session, staff: Staff) -> list[Pupil]:
     """The pupils this member of staff may work with, by name."""
-    query = select(Pupil).where(Pupil.school_id == staff.school_id) \
-        .order_by(Pupil.given_name, Pupil.family_name, Pupil.id)
+    query = (
+        select(Pupil).where(Pupil.school_id == staff.school_id).order_by(Pupil.given_name, Pupil.family_name, Pupil.id)
+    )
     if staff.role not in WHOLE_SCHOOL_ROLES:
         query = query.where(Pupil.group_id.in_([g.id for g in staff.groups] or [-1]))
     return list(db.execute(query).scalars())
@@ -90,9 +103,14 @@ def profile_of(pupil: Pupil) -> CommunicationProfile:
     """The pupil's communication profile (defaults if none was saved)."""
     if pupil.profile is not None:
         return pupil.profile
-    defaults = {c.name: c.default.arg for c in CommunicationProfile.__table__.columns
-                if c.default is not None and not callable(c.default.arg)}
-    return CommunicationProfile(pupil_id=pupil.id, input_modes=[InputMode.TOUCH.value, InputMode.TYPED.value], **defaults)
+    defaults = {
+        c.name: c.default.arg
+        for c in CommunicationProfile.__table__.columns
+        if c.default is not None and not callable(c.default.arg)
+    }
+    return CommunicationProfile(
+        pupil_id=pupil.id, input_modes=[InputMode.TOUCH.value, InputMode.TYPED.value], **defaults
+    )
 
 
 PROFILE_CHOICES = {
@@ -103,8 +121,9 @@ PROFILE_CHOICES = {
 }
 
 
-def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
-                   sets_root: Path | None = None) -> CommunicationProfile:
+def update_profile(
+    db: Session, staff: Staff, pupil_id: int, values: dict, sets_root: Path | None = None
+) -> CommunicationProfile:
     """Change a pupil's communication profile and sharing flags (validated, audited).
     A symbol set must be one of the pupil's school's, in `sets_root` (the folder of every
     school's sets, <instance>/symbol_sets, from the caller; the default set alone if not given)."""
@@ -115,19 +134,24 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
         if key in values:
             value = int(values[key]) if key == "cards_per_board" and str(values[key]).isdigit() else values[key]
             if value not in allowed:
-                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be one of "
-                                   f"{', '.join(map(str, allowed))}.")
+                raise InvalidInput(
+                    f"{key.replace('_', ' ').capitalize()} must be one of {', '.join(map(str, allowed))}."
+                )
             changes[key] = value
     for key in ("auto_speak", "high_contrast", "reduced_motion", "show_mic"):
         if key in values:
             changes[key] = bool(values[key])
-    for key, low, high in (("speech_rate", 80, 220), ("scan_interval_ms", 500, 10000),
-                           ("listen_seconds", 2, 30), ("help_after_seconds", 5, 300)):
+    for key, low, high in (
+        ("speech_rate", 80, 220),
+        ("scan_interval_ms", 500, 10000),
+        ("listen_seconds", 2, 30),
+        ("help_after_seconds", 5, 300),
+    ):
         if key in values:
             try:
                 number = int(values[key])
             except (TypeError, ValueError):
-                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be a number.")
+                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be a number.") from None
             if not low <= number <= high:
                 raise InvalidInput(f"{key.replace('_', ' ').capitalize()} must be from {low} to {high}.")
             changes[key] = number
@@ -140,7 +164,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
         try:
             SymbolSets.for_school(sets_root, pupil.school_id).get(str(values["symbol_set"]))
         except UnknownSymbolSet:
-            raise InvalidInput("No such symbol set.")
+            raise InvalidInput("No such symbol set.") from None
         changes["symbol_set"] = str(values["symbol_set"])
     if "input_modes" in values:
         modes = [m for m in values["input_modes"] if m in INPUT_MODES]
@@ -165,8 +189,7 @@ def update_profile(db: Session, staff: Staff, pupil_id: int, values: dict,
 NAME_COLUMNS = ("given_name", "family_name", "year_group", "group")
 
 
-def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
-                  school_id: int | None = None) -> dict:
+def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None, school_id: int | None = None) -> dict:
     """Add or update pupils from rows read by `uploads.read_pupils_csv` (reference,
     given_name, family_name, year_group, group), in the school of `staff` (or `school_id`,
     or the only school). Matched by reference within that school when given.
@@ -188,11 +211,15 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
                 groups[group.name] = group
             pupil = None
             if row.get("reference"):
-                pupil = db.execute(select(Pupil).where(Pupil.school_id == school_id,
-                                                       Pupil.reference == row["reference"])).scalar_one_or_none()
+                pupil = db.execute(
+                    select(Pupil).where(Pupil.school_id == school_id, Pupil.reference == row["reference"])
+                ).scalar_one_or_none()
             if pupil is None:
-                pupil = Pupil(school_id=school_id, reference=row.get("reference") or None,
-                              profile=CommunicationProfile(voice=voice))
+                pupil = Pupil(
+                    school_id=school_id,
+                    reference=row.get("reference") or None,
+                    profile=CommunicationProfile(voice=voice),
+                )
                 db.add(pupil)
                 created += 1
             else:
@@ -201,13 +228,13 @@ def import_pupils(db: Session, rows: list[dict], staff: Staff | None = None,
             pupil.year_group = row.get("year_group") or None
             pupil.group = group
             db.flush()
-        audit.record(db, staff, "import", None, f"{created} pupils added, {updated} updated from CSV",
-                     school_id=school_id)
+        audit.record(
+            db, staff, "import", None, f"{created} pupils added, {updated} updated from CSV", school_id=school_id
+        )
     return {"created": created, "updated": updated}
 
 
-def create_group(db: Session, name: str, staff_ids: list[int] | None = None,
-                 school_id: int | None = None) -> Group:
+def create_group(db: Session, name: str, staff_ids: list[int] | None = None, school_id: int | None = None) -> Group:
     """A class or tutor group of `school_id` (or the only school), with the advocates of
     that school who work with it."""
     name = clean_name(name)

@@ -10,15 +10,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.conversation.answer_patterns import flags as answer_flags
-from assistant.services.concerns import unseen_count
-from assistant.services.entries import entries_of_session
 from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import Annotation, ConversationSession, Entry, Pupil, Staff, utcnow
+from assistant.record.unit_of_work import transaction
+from assistant.services import audit
+from assistant.services.concerns import unseen_count
+from assistant.services.entries import entries_of_session
 from assistant.services.pupils import pupil_for, visible_pupils
 from assistant.services.sessions import open_transcript, session_for_staff
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import Provenance, check_provenance
 from symbols.catalogue import load_catalogue
 
@@ -50,8 +50,11 @@ def confirm(db: Session, staff: Staff, entry_id: str, note: str = "") -> Entry:
     with transaction(db):
         old = entry.status
         entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", utcnow()
-        db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="confirm", text=note,
-                          old_value=old, new_value="confirmed"))
+        db.add(
+            Annotation(
+                entry_id=entry.id, staff_id=staff.id, kind="confirm", text=note, old_value=old, new_value="confirmed"
+            )
+        )
         audit.record(db, staff, "review", entry.pupil_id, f"confirmed entry {entry.id}")
     return entry
 
@@ -62,8 +65,16 @@ def correct_provenance(db: Session, staff: Staff, entry_id: str, provenance: str
     entry = entry_for(db, staff, entry_id)
     note = _note(note, False, "a note")
     with transaction(db):
-        db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="provenance", text=note,
-                          old_value=entry.provenance, new_value=provenance))
+        db.add(
+            Annotation(
+                entry_id=entry.id,
+                staff_id=staff.id,
+                kind="provenance",
+                text=note,
+                old_value=entry.provenance,
+                new_value=provenance,
+            )
+        )
         entry.provenance = provenance
         audit.record(db, staff, "review", entry.pupil_id, f"provenance of entry {entry.id}")
     return entry
@@ -85,8 +96,16 @@ def discard(db: Session, staff: Staff, entry_id: str, reason: str) -> Entry:
     entry = entry_for(db, staff, entry_id)
     reason = _note(reason, True, "a reason")
     with transaction(db):
-        db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="discard", text=reason,
-                          old_value=entry.status, new_value="discarded"))
+        db.add(
+            Annotation(
+                entry_id=entry.id,
+                staff_id=staff.id,
+                kind="discard",
+                text=reason,
+                old_value=entry.status,
+                new_value="discarded",
+            )
+        )
         entry.status, entry.status_reason = "discarded", reason
         audit.record(db, staff, "review", entry.pupil_id, f"discarded entry {entry.id}")
     return entry
@@ -96,8 +115,9 @@ def annotations_of(db: Session, entry_ids: list[str]) -> dict[str, list[Annotati
     """Annotations by entry id, oldest first."""
     out: dict[str, list[Annotation]] = {i: [] for i in entry_ids}
     if entry_ids:
-        for a in db.execute(select(Annotation).where(Annotation.entry_id.in_(entry_ids))
-                            .order_by(Annotation.at, Annotation.id)).scalars():
+        for a in db.execute(
+            select(Annotation).where(Annotation.entry_id.in_(entry_ids)).order_by(Annotation.at, Annotation.id)
+        ).scalars():
             out[a.entry_id].append(a)
     return out
 
@@ -109,10 +129,20 @@ MAX_BATCH = 500
 def checked_back_drafts(db: Session, session_id: str) -> list[Entry]:
     """The drafts of a session the pupil already checked back by choosing a card: the
     pupil's own answers (never an observation or the adult's view), oldest first."""
-    return list(db.execute(select(Entry).where(
-        Entry.session_id == session_id, Entry.status == "draft", Entry.checked_back.is_(True),
-        Entry.answer_kind != "observation", Entry.provenance != Provenance.ADULT_VIEW.value)
-        .order_by(Entry.created_at, Entry.id).limit(MAX_BATCH)).scalars())
+    return list(
+        db.execute(
+            select(Entry)
+            .where(
+                Entry.session_id == session_id,
+                Entry.status == "draft",
+                Entry.checked_back.is_(True),
+                Entry.answer_kind != "observation",
+                Entry.provenance != Provenance.ADULT_VIEW.value,
+            )
+            .order_by(Entry.created_at, Entry.id)
+            .limit(MAX_BATCH)
+        ).scalars()
+    )
 
 
 def confirm_checked_back(db: Session, staff: Staff, session_id: str) -> tuple[datetime, list[Entry]]:
@@ -126,25 +156,59 @@ def confirm_checked_back(db: Session, staff: Staff, session_id: str) -> tuple[da
     with transaction(db):
         for entry in entries:
             entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", at
-            db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="confirm", text=BATCH_NOTE,
-                              old_value="draft", new_value="confirmed", at=at))
-        audit.record(db, staff, "review", session.pupil_id,
-                     f"confirmed {len(entries)} checked-back entries of session {session.id}")
+            db.add(
+                Annotation(
+                    entry_id=entry.id,
+                    staff_id=staff.id,
+                    kind="confirm",
+                    text=BATCH_NOTE,
+                    old_value="draft",
+                    new_value="confirmed",
+                    at=at,
+                )
+            )
+        audit.record(
+            db,
+            staff,
+            "review",
+            session.pupil_id,
+            f"confirmed {len(entries)} checked-back entries of session {session.id}",
+        )
     return at, entries
 
 
 def last_batch(db: Session, staff: Staff, session_id: str) -> tuple[datetime, list[Entry]] | None:
     """This adult's latest confirm-all in a session and its entries still confirmed by it
     (None when there is nothing left to undo)."""
-    at = db.execute(select(Annotation.at).join(Entry, Entry.id == Annotation.entry_id).where(
-        Entry.session_id == session_id, Annotation.staff_id == staff.id, Annotation.kind == "confirm",
-        Annotation.text == BATCH_NOTE).order_by(Annotation.at.desc()).limit(1)).scalar_one_or_none()
+    at = db.execute(
+        select(Annotation.at)
+        .join(Entry, Entry.id == Annotation.entry_id)
+        .where(
+            Entry.session_id == session_id,
+            Annotation.staff_id == staff.id,
+            Annotation.kind == "confirm",
+            Annotation.text == BATCH_NOTE,
+        )
+        .order_by(Annotation.at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
     if at is None:
         return None
-    entries = [e for e in db.execute(select(Entry).join(Annotation, Annotation.entry_id == Entry.id).where(
-        Entry.session_id == session_id, Annotation.staff_id == staff.id, Annotation.kind == "confirm",
-        Annotation.text == BATCH_NOTE, Annotation.at == at)).scalars()
-        if e.status == "confirmed" and e.confirmed_at == at]
+    entries = [
+        e
+        for e in db.execute(
+            select(Entry)
+            .join(Annotation, Annotation.entry_id == Entry.id)
+            .where(
+                Entry.session_id == session_id,
+                Annotation.staff_id == staff.id,
+                Annotation.kind == "confirm",
+                Annotation.text == BATCH_NOTE,
+                Annotation.at == at,
+            )
+        ).scalars()
+        if e.status == "confirmed" and e.confirmed_at == at
+    ]
     return (at, entries) if entries else None
 
 
@@ -159,10 +223,19 @@ def undo_confirm_batch(db: Session, staff: Staff, session_id: str) -> list[Entry
     with transaction(db):
         for entry in entries:
             entry.status, entry.confirmed_by, entry.confirmed_at = "draft", None, None
-            db.add(Annotation(entry_id=entry.id, staff_id=staff.id, kind="undo",
-                              text="Confirmation undone.", old_value="confirmed", new_value="draft"))
-        audit.record(db, staff, "review", session.pupil_id,
-                     f"undid confirming {len(entries)} entries of session {session.id}")
+            db.add(
+                Annotation(
+                    entry_id=entry.id,
+                    staff_id=staff.id,
+                    kind="undo",
+                    text="Confirmation undone.",
+                    old_value="confirmed",
+                    new_value="draft",
+                )
+            )
+        audit.record(
+            db, staff, "review", session.pupil_id, f"undid confirming {len(entries)} entries of session {session.id}"
+        )
     return entries
 
 
@@ -175,13 +248,19 @@ def how_given(entry: Entry) -> list[str]:
     out = []
     if entry.response_ms is not None:
         seconds = entry.response_ms / 1000
-        out.append(f"answered in {seconds:.1f} seconds" if seconds < 60
-                   else f"answered after {seconds / 60:.0f} minute{'s' if seconds >= 90 else ''}")
+        out.append(
+            f"answered in {seconds:.1f} seconds"
+            if seconds < 60
+            else f"answered after {seconds / 60:.0f} minute{'s' if seconds >= 90 else ''}"
+        )
         if entry.response_ms < QUICK_MS:
             out.append("very quick: it may have been a tap by chance")
     if entry.card_position is not None:
-        out.append("chose the first card on the board" if entry.card_position == 0
-                   else f"chose card {entry.card_position + 1} on the board")
+        out.append(
+            "chose the first card on the board"
+            if entry.card_position == 0
+            else f"chose card {entry.card_position + 1} on the board"
+        )
     if entry.checked_back:
         out.append("the pupil checked it back by choosing")
     return out
@@ -191,8 +270,9 @@ QUEUE_VIEWS = {"review": "Needs review", "today": "Today", "all": "All sessions"
 QUEUE_LIMIT = 50
 
 
-def review_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int | None = None,
-                 today: date | None = None) -> list[dict]:
+def review_queue(
+    db: Session, staff: Staff, view: str = "review", pupil_id: int | None = None, today: date | None = None
+) -> list[dict]:
     """Sessions of the pupils this adult may see, newest first, with how many answers wait:
     only those with drafts ("review"), those started today ("today") or all ("all"),
     for one pupil when asked. InvalidInput for an unknown view."""
@@ -201,17 +281,25 @@ def review_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int 
     pupils = {p.id for p in visible_pupils(db, staff)}
     if pupil_id is not None:
         pupils &= {pupil_id}
-    drafts = (select(Entry.session_id, func.count(Entry.id).label("n")).where(Entry.status == "draft")
-              .group_by(Entry.session_id).subquery())
-    query = (select(ConversationSession, func.coalesce(drafts.c.n, 0))
-             .outerjoin(drafts, drafts.c.session_id == ConversationSession.id)
-             .where(ConversationSession.pupil_id.in_(pupils or [-1])))
+    drafts = (
+        select(Entry.session_id, func.count(Entry.id).label("n"))
+        .where(Entry.status == "draft")
+        .group_by(Entry.session_id)
+        .subquery()
+    )
+    query = (
+        select(ConversationSession, func.coalesce(drafts.c.n, 0))
+        .outerjoin(drafts, drafts.c.session_id == ConversationSession.id)
+        .where(ConversationSession.pupil_id.in_(pupils or [-1]))
+    )
     if view == "review":
         query = query.where(drafts.c.n > 0)
     elif view == "today":
         day = today or utcnow().date()
-        query = query.where(ConversationSession.created_at >= datetime.combine(day, time.min),
-                            ConversationSession.created_at < datetime.combine(day + timedelta(days=1), time.min))
+        query = query.where(
+            ConversationSession.created_at >= datetime.combine(day, time.min),
+            ConversationSession.created_at < datetime.combine(day + timedelta(days=1), time.min),
+        )
     rows = db.execute(query.order_by(ConversationSession.created_at.desc()).limit(QUEUE_LIMIT)).all()
     return [{"session": s, "drafts": n} for s, n in rows]
 
@@ -232,8 +320,9 @@ def home_queue(db: Session, staff: Staff, view: str = "review", pupil_id: int | 
     """The queue on the staff home page: needs review (the default, also for an unknown
     view), today, or all; for one pupil when asked."""
     view = view if view in QUEUE_VIEWS else "review"
-    return HomeQueue(review_queue(db, staff, view, pupil_id), unseen_count(db, staff), view, pupil_id,
-                     visible_pupils(db, staff))
+    return HomeQueue(
+        review_queue(db, staff, view, pupil_id), unseen_count(db, staff), view, pupil_id, visible_pupils(db, staff)
+    )
 
 
 REVIEW_STATES = {"all": "All answers", "draft": "Needs review"}
@@ -253,8 +342,7 @@ class SessionReview:
     batch: tuple[datetime, list[Entry]] | None
 
 
-def session_review(db: Session, staff: Staff, session_id: str, state: str = "all",
-                   saved: str = "") -> SessionReview:
+def session_review(db: Session, staff: Staff, session_id: str, state: str = "all", saved: str = "") -> SessionReview:
     """A session's answers for review (all, or the drafts), the one just `saved` kept in
     view whatever the filter; the viewing goes in the audit log."""
     session = open_transcript(db, staff, session_id)
@@ -262,18 +350,39 @@ def session_review(db: Session, staff: Staff, session_id: str, state: str = "all
     shown = [e for e in entries if state == "all" or e.status == state or e.id == saved]
     notes = annotations_of(db, [e.id for e in shown])
     catalogue = load_catalogue()
-    items = [{"entry": e, "notes": notes[e.id], "how": how_given(e),
-              "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c]} for e in shown]
-    return SessionReview(session, items, sum(e.status == "draft" for e in entries), len(entries),
-                         len(checked_back_drafts(db, session.id)), answer_flags(entries),
-                         last_batch(db, staff, session.id))
+    items = [
+        {
+            "entry": e,
+            "notes": notes[e.id],
+            "how": how_given(e),
+            "concepts": [c for c in map(catalogue.get, e.concept_ids or []) if c],
+        }
+        for e in shown
+    ]
+    return SessionReview(
+        session,
+        items,
+        sum(e.status == "draft" for e in entries),
+        len(entries),
+        len(checked_back_drafts(db, session.id)),
+        answer_flags(entries),
+        last_batch(db, staff, session.id),
+    )
 
 
 REVIEW_ACTIONS = ("confirm", "provenance", "observe", "discard")
 
 
-def review_entry(db: Session, staff: Staff, entry_id: str, action: str, note: str = "",
-                 provenance: str = "", text: str = "", reason: str = "") -> Entry:
+def review_entry(
+    db: Session,
+    staff: Staff,
+    entry_id: str,
+    action: str,
+    note: str = "",
+    provenance: str = "",
+    text: str = "",
+    reason: str = "",
+) -> Entry:
     """One review action on an entry (confirm, correct how it was given, add an observation,
     discard); the entry as it is now."""
     if action == "confirm":

@@ -21,21 +21,24 @@ from sqlalchemy import Table, create_engine, delete, false, inspect, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
-from assistant.services.erasure import _erase_tracker_events
 from assistant.errors import InvalidInput, NotFound
-from assistant.record.models import (AuditEvent, Base, ConversationSession, Encounter, Entry, Group,
-                                     Pupil, School, Staff)
+from assistant.record.models import AuditEvent, Base, ConversationSession, Encounter, Entry, Group, Pupil, School, Staff
 from assistant.record.rasa_stores import LOCK_KEY_PREFIX
 from assistant.record.unit_of_work import transaction
+from assistant.services import audit
+from assistant.services.erasure import _erase_tracker_events
 from symbols.sets import INSTANCE_SUBDIR, school_sets_dir
 
 EXPORT_ACTION = "export_school"  # the audit line an erasure looks for
 # Columns never exported: secrets and Rasa's internal id of a conversation.
-SECRET_COLUMNS = {"staff": {"password_hash"},
-                  "conversation_sessions": {"tablet_token_hash", "claim_code_hash", "rasa_sender_id"}}
-NOT_EXPORTED = {"staff_sessions": "staff logins held on the server (token hashes only)",
-                "trusts": "the trust the school belonged to is not the school's (schools.json names it)"}
+SECRET_COLUMNS = {
+    "staff": {"password_hash"},
+    "conversation_sessions": {"tablet_token_hash", "claim_code_hash", "rasa_sender_id"},
+}
+NOT_EXPORTED = {
+    "staff_sessions": "staff logins held on the server (token hashes only)",
+    "trusts": "the trust the school belonged to is not the school's (schools.json names it)",
+}
 # What each file of the export holds (README.txt).
 DESCRIPTIONS = {
     "schools": "The school itself: its name and when it was created.",
@@ -51,8 +54,8 @@ DESCRIPTIONS = {
     "entries": "Career-profile entries: each answer in the pupil's own words, with provenance.",
     "annotations": "What adults did to each entry at review (confirm, correct, observe, discard).",
     "concerns": "Words that may disclose harm, kept for the designated safeguarding lead.",
-    "voice_profiles": "\"My voice\" consent: who gave it, who recorded it, when.",
-    "voice_templates": "\"My voice\" sound features (float16 .npy, base64); never a recording.",
+    "voice_profiles": '"My voice" consent: who gave it, who recorded it, when.',
+    "voice_templates": '"My voice" sound features (float16 .npy, base64); never a recording.',
     "chat_requests": "Each tablet message's stored reply (kept so a message is taken once).",
     "audit_events": "The audit log: who viewed, exported, changed or erased what, and when.",
 }
@@ -74,13 +77,13 @@ def school_rows(school_id: int) -> dict[str, object]:
         "staff": t["staff"].c.school_id == school_id,
         "staff_sessions": t["staff_sessions"].c.staff_id.in_(staff),
         "groups": t["groups"].c.school_id == school_id,
-        "staff_groups": or_(t["staff_groups"].c.staff_id.in_(staff),
-                            t["staff_groups"].c.group_id.in_(groups)),
+        "staff_groups": or_(t["staff_groups"].c.staff_id.in_(staff), t["staff_groups"].c.group_id.in_(groups)),
         "pupils": t["pupils"].c.school_id == school_id,
         "communication_profiles": t["communication_profiles"].c.pupil_id.in_(pupils),
         "encounters": t["encounters"].c.school_id == school_id,
-        "encounter_pupils": or_(t["encounter_pupils"].c.encounter_id.in_(encounters),
-                                t["encounter_pupils"].c.pupil_id.in_(pupils)),
+        "encounter_pupils": or_(
+            t["encounter_pupils"].c.encounter_id.in_(encounters), t["encounter_pupils"].c.pupil_id.in_(pupils)
+        ),
         "conversation_sessions": t["conversation_sessions"].c.pupil_id.in_(pupils),
         "entries": t["entries"].c.pupil_id.in_(pupils),
         "annotations": t["annotations"].c.entry_id.in_(entries),
@@ -130,8 +133,7 @@ def export_school(db: Session, school_id: int, instance: Path | None = None) -> 
                 continue
             hidden = SECRET_COLUMNS.get(table.name, set())
             columns = [c for c in table.c if c.name not in hidden]
-            rows = db.execute(select(*columns).where(condition)
-                              .order_by(*table.primary_key.columns)).all()
+            rows = db.execute(select(*columns).where(condition).order_by(*table.primary_key.columns)).all()
             data = [{c.name: _jsonable(v) for c, v in zip(columns, row)} for row in rows]
             archive.writestr(f"{table.name}.json", json.dumps(data, indent=1, ensure_ascii=False))
             files.append((f"{table.name}.json", DESCRIPTIONS.get(table.name, table.name), len(data)))
@@ -148,40 +150,59 @@ def export_school(db: Session, school_id: int, instance: Path | None = None) -> 
                 files.append((name, "A picture (or licence) of the school's own symbol sets.", 1))
         archive.writestr("README.txt", _readme(school.name, files))
     with transaction(db):
-        audit.record(db, None, EXPORT_ACTION, None, "exported the whole school record",
-                     school_id=school_id)
+        audit.record(db, None, EXPORT_ACTION, None, "exported the whole school record", school_id=school_id)
     return buffer.getvalue()
 
 
 def _readme(school_name: str, files: list[tuple[str, str, int]]) -> str:
-    lines = [f"The whole record of {school_name}, exported from Pupil Voice on "
-             f"{datetime.now().date().isoformat()}.", "",
-             "Each .json file is a list of rows of one table, one object per row, with the",
-             "table's columns as keys (times in UTC, ISO 8601). Rows refer to each other by id.",
-             "Passwords and login tokens are not included.", "", "Files:"]
+    lines = [
+        f"The whole record of {school_name}, exported from Pupil Voice on {datetime.now().date().isoformat()}.",
+        "",
+        "Each .json file is a list of rows of one table, one object per row, with the",
+        "table's columns as keys (times in UTC, ISO 8601). Rows refer to each other by id.",
+        "Passwords and login tokens are not included.",
+        "",
+        "Files:",
+    ]
     lines += [f"  {name}  ({count} {'row' if count == 1 else 'rows'}): {what}" for name, what, count in files]
-    lines += ["", "Not included: " + "; ".join(f"{k} ({v})" for k, v in NOT_EXPORTED.items())
-              + "; Rasa's conversation events (the same turns, as the assistant saw them);",
-              "the shared OpenMoji symbols (the same on every server).", ""]
+    lines += [
+        "",
+        "Not included: "
+        + "; ".join(f"{k} ({v})" for k, v in NOT_EXPORTED.items())
+        + "; Rasa's conversation events (the same turns, as the assistant saw them);",
+        "the shared OpenMoji symbols (the same on every server).",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def _photos(db: Session, school_id: int) -> list[str]:
-    names = db.execute(select(Encounter.photo_filename).where(Encounter.school_id == school_id,
-                                                              Encounter.photo_filename.is_not(None))).scalars()
+    names = db.execute(
+        select(Encounter.photo_filename).where(Encounter.school_id == school_id, Encounter.photo_filename.is_not(None))
+    ).scalars()
     # Only plain file names: a stored name never leads out of the photos folder.
     return sorted(n for n in names if n and "/" not in n and "\\" not in n and not n.startswith("."))
 
 
 def was_exported(db: Session, school_id: int) -> bool:
     """True once the school's record has been exported (its audit log says so)."""
-    return db.execute(select(AuditEvent.id).where(AuditEvent.school_id == school_id,
-                                                  AuditEvent.action == EXPORT_ACTION).limit(1)).first() is not None
+    return (
+        db.execute(
+            select(AuditEvent.id).where(AuditEvent.school_id == school_id, AuditEvent.action == EXPORT_ACTION).limit(1)
+        ).first()
+        is not None
+    )
 
 
-def erase_school(db: Session, school_id: int, *, tracker_store_url: str | None = None,
-                 instance: Path | None = None, redis_url: str | None = None,
-                 without_export: bool = False) -> dict:
+def erase_school(
+    db: Session,
+    school_id: int,
+    *,
+    tracker_store_url: str | None = None,
+    instance: Path | None = None,
+    redis_url: str | None = None,
+    without_export: bool = False,
+) -> dict:
     """Remove the school and everything it owns: every row of the record (children first,
     in one transaction), its pupils' conversation events in Rasa's tracker store, their
     conversation locks in Redis, its encounter photos and the speech cache; then compact an
@@ -190,14 +211,19 @@ def erase_school(db: Session, school_id: int, *, tracker_store_url: str | None =
     _school(db, school_id)
     if not without_export and not was_exported(db, school_id):
         raise InvalidInput("Export the school's record first (export-school), or say --without-export.")
-    senders = list(db.execute(select(ConversationSession.rasa_sender_id)
-                              .where(ConversationSession.pupil_id.in_(
-                                  select(Pupil.id).where(Pupil.school_id == school_id)))).scalars())
+    senders = list(
+        db.execute(
+            select(ConversationSession.rasa_sender_id).where(
+                ConversationSession.pupil_id.in_(select(Pupil.id).where(Pupil.school_id == school_id))
+            )
+        ).scalars()
+    )
     photos = _photos(db, school_id)
     counts: dict[str, int] = {}
     # Rasa's events first: should this fail, the record still says whose they were.
-    counts["tracker_events"] = _erase_tracker_events(tracker_store_url, senders) \
-        if senders and _tracker_exists(tracker_store_url) else 0
+    counts["tracker_events"] = (
+        _erase_tracker_events(tracker_store_url, senders) if senders and _tracker_exists(tracker_store_url) else 0
+    )
     with transaction(db):
         for table, condition in reversed(_tables(school_id)):
             counts[table.name] = db.execute(delete(table).where(condition)).rowcount

@@ -6,19 +6,22 @@ server setting directly."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput, NotAllowed
 from assistant.record.models import SchoolSettings, Staff
 from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 
 # Each school setting and the server setting that is its default.
-SERVER_KEYS = {"retention_days": "RETENTION_DAYS", "default_voice": "DEFAULT_VOICE",
-               "summary_adult_notes": "SUMMARY_ADULT_NOTES"}
+SERVER_KEYS = {
+    "retention_days": "RETENTION_DAYS",
+    "default_voice": "DEFAULT_VOICE",
+    "summary_adult_notes": "SUMMARY_ADULT_NOTES",
+}
 MAX_RETENTION_DAYS = 36500  # a hundred years: longer is a slip
 
 
@@ -38,9 +41,11 @@ def server_defaults(server: Mapping | None = None) -> dict:
         from assistant.settings import load_settings
 
         server = load_settings()
-    return {"retention_days": int(server["RETENTION_DAYS"]),
-            "default_voice": str(server["DEFAULT_VOICE"]),
-            "summary_adult_notes": bool(int(server["SUMMARY_ADULT_NOTES"]))}
+    return {
+        "retention_days": int(server["RETENTION_DAYS"]),
+        "default_voice": str(server["DEFAULT_VOICE"]),
+        "summary_adult_notes": bool(int(server["SUMMARY_ADULT_NOTES"])),
+    }
 
 
 def effective(db: Session, school_id: int, server: Mapping | None = None) -> Effective:
@@ -53,8 +58,12 @@ def effective(db: Session, school_id: int, server: Mapping | None = None) -> Eff
         if value is not None:
             values[key] = value
             own.add(key)
-    return Effective(retention_days=int(values["retention_days"]), default_voice=str(values["default_voice"]),
-                     summary_adult_notes=bool(values["summary_adult_notes"]), own=frozenset(own))
+    return Effective(
+        retention_days=int(values["retention_days"]),
+        default_voice=str(values["default_voice"]),
+        summary_adult_notes=bool(values["summary_adult_notes"]),
+        own=frozenset(own),
+    )
 
 
 def _parse(values: Mapping, voices: list[str]) -> dict:
@@ -63,8 +72,10 @@ def _parse(values: Mapping, voices: list[str]) -> dict:
     if "retention_days" in values:
         days = str(values["retention_days"] or "").strip()
         if days and (not days.isascii() or not days.isdigit() or len(days) > 6 or int(days) > MAX_RETENTION_DAYS):
-            raise InvalidInput(f"Keep records for a whole number of days from 0 to {MAX_RETENTION_DAYS} "
-                               "(0 keeps them for ever), or leave it empty for the server's default.")
+            raise InvalidInput(
+                f"Keep records for a whole number of days from 0 to {MAX_RETENTION_DAYS} "
+                "(0 keeps them for ever), or leave it empty for the server's default."
+            )
         clean["retention_days"] = int(days) if days else None
     if "default_voice" in values:
         voice = str(values["default_voice"] or "").strip()
@@ -74,14 +85,14 @@ def _parse(values: Mapping, voices: list[str]) -> dict:
     if "summary_adult_notes" in values:
         notes = str(values["summary_adult_notes"] or "").strip()
         if notes not in ("", "yes", "no"):
-            raise InvalidInput("Choose yes, no or the server's default for what adults noticed "
-                               "in the review summary.")
+            raise InvalidInput("Choose yes, no or the server's default for what adults noticed in the review summary.")
         clean["summary_adult_notes"] = None if not notes else notes == "yes"
     return clean
 
 
-def update_settings(db: Session, staff: Staff, values: Mapping, voices: list[str],
-                    server: Mapping | None = None) -> Effective:
+def update_settings(
+    db: Session, staff: Staff, values: Mapping, voices: list[str], server: Mapping | None = None
+) -> Effective:
     """The school administrator sets their own school's settings (validated, audited).
     `voices` are the voice names that may be chosen (those installed)."""
     if staff.role != "admin":
@@ -92,7 +103,15 @@ def update_settings(db: Session, staff: Staff, values: Mapping, voices: list[str
         for key, value in clean.items():
             setattr(row, key, value)
         db.add(row)
-        audit.record(db, staff, "change", None, "school settings: " + ", ".join(
-            f"{key.replace('_', ' ')} {'server default' if value is None else value}"
-            for key, value in clean.items()))
+        audit.record(
+            db,
+            staff,
+            "change",
+            None,
+            "school settings: "
+            + ", ".join(
+                f"{key.replace('_', ' ')} {'server default' if value is None else value}"
+                for key, value in clean.items()
+            ),
+        )
     return effective(db, staff.school_id, server)

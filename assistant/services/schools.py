@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import School
-from assistant.services.text import clean_name
 from assistant.record.unit_of_work import transaction
+from assistant.services.text import clean_name
 from symbols.sets import INSTANCE_SUBDIR, move_server_wide_sets
 
 
@@ -39,15 +39,19 @@ def school_named(db: Session, name: str | None) -> School:
     """The school of this name, or the only school when no name is given (commands run on
     a single-school server need none). NotFound or InvalidInput otherwise."""
     if name:
-        school = db.execute(select(School).where(func.lower(School.name) == clean_name(name).lower())
-                            ).scalar_one_or_none()
+        school = db.execute(
+            select(School).where(func.lower(School.name) == clean_name(name).lower())
+        ).scalar_one_or_none()
         if school is None:
             raise NotFound(f"No school named {name!r}.")
         return school
     schools = list_schools(db)
     if len(schools) != 1:
-        raise InvalidInput("This server has several schools: say which one (--school NAME)."
-                           if schools else "This server has no school yet: create one first.")
+        raise InvalidInput(
+            "This server has several schools: say which one (--school NAME)."
+            if schools
+            else "This server has no school yet: create one first."
+        )
     return schools[0]
 
 

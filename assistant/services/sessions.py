@@ -9,12 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput, NotFound, SessionClosed
-from assistant.record.models import ConversationSession, Encounter, Pupil, Staff, is_id, utcnow
+from assistant.record.models import ConversationSession, Encounter, Pupil, Staff, utcnow
+from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 from assistant.services.encounters import encounter_for, list_encounters
 from assistant.services.pupils import pupil_for, visible_pupils
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import CONVERSATIONS, ENDED_STATUSES
 
 
@@ -38,9 +38,15 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:40]
 
 
-def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
-                  encounter_id: int | None = None, adult_present: bool = True,
-                  adult_name: str = "") -> tuple[ConversationSession, str]:
+def start_session(
+    db: Session,
+    staff: Staff,
+    pupil_id: int,
+    conversation: str,
+    encounter_id: int | None = None,
+    adult_present: bool = True,
+    adult_name: str = "",
+) -> tuple[ConversationSession, str]:
     """Open a session for a pupil; return it and its one-time code (stored only hashed).
 
     The code goes to the tablet in a link or typed; the tablet swaps it once for its token.
@@ -56,16 +62,20 @@ def start_session(db: Session, staff: Staff, pupil_id: int, conversation: str,
     if conversation in ENCOUNTER_CONVERSATIONS and encounter is None:
         raise InvalidInput("Preparing for and talking about an encounter need one: choose it.")
     if conversation not in ENCOUNTER_CONVERSATIONS and encounter is not None:
-        raise InvalidInput("Only a conversation before or after an encounter is about one: "
-                           "leave the encounter empty.")
+        raise InvalidInput("Only a conversation before or after an encounter is about one: leave the encounter empty.")
     if conversation == "debrief" and pupil not in encounter.pupils:
-        raise InvalidInput(f"{pupil.display_name} is not recorded as going to "
-                           f"{encounter.title}: add them to the encounter first, or choose another.")
+        raise InvalidInput(
+            f"{pupil.display_name} is not recorded as going to "
+            f"{encounter.title}: add them to the encounter first, or choose another."
+        )
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction(db):
         session = ConversationSession(
-            pupil_id=pupil.id, conversation=conversation, encounter=encounter,
-            started_by_id=staff.id, adult_present=bool(adult_present),
+            pupil_id=pupil.id,
+            conversation=conversation,
+            encounter=encounter,
+            started_by_id=staff.id,
+            adult_present=bool(adult_present),
             adult_name=(adult_name or (staff.display_name if adult_present else "")).strip(),
             claim_code_hash=_hash(code),
             tablet_token_expires=utcnow() + timedelta(minutes=CODE_MINUTES),
@@ -84,22 +94,25 @@ def claim_session(db: Session, code: str, token_hours: int = 12) -> tuple[Conver
     token = secrets.token_urlsafe(24)
     code_hash = _hash(code)
     with transaction(db):
-        session = db.execute(select(ConversationSession)
-                             .where(ConversationSession.claim_code_hash == code_hash)
-                             ).scalar_one_or_none()
+        session = db.execute(
+            select(ConversationSession).where(ConversationSession.claim_code_hash == code_hash)
+        ).scalar_one_or_none()
         now = utcnow()
-        if session is None or session.tablet_token_expires < now \
-                or session.status in ENDED_STATUSES:
+        if session is None or session.tablet_token_expires < now or session.status in ENDED_STATUSES:
             raise refused
         # One statement that only succeeds while the code is still unused: of two tablets
         # claiming at the same moment, exactly one gets a token (on SQLite as on PostgreSQL).
-        claimed = db.execute(update(ConversationSession)
-                             .where(ConversationSession.id == session.id,
-                                    ConversationSession.claim_code_hash == code_hash)
-                             .values(claim_code_hash=None, claimed_at=now,
-                                     tablet_token_hash=_hash(token),
-                                     tablet_token_expires=now + timedelta(hours=token_hours))
-                             .execution_options(synchronize_session=False))
+        claimed = db.execute(
+            update(ConversationSession)
+            .where(ConversationSession.id == session.id, ConversationSession.claim_code_hash == code_hash)
+            .values(
+                claim_code_hash=None,
+                claimed_at=now,
+                tablet_token_hash=_hash(token),
+                tablet_token_expires=now + timedelta(hours=token_hours),
+            )
+            .execution_options(synchronize_session=False)
+        )
         if claimed.rowcount != 1:
             raise refused
     db.refresh(session)
@@ -110,13 +123,18 @@ def session_for_token(db: Session, token: str) -> ConversationSession:
     """The session a tablet token opens; NotFound if unknown or expired."""
     if not token or len(token) > 200:
         raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
-    session = db.execute(select(ConversationSession)
-                         .where(ConversationSession.tablet_token_hash == _hash(token))
-                         ).scalar_one_or_none()
+    session = db.execute(
+        select(ConversationSession).where(ConversationSession.tablet_token_hash == _hash(token))
+    ).scalar_one_or_none()
     now = utcnow()
-    if session is None or session.tablet_token_expires < now or (
+    if (
+        session is None
+        or session.tablet_token_expires < now
+        or (
             session.status in ENDED_STATUSES
-            and (session.ended_at is None or session.ended_at + TOKEN_GRACE_AFTER_END < now)):
+            and (session.ended_at is None or session.ended_at + TOKEN_GRACE_AFTER_END < now)
+        )
+    ):
         raise NotFound("This tablet link is not valid. Ask an adult to start the session again.")
     return session
 
@@ -151,5 +169,10 @@ def start_choices(db: Session, staff: Staff) -> tuple[list[Pupil], list[Encounte
 
 def sessions_of_pupil(db: Session, pupil_id: int) -> list[ConversationSession]:
     """Every session of a pupil, newest first."""
-    return list(db.execute(select(ConversationSession).where(ConversationSession.pupil_id == pupil_id)
-                           .order_by(ConversationSession.created_at.desc())).scalars())
+    return list(
+        db.execute(
+            select(ConversationSession)
+            .where(ConversationSession.pupil_id == pupil_id)
+            .order_by(ConversationSession.created_at.desc())
+        ).scalars()
+    )

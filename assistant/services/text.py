@@ -16,13 +16,13 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 def clean_name(value: object) -> str:
     """A one-line name or title: bidi and other control characters dropped, spaces collapsed."""
     text = str(value or "")
-    text = "".join(ch for ch in text
-                   if ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = "".join(ch for ch in text if ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))
     return " ".join(text.split())
 
 
 def clean_note(value: object) -> str:
     """Several lines (notes): bidi controls and control characters but line breaks dropped."""
     text = str(value or "")
-    return "".join(ch for ch in text if ch in "\n\t" or (
-        ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))).strip()
+    return "".join(
+        ch for ch in text if ch in "\n\t" or (ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))
+    ).strip()

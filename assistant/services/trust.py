@@ -29,16 +29,24 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
 from assistant.errors import InvalidInput, NotAllowed, NotFound
 from assistant.record.models import Encounter, Entry, Pupil, School, Staff, Trust
-from assistant.reports.gatsby import BENCHMARKS, _cell, coverage
-from assistant.services.text import clean_name
 from assistant.record.unit_of_work import transaction
+from assistant.reports.gatsby import BENCHMARKS, _cell, coverage
+from assistant.services import audit
+from assistant.services.text import clean_name
 from assistant.vocabulary import TRUST_ROLE
 
-CSV_COLUMNS = ["school", "pupils", "confirmed_voice", "benchmark", "benchmark_name",
-               "pupils_meeting", "percent", "encounters"]
+CSV_COLUMNS = [
+    "school",
+    "pupils",
+    "confirmed_voice",
+    "benchmark",
+    "benchmark_name",
+    "pupils_meeting",
+    "percent",
+    "encounters",
+]
 
 
 def create_trust(db: Session, name: str) -> Trust:
@@ -56,8 +64,9 @@ def create_trust(db: Session, name: str) -> Trust:
 
 def trust_named(db: Session, name: str) -> Trust:
     """The trust of this name (any case); NotFound otherwise."""
-    trust = db.execute(select(Trust).where(func.lower(Trust.name) == clean_name(name or "").lower())
-                       ).scalar_one_or_none()
+    trust = db.execute(
+        select(Trust).where(func.lower(Trust.name) == clean_name(name or "").lower())
+    ).scalar_one_or_none()
     if trust is None:
         raise NotFound(f"No trust named {name!r}.")
     return trust
@@ -73,8 +82,9 @@ def add_school_to_trust(db: Session, school: School, trust: Trust) -> School:
     return school
 
 
-def create_trust_account(db: Session, email: str, display_name: str, trust: Trust, password: str,
-                         must_change_password: bool = False) -> Staff:
+def create_trust_account(
+    db: Session, email: str, display_name: str, trust: Trust, password: str, must_change_password: bool = False
+) -> Staff:
     """An account of the trust (no school): the same email and password rules as a school's
     accounts (assistant/services/accounts.py)."""
     from assistant.services.accounts import _hasher, check_password
@@ -87,17 +97,24 @@ def create_trust_account(db: Session, email: str, display_name: str, trust: Trus
     with transaction(db):
         if db.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none():
             raise InvalidInput("There is already an account with that email.")
-        staff = Staff(school_id=None, trust_id=trust.id, email=email, role=TRUST_ROLE,
-                      display_name=display_name or email, password_hash=_hasher.hash(password),
-                      must_change_password=must_change_password)
+        staff = Staff(
+            school_id=None,
+            trust_id=trust.id,
+            email=email,
+            role=TRUST_ROLE,
+            display_name=display_name or email,
+            password_hash=_hasher.hash(password),
+            must_change_password=must_change_password,
+        )
         db.add(staff)
     return staff
 
 
 def schools_of(db: Session, trust_id: int) -> list[School]:
     """The trust's schools, by name."""
-    return list(db.execute(select(School).where(School.trust_id == trust_id)
-                           .order_by(School.name, School.id)).scalars())
+    return list(
+        db.execute(select(School).where(School.trust_id == trust_id).order_by(School.name, School.id)).scalars()
+    )
 
 
 @dataclass
@@ -107,8 +124,8 @@ class SchoolFigures:
     name: str
     pupils: int
     confirmed_voice: int
-    meeting: dict[int, int] = field(default_factory=dict)      # benchmark -> pupils with evidence
-    encounters: dict[int, int] = field(default_factory=dict)   # benchmark -> encounters evidencing it
+    meeting: dict[int, int] = field(default_factory=dict)  # benchmark -> pupils with evidence
+    encounters: dict[int, int] = field(default_factory=dict)  # benchmark -> encounters evidencing it
 
     def percent(self, benchmark: int) -> int:
         """Pupils meeting the benchmark as a whole percentage (0 for a school with no pupils)."""
@@ -130,9 +147,11 @@ def _figures(db: Session, school: School) -> SchoolFigures:
         pupils = len(cover.pupils)
     except NotFound:  # a school with no pupils yet
         meeting, pupils = {n: 0 for n in BENCHMARKS}, 0
-    confirmed = db.execute(select(func.count(func.distinct(Entry.pupil_id)))
-                           .join(Pupil, Pupil.id == Entry.pupil_id)
-                           .where(Pupil.school_id == school.id, Entry.status == "confirmed")).scalar_one()
+    confirmed = db.execute(
+        select(func.count(func.distinct(Entry.pupil_id)))
+        .join(Pupil, Pupil.id == Entry.pupil_id)
+        .where(Pupil.school_id == school.id, Entry.status == "confirmed")
+    ).scalar_one()
     encounters = {n: 0 for n in BENCHMARKS}
     for listed in db.execute(select(Encounter.gatsby_benchmarks).where(Encounter.school_id == school.id)).scalars():
         for n in set(listed or []):
@@ -160,8 +179,18 @@ def overview_csv(figures: Overview) -> str:
     writer.writerow(CSV_COLUMNS)
     for school in figures.schools:
         for n, name in BENCHMARKS.items():
-            writer.writerow([_cell(school.name), school.pupils, school.confirmed_voice, n, name,
-                             school.meeting[n], school.percent(n), school.encounters[n]])
+            writer.writerow(
+                [
+                    _cell(school.name),
+                    school.pupils,
+                    school.confirmed_voice,
+                    n,
+                    name,
+                    school.meeting[n],
+                    school.percent(n),
+                    school.encounters[n],
+                ]
+            )
     return out.getvalue()
 
 
@@ -187,29 +216,33 @@ def overview_svg(figures: Overview, chart_id: str = "trust-chart") -> Markup:
     titles = {n: textwrap.wrap(f"{n}. {name}", 40)[:2] for n, name in BENCHMARKS.items()}
     row_h = name_h + bar_h + gap
     height = sum(line_h * len(lines) + 12 + len(schools) * row_h for lines in titles.values()) + 8
-    desc = "; ".join(f"benchmark {n}: " + ", ".join(
-        f"{s.name} {_figure(s, n)}" for s in schools) for n in BENCHMARKS) \
-        if schools else "No schools in this trust yet"
+    desc = (
+        "; ".join(f"benchmark {n}: " + ", ".join(f"{s.name} {_figure(s, n)}" for s in schools) for n in BENCHMARKS)
+        if schools
+        else "No schools in this trust yet"
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Pupils with evidence for each Gatsby Benchmark, by school: '
-        f'{escape(figures.trust)}</title>',
+        f"{escape(figures.trust)}</title>",
         f'<desc id="{chart_id}-desc">{escape(desc)}.</desc>',
     ]
     y = 0
     for n, lines in titles.items():
         for line in lines:
-            parts.append(f'<text x="0" y="{y + 16}" font-size="14" font-weight="bold" '
-                         f'fill="#111">{escape(line)}</text>')
+            parts.append(
+                f'<text x="0" y="{y + 16}" font-size="14" font-weight="bold" fill="#111">{escape(line)}</text>'
+            )
             y += line_h
         y += 12
         for school in schools:
             w = round(bar_w * school.meeting[n] / school.pupils) if school.pupils else 0
             short = school.name if len(school.name) <= 44 else school.name[:43] + "…"
-            figure = f"{school.meeting[n]} of {school.pupils} ({school.percent(n)}%)" if school.pupils \
-                else "no pupils yet"
+            figure = (
+                f"{school.meeting[n]} of {school.pupils} ({school.percent(n)}%)" if school.pupils else "no pupils yet"
+            )
             parts += [
                 f'<text x="0" y="{y + 13}" font-size="14" fill="#111">{escape(short)}</text>',
                 f'<rect x="0" y="{y + name_h}" width="{bar_w}" height="{bar_h}" fill="#e6e6e6"/>',

@@ -17,17 +17,26 @@ from assistant.speech.board import Board, board_of_cards, board_of_phrases
 from assistant.speech.recogniser import QUEUE_SECONDS, Busy, Proposal, Recogniser, shared
 from assistant.speech.templates import ClipCheck, VoiceModel, check_clip, samples_of
 
-__all__ = ["Board", "Busy", "Proposal", "Recogniser", "board_of_cards", "board_of_phrases",
-           "check_enrolment_clip", "listen", "propose"]
+__all__ = [
+    "Board",
+    "Busy",
+    "Proposal",
+    "Recogniser",
+    "board_of_cards",
+    "board_of_phrases",
+    "check_enrolment_clip",
+    "listen",
+    "propose",
+]
 
 # A worker holds both models (about 200 MB resident, 660 MB of address space at its peak on
 # a 30 s recording); 35 s of audio takes whisper about 1.2 s on one core.
-LISTEN_LIMITS = Limits(memory_mb=1536, cpu_seconds=30, timeout=30, start_timeout=120,
-                       queue_timeout=QUEUE_SECONDS)
+LISTEN_LIMITS = Limits(memory_mb=1536, cpu_seconds=30, timeout=30, start_timeout=120, queue_timeout=QUEUE_SECONDS)
 
 
-def listen(data: bytes, board: Board, recogniser: Recogniser | None = None,
-           voice: VoiceModel | None = None) -> Proposal:
+def listen(
+    data: bytes, board: Board, recogniser: Recogniser | None = None, voice: VoiceModel | None = None
+) -> Proposal:
     """The card the recording names (or none), in this process, with the pupil's "My voice"
     templates first when given. InvalidInput for a bad upload. The web app never calls this
     itself: it goes through `propose`."""

@@ -77,7 +77,7 @@ def _chunks(data: bytes):
     """(id, start, size) of each RIFF chunk; InvalidInput when one runs past the end."""
     offset = 12
     while offset + 8 <= len(data):
-        chunk_id, size = data[offset:offset + 4], struct.unpack_from("<I", data, offset + 4)[0]
+        chunk_id, size = data[offset : offset + 4], struct.unpack_from("<I", data, offset + 4)[0]
         start = offset + 8
         if start + size > len(data):
             if chunk_id == b"data":
@@ -108,9 +108,13 @@ def _check_wav(data: bytes) -> int:
     if fmt is None or data_size is None:
         raise InvalidInput(UNREADABLE)
     tag, channels, rate, byte_rate, block_align, bits = fmt
-    if (tag, bits) not in WAV_FORMATS or not 1 <= channels <= MAX_CHANNELS \
-            or not MIN_HEADER_RATE <= rate <= MAX_HEADER_RATE \
-            or block_align != channels * bits // 8 or byte_rate != rate * block_align:
+    if (
+        (tag, bits) not in WAV_FORMATS
+        or not 1 <= channels <= MAX_CHANNELS
+        or not MIN_HEADER_RATE <= rate <= MAX_HEADER_RATE
+        or block_align != channels * bits // 8
+        or byte_rate != rate * block_align
+    ):
         raise InvalidInput(UNREADABLE)
     if data_size == 0:
         raise InvalidInput(EMPTY)
@@ -126,8 +130,7 @@ def _check_flac(data: bytes) -> None:
     info = int.from_bytes(data[18:26], "big")
     rate, channels, bits = info >> 44, ((info >> 41) & 0x7) + 1, ((info >> 36) & 0x1F) + 1
     samples = info & 0xFFFFFFFFF
-    if not MIN_HEADER_RATE <= rate <= MAX_HEADER_RATE or not 8 <= bits <= 32 \
-            or channels > MAX_CHANNELS:
+    if not MIN_HEADER_RATE <= rate <= MAX_HEADER_RATE or not 8 <= bits <= 32 or channels > MAX_CHANNELS:
         raise InvalidInput(UNREADABLE)
     if samples / rate > MAX_SECONDS:
         raise InvalidInput(TOO_LONG)
@@ -152,25 +155,26 @@ def _read_with_av(data: bytes, kind: str) -> sr.AudioData:
     chunks: list[bytes] = []
     size = 0
     try:
-        with av.open(io.BytesIO(data), mode="r", format=AV_FORMATS[kind],
-                     metadata_errors="ignore") as container:
+        with av.open(io.BytesIO(data), mode="r", format=AV_FORMATS[kind], metadata_errors="ignore") as container:
             streams = container.streams.audio
             if not streams or streams[0].codec_context.name not in AV_CODECS:
                 raise InvalidInput(UNREADABLE)
             stream = streams[0]
-            if not MIN_HEADER_RATE <= (stream.codec_context.sample_rate or 0) <= MAX_HEADER_RATE \
-                    or not 1 <= stream.codec_context.layout.nb_channels <= MAX_CHANNELS:
+            if (
+                not MIN_HEADER_RATE <= (stream.codec_context.sample_rate or 0) <= MAX_HEADER_RATE
+                or not 1 <= stream.codec_context.layout.nb_channels <= MAX_CHANNELS
+            ):
                 raise InvalidInput(UNREADABLE)
             resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunk = bytes(out.planes[0])[:out.samples * WIDTH]
+                    chunk = bytes(out.planes[0])[: out.samples * WIDTH]
                     chunks.append(chunk)
                     size += len(chunk)
                 if size > limit:
                     raise InvalidInput(TOO_LONG)
             for out in resampler.resample(None):
-                chunks.append(bytes(out.planes[0])[:out.samples * WIDTH])
+                chunks.append(bytes(out.planes[0])[: out.samples * WIDTH])
     except (av.FFmpegError, ValueError, IndexError):
         raise InvalidInput(UNREADABLE) from None
     return sr.AudioData(b"".join(chunks), RATE, WIDTH)

@@ -79,10 +79,15 @@ class GrammarEngine(Engine):
         model = Path(pocketsphinx.get_model_path()) / "en-us"
         # lm=None: no language model is loaded (it would cost 0.3 s and 30 MB for nothing).
         # Narrower beams than the defaults: 3-5x faster on noise, same answers on speech.
-        self._decoder = pocketsphinx.Decoder(hmm=str(model / "en-us"),
-                                             dict=str(model / "cmudict-en-us.dict"),
-                                             lm=None, loglevel="FATAL", beam=1e-30,
-                                             pbeam=1e-30, wbeam=1e-20)
+        self._decoder = pocketsphinx.Decoder(
+            hmm=str(model / "en-us"),
+            dict=str(model / "cmudict-en-us.dict"),
+            lm=None,
+            loglevel="FATAL",
+            beam=1e-30,
+            pbeam=1e-30,
+            wbeam=1e-20,
+        )
         self._garbage = garbage
         self._searches: OrderedDict[str, bool] = OrderedDict()
         self._lock = threading.Lock()
@@ -119,8 +124,7 @@ class GrammarEngine(Engine):
             hyp = self._decoder.hyp()
         text = hyp.hypstr if hyp is not None else ""
         confidence = max(0.0, min(1.0, float(hyp.prob))) if hyp is not None else 0.0
-        return Result(match(board, text), text, self.name, round(confidence, 3),
-                      time.perf_counter() - started)
+        return Result(match(board, text), text, self.name, round(confidence, 3), time.perf_counter() - started)
 
 
 def whisper_model_path() -> Path:
@@ -155,8 +159,14 @@ class WhisperEngine(Engine):
         path = model_path or whisper_model_path()
         from faster_whisper import WhisperModel
 
-        self._model = WhisperModel(str(path), device="cpu", compute_type="int8",
-                                   cpu_threads=threads, num_workers=workers, local_files_only=True)
+        self._model = WhisperModel(
+            str(path),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads,
+            num_workers=workers,
+            local_files_only=True,
+        )
 
     def recognise(self, audio: sr.AudioData, board: Board) -> Result:
         import numpy as np
@@ -166,9 +176,15 @@ class WhisperEngine(Engine):
         samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
         prompt = "Possible answers: " + ", ".join(c.label for c in board.choices) + "."
         segments, _ = self._model.transcribe(
-            samples, language="en", beam_size=1, initial_prompt=prompt, vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 300}, without_timestamps=True,
-            condition_on_previous_text=False)
+            samples,
+            language="en",
+            beam_size=1,
+            initial_prompt=prompt,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 300},
+            without_timestamps=True,
+            condition_on_previous_text=False,
+        )
         segments = list(segments)
         text = " ".join(s.text.strip() for s in segments).strip()
         confidence = 0.0
@@ -176,5 +192,4 @@ class WhisperEngine(Engine):
             mean = sum(s.avg_logprob for s in segments) / len(segments)
             speech = 1.0 - max(s.no_speech_prob for s in segments)
             confidence = max(0.0, min(1.0, math.exp(mean) * speech))
-        return Result(match(board, text), text, self.name, round(confidence, 3),
-                      time.perf_counter() - started)
+        return Result(match(board, text), text, self.name, round(confidence, 3), time.perf_counter() - started)

@@ -1,4 +1,4 @@
-""""My voice": a pupil's own recordings of their cards, kept as features (never audio), with
+""" "My voice": a pupil's own recordings of their cards, kept as features (never audio), with
 the consent recorded first; enrolment clip by clip, the counts per card, removing one
 recording, learning from tapped answers, and the model the listening sandbox matches with.
 
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from assistant.services import audit
+from assistant.conversation.plans import PLANS
 from assistant.errors import DomainError, InvalidInput, NotFound
 from assistant.record.models import Pupil, Staff, VoiceProfile, VoiceTemplate, is_id, utcnow
+from assistant.record.unit_of_work import transaction
+from assistant.services import audit
 from assistant.services.pupils import profile_of, pupil_for
-from assistant.conversation.plans import PLANS
 from assistant.speech import check_enrolment_clip
 from assistant.speech import templates as tpl
-from assistant.record.unit_of_work import transaction
 from assistant.vocabulary import SPECIAL_CARD_LABELS, SPECIAL_CARDS
 
 # Recordings per card at enrolment (the tablet asks for this many; more may be added).
@@ -62,8 +62,7 @@ def usual_cards(pupil) -> list[str]:
 
 
 def _card(catalogue, card_id: object) -> str:
-    if not isinstance(card_id, str) or not (card_id in SPECIAL_CARDS
-                                            or catalogue.get(card_id) is not None):
+    if not isinstance(card_id, str) or not (card_id in SPECIAL_CARDS or catalogue.get(card_id) is not None):
         raise InvalidInput("Unknown card.")
     return card_id
 
@@ -83,8 +82,7 @@ def record_consent(db: Session, staff: Staff, pupil_id: int, given_by: object) -
     pupil = pupil_for(db, staff, pupil_id)
     given_by = " ".join(given_by.split()) if isinstance(given_by, str) else ""
     if not given_by or len(given_by) > 200:
-        raise InvalidInput("Say who gave consent (for example the pupil and their parent), "
-                           "in at most 200 characters.")
+        raise InvalidInput("Say who gave consent (for example the pupil and their parent), in at most 200 characters.")
     with transaction(db):
         profile = db.get(VoiceProfile, pupil.id)
         if profile is None:
@@ -100,19 +98,30 @@ def record_consent(db: Session, staff: Staff, pupil_id: int, given_by: object) -
 def card_counts(db: Session, staff: Staff, pupil_id: int, catalogue) -> list[CardCount]:
     """How many recordings each card has (the usual cards first, then any other)."""
     pupil = pupil_for(db, staff, pupil_id)
-    rows = db.execute(select(VoiceTemplate.card_id, VoiceTemplate.source)
-                      .where(VoiceTemplate.pupil_id == pupil.id)).all()
+    rows = db.execute(
+        select(VoiceTemplate.card_id, VoiceTemplate.source).where(VoiceTemplate.pupil_id == pupil.id)
+    ).all()
     cards = list(dict.fromkeys([*usual_cards(pupil), *(r.card_id for r in rows)]))
-    return [CardCount(card, label_of(catalogue, card),
-                      sum(1 for r in rows if r.card_id == card and r.source == "enrolment"),
-                      sum(1 for r in rows if r.card_id == card and r.source == "confirmed"))
-            for card in cards]
+    return [
+        CardCount(
+            card,
+            label_of(catalogue, card),
+            sum(1 for r in rows if r.card_id == card and r.source == "enrolment"),
+            sum(1 for r in rows if r.card_id == card and r.source == "confirmed"),
+        )
+        for card in cards
+    ]
 
 
 def templates_of(db: Session, staff: Staff, pupil_id: int) -> list[VoiceTemplate]:
     pupil = pupil_for(db, staff, pupil_id)
-    return list(db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil.id)
-                           .order_by(VoiceTemplate.card_id, VoiceTemplate.created_at)).scalars())
+    return list(
+        db.execute(
+            select(VoiceTemplate)
+            .where(VoiceTemplate.pupil_id == pupil.id)
+            .order_by(VoiceTemplate.card_id, VoiceTemplate.created_at)
+        ).scalars()
+    )
 
 
 @dataclass
@@ -131,8 +140,7 @@ def _symbol(catalogue, card_id: str) -> str | None:
     concept = catalogue.get(card_id)
     if concept is not None:
         return concept.symbol
-    return catalogue.symbol_for_word(card_id.replace("_", " ")) \
-        or catalogue.symbol_for_word(card_id.split("_")[-1])
+    return catalogue.symbol_for_word(card_id.replace("_", " ")) or catalogue.symbol_for_word(card_id.split("_")[-1])
 
 
 def enrolment(db: Session, staff: Staff, pupil_id: int, catalogue) -> Enrolment:
@@ -143,12 +151,14 @@ def enrolment(db: Session, staff: Staff, pupil_id: int, catalogue) -> Enrolment:
     recordings: dict[str, list[VoiceTemplate]] = {}
     for row in templates_of(db, staff, pupil.id):
         recordings.setdefault(row.card_id, []).append(row)
-    return Enrolment(pupil, consent_of(db, pupil.id), counts, recordings,
-                     {c.card_id: _symbol(catalogue, c.card_id) for c in counts})
+    return Enrolment(
+        pupil, consent_of(db, pupil.id), counts, recordings, {c.card_id: _symbol(catalogue, c.card_id) for c in counts}
+    )
 
 
-def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: bytes,
-               catalogue, check=None) -> CardCount:
+def enrol_clip(
+    db: Session, staff: Staff, pupil_id: int, card_id: object, data: bytes, catalogue, check=None
+) -> CardCount:
     """One enrolment recording of a card: checked on the spot (in the listening sandbox:
     speech found, a word's length, not clipped; here: like the card's other clips), kept
     as features. ClipRejected (nothing stored) when it should be recorded again."""
@@ -160,15 +170,26 @@ def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: 
     checked = (check or check_enrolment_clip)(data)
     if checked.problem is not None:
         raise ClipRejected(checked.problem)
-    others = [tpl.from_bytes(t.features) for t in db.execute(
-        select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil.id,
-                                    VoiceTemplate.card_id == card_id)).scalars()]
-    if not tpl.consistent(checked.features, [o.astype("float32") for o in others],
-                          max(profile.scale, tpl.DEFAULT_SCALE)):
+    others = [
+        tpl.from_bytes(t.features)
+        for t in db.execute(
+            select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil.id, VoiceTemplate.card_id == card_id)
+        ).scalars()
+    ]
+    if not tpl.consistent(
+        checked.features, [o.astype("float32") for o in others], max(profile.scale, tpl.DEFAULT_SCALE)
+    ):
         raise ClipRejected(tpl.NOT_ALIKE)
     with transaction(db):
-        db.add(VoiceTemplate(pupil_id=pupil.id, card_id=card_id, source="enrolment",
-                             features=tpl.to_bytes(checked.features), level_db=checked.level_db))
+        db.add(
+            VoiceTemplate(
+                pupil_id=pupil.id,
+                card_id=card_id,
+                source="enrolment",
+                features=tpl.to_bytes(checked.features),
+                level_db=checked.level_db,
+            )
+        )
         db.flush()
         _retune(db, profile)
         audit.record(db, staff, "change", pupil.id, f"My voice: recorded the card {card_id}")
@@ -177,9 +198,11 @@ def enrol_clip(db: Session, staff: Staff, pupil_id: int, card_id: object, data: 
 
 def _retune(db: Session, profile: VoiceProfile) -> None:
     """The pupil's scale and speech threshold from their enrolment clips."""
-    rows = list(db.execute(select(VoiceTemplate).where(
-        VoiceTemplate.pupil_id == profile.pupil_id,
-        VoiceTemplate.source == "enrolment")).scalars())
+    rows = list(
+        db.execute(
+            select(VoiceTemplate).where(VoiceTemplate.pupil_id == profile.pupil_id, VoiceTemplate.source == "enrolment")
+        ).scalars()
+    )
     by_card: dict[str, list] = {}
     for row in rows:
         by_card.setdefault(row.card_id, []).append(tpl.from_bytes(row.features))
@@ -209,8 +232,11 @@ def voice_model(db: Session, pupil_id: int, cards: list[str]) -> tpl.VoiceModel 
     profile = db.get(VoiceProfile, pupil_id)
     if profile is None:
         return None
-    rows = db.execute(select(VoiceTemplate.card_id, VoiceTemplate.features).where(
-        VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id.in_(cards))).all()
+    rows = db.execute(
+        select(VoiceTemplate.card_id, VoiceTemplate.features).where(
+            VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id.in_(cards)
+        )
+    ).all()
     if not rows:
         return None
     found: dict[str, list] = {}
@@ -229,17 +255,24 @@ def learn(db: Session, pupil_id: int, card_id: str, features: bytes) -> bool:
         values = tpl.from_bytes(features)
     except ValueError:
         return False
-    rows = list(db.execute(select(VoiceTemplate).where(
-        VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id == card_id)
-        .order_by(VoiceTemplate.created_at)).scalars())
+    rows = list(
+        db.execute(
+            select(VoiceTemplate)
+            .where(VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id == card_id)
+            .order_by(VoiceTemplate.created_at)
+        ).scalars()
+    )
     if not rows:
         return False  # a card never enrolled stays with today's chain
     with transaction(db):
-        db.add(VoiceTemplate(pupil_id=pupil_id, card_id=card_id, source="confirmed",
-                             features=tpl.to_bytes(values)))
+        db.add(VoiceTemplate(pupil_id=pupil_id, card_id=card_id, source="confirmed", features=tpl.to_bytes(values)))
         db.flush()
-        learned = [r for r in db.execute(select(VoiceTemplate).where(
-            VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id == card_id)).scalars()]
+        learned = [
+            r
+            for r in db.execute(
+                select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id, VoiceTemplate.card_id == card_id)
+            ).scalars()
+        ]
         if len(learned) > tpl.MAX_PER_CARD:
             # Only tapped answers are dropped: the adult's enrolment clips stay.
             confirmed = [r for r in learned if r.source == "confirmed"]
@@ -252,16 +285,28 @@ def learn(db: Session, pupil_id: int, card_id: str, features: bytes) -> bool:
 def export_voice(db: Session, pupil_id: int) -> dict:
     """The pupil's voice data for an export: consent and every template's features."""
     profile = db.get(VoiceProfile, pupil_id)
-    rows = db.execute(select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)
-                      .order_by(VoiceTemplate.id)).scalars()
+    rows = db.execute(
+        select(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id).order_by(VoiceTemplate.id)
+    ).scalars()
     return {
-        "consent": None if profile is None else {
-            "given_by": profile.consent_given_by, "recorded_by": profile.consent_recorded_by,
-            "at": profile.consent_at.isoformat(), "floor_db": profile.floor_db,
-            "scale": profile.scale},
-        "templates": [{"card": r.card_id, "source": r.source, "created_at": r.created_at.isoformat(),
-                       "features_npy_float16_base64": base64.b64encode(r.features).decode()}
-                      for r in rows],
+        "consent": None
+        if profile is None
+        else {
+            "given_by": profile.consent_given_by,
+            "recorded_by": profile.consent_recorded_by,
+            "at": profile.consent_at.isoformat(),
+            "floor_db": profile.floor_db,
+            "scale": profile.scale,
+        },
+        "templates": [
+            {
+                "card": r.card_id,
+                "source": r.source,
+                "created_at": r.created_at.isoformat(),
+                "features_npy_float16_base64": base64.b64encode(r.features).decode(),
+            }
+            for r in rows
+        ],
     }
 
 

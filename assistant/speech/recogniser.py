@@ -20,8 +20,7 @@ from rapidfuzz import fuzz
 
 from assistant.errors import DomainError
 from assistant.speech.board import Board, normalise
-from assistant.speech.engines import (Engine, GrammarEngine, ModelUnavailable, Result,
-                                      WhisperEngine)
+from assistant.speech.engines import Engine, GrammarEngine, ModelUnavailable, Result, WhisperEngine
 from assistant.speech.templates import VoiceModel, nearest, samples_of, to_bytes
 
 log = logging.getLogger(__name__)
@@ -50,9 +49,14 @@ class Proposal:
 
     def as_dict(self) -> dict:
         """For the CLI: choice, text, engine, confidence, seconds."""
-        return {"choice": self.choice, "label": self.label, "text": self.text,
-                "engine": self.engine, "confidence": self.confidence,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "choice": self.choice,
+            "label": self.label,
+            "text": self.text,
+            "engine": self.engine,
+            "confidence": self.confidence,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 class Recogniser:
@@ -66,8 +70,7 @@ class Recogniser:
     def engine_names(self) -> list[str]:
         return [e.name for e in self.engines]
 
-    def propose(self, audio: sr.AudioData, board: Board,
-                voice: VoiceModel | None = None) -> Proposal:
+    def propose(self, audio: sr.AudioData, board: Board, voice: VoiceModel | None = None) -> Proposal:
         """The pupil's templates first (if any), then the engines in turn until one names a
         card; Busy if no slot frees in time."""
         started = time.perf_counter()
@@ -78,8 +81,7 @@ class Recogniser:
         finally:
             self._slots.release()
 
-    def _propose(self, audio: sr.AudioData, board: Board, voice: VoiceModel | None,
-                 started: float) -> Proposal:
+    def _propose(self, audio: sr.AudioData, board: Board, voice: VoiceModel | None, started: float) -> Proposal:
         matched = None
         enrolled = [c.id for c in board.choices if voice is not None and c.id in voice.cards()]
         if enrolled:
@@ -89,15 +91,13 @@ class Recogniser:
             if matched.accepted:
                 choice = board.get(matched.card)
                 confidence = round(max(0.0, 1.0 - matched.distance / 3.0), 3)
-                return Proposal(choice.id, choice.label, "", "voice", confidence,
-                                time.perf_counter() - started, kept)
+                return Proposal(choice.id, choice.label, "", "voice", confidence, time.perf_counter() - started, kept)
         proposal = self._engines(audio, board, started)
         if matched is not None:
             proposal = replace(proposal, features=kept)
             if proposal.choice in enrolled and proposal.choice != matched.card:
                 # The templates know this card and heard another: nothing rather than a guess.
-                proposal = Proposal(None, None, proposal.text, None, 0.0,
-                                    time.perf_counter() - started, kept)
+                proposal = Proposal(None, None, proposal.text, None, 0.0, time.perf_counter() - started, kept)
         return proposal
 
     def _engines(self, audio: sr.AudioData, board: Board, started: float) -> Proposal:
@@ -105,8 +105,7 @@ class Recogniser:
         heard: Result | None = None
         for engine in self.engines:
             result = engine.recognise(audio, board)
-            if result.choice is not None and heard is not None \
-                    and closest(board, heard.text) != result.choice:
+            if result.choice is not None and heard is not None and closest(board, heard.text) != result.choice:
                 # The grammar always finds some option; after whisper it may only pick
                 # the card whose name is closest to what whisper heard (not silence,
                 # not "pizza").
@@ -118,8 +117,7 @@ class Recogniser:
         if result is None or result.choice is None:
             return Proposal(None, None, result.text if result else "", None, 0.0, seconds)
         choice = board.get(result.choice)
-        return Proposal(choice.id, choice.label, result.text, result.engine, result.confidence,
-                        seconds)
+        return Proposal(choice.id, choice.label, result.text, result.engine, result.confidence, seconds)
 
 
 def closest(board: Board, text: str, threshold: float = 60.0) -> str | None:

@@ -25,9 +25,9 @@ import tempfile
 import threading
 import time
 import wave
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable
 
 from assistant.errors import DomainError, InvalidInput, NotFound
 
@@ -51,6 +51,7 @@ class SpeechTimeout(SpeechUnavailable):
 
 
 # ---------------------------------------------------------------- plain helpers
+
 
 def clean_text(text: object) -> str:
     """The text to speak, whitespace collapsed; InvalidInput if empty, too long or not a string."""
@@ -88,7 +89,7 @@ def resolve_voice(asked: str, voices: list[tuple[str, list[str]]], variants: lis
     unknown variant is dropped (espeak would silently keep the previous voice).
     """
     names: dict[str, str] = {}
-    for voice_id, languages in voices:
+    for voice_id, _languages in voices:
         if voice_id.lower().startswith("mb/"):
             continue
         names.setdefault(voice_id.lower(), voice_id)
@@ -121,6 +122,7 @@ def wav_seconds(data: bytes | str | Path) -> float:
 
 
 # ---------------------------------------------------------------- the worker process
+
 
 def serve(conn) -> None:
     """The worker's main loop (runs in the spawned process): one request at a time.
@@ -185,6 +187,7 @@ def _synthesise_to_file(engine, espeak, text: str, voice: str, rate: int, path: 
 
 # ---------------------------------------------------------------- the parent's side
 
+
 class Synthesiser:
     """Text to cached WAV bytes through one pyttsx3 worker process, safe to share between threads.
 
@@ -192,8 +195,15 @@ class Synthesiser:
     child end of a Pipe. `worker_calls` counts requests sent to the worker (cache misses).
     """
 
-    def __init__(self, cache_dir: str | Path, *, timeout: float = 10.0, start_timeout: float = 30.0,
-                 target: Callable = serve, max_bytes: int | None = None):
+    def __init__(
+        self,
+        cache_dir: str | Path,
+        *,
+        timeout: float = 10.0,
+        start_timeout: float = 30.0,
+        target: Callable = serve,
+        max_bytes: int | None = None,
+    ):
         self.cache_dir = Path(cache_dir)
         self.max_bytes = max_bytes  # the cache is trimmed (oldest first) to this size
         self.timeout = timeout
@@ -271,7 +281,7 @@ class Synthesiser:
         process = self._process
         return process.pid if process is not None and process.is_alive() else None
 
-    def __enter__(self) -> "Synthesiser":
+    def __enter__(self) -> Synthesiser:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -309,8 +319,9 @@ class Synthesiser:
             os.replace(temp, path)  # atomic: readers see the whole WAV or none
             if self.max_bytes is not None:
                 trim_cache(self.cache_dir, self.max_bytes, keep=path)
-            log.debug("spoke %s (voice %s, rate %s, %s attempt(s))", path.stem[:12], resolved, rate,
-                      reply.get("attempts"))
+            log.debug(
+                "spoke %s (voice %s, rate %s, %s attempt(s))", path.stem[:12], resolved, rate, reply.get("attempts")
+            )
         except (OSError, EOFError, wave.Error) as error:
             log.warning("speech worker wrote no readable WAV: %s", type(error).__name__)
             raise SpeechUnavailable("Speech could not be made; please try again.") from error
@@ -411,16 +422,30 @@ def _read(path: Path) -> bytes | None:
 
 # English voices of espeak-ng a school may pick, by the name resolve_voice understands, with
 # plain labels; and two variants of each. Offered only when their files are installed.
-ENGLISH_VOICES = {"en-gb": "English (England)", "en-gb-x-rp": "English (received pronunciation)",
-                  "en-gb-scotland": "English (Scotland)", "en-gb-x-gbclan": "English (Lancashire)",
-                  "en-gb-x-gbcwmd": "English (West Midlands)", "en-us": "English (America)",
-                  "en-029": "English (Caribbean)"}
-VOICE_FILES = {"en-gb": "en", "en-gb-x-rp": "en-GB-x-rp", "en-gb-scotland": "en-GB-scotland",
-               "en-gb-x-gbclan": "en-GB-x-gbclan", "en-gb-x-gbcwmd": "en-GB-x-gbcwmd",
-               "en-us": "en-US", "en-029": "en-029"}
+ENGLISH_VOICES = {
+    "en-gb": "English (England)",
+    "en-gb-x-rp": "English (received pronunciation)",
+    "en-gb-scotland": "English (Scotland)",
+    "en-gb-x-gbclan": "English (Lancashire)",
+    "en-gb-x-gbcwmd": "English (West Midlands)",
+    "en-us": "English (America)",
+    "en-029": "English (Caribbean)",
+}
+VOICE_FILES = {
+    "en-gb": "en",
+    "en-gb-x-rp": "en-GB-x-rp",
+    "en-gb-scotland": "en-GB-scotland",
+    "en-gb-x-gbclan": "en-GB-x-gbclan",
+    "en-gb-x-gbcwmd": "en-GB-x-gbcwmd",
+    "en-us": "en-US",
+    "en-029": "en-029",
+}
 VOICE_VARIANTS = {"": "", "f3": ", higher", "m3": ", lower"}
-ESPEAK_DATA = (Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data"), Path("/usr/share/espeak-ng-data"),
-               Path("/usr/lib/aarch64-linux-gnu/espeak-ng-data"))
+ESPEAK_DATA = (
+    Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data"),
+    Path("/usr/share/espeak-ng-data"),
+    Path("/usr/lib/aarch64-linux-gnu/espeak-ng-data"),
+)
 
 
 def installed_voices(data_dirs: Iterable[Path] = ESPEAK_DATA, current: str = "") -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-""""My voice": a pupil's own recordings of the cards, as features, and the nearest card to
+""" "My voice": a pupil's own recordings of the cards, as features, and the nearest card to
 a new answer by dynamic time warping (DTW). Pure numpy; no model, no network.
 
 Features: 13 MFCC (25 ms frames every 10 ms, 26 mel bands) with deltas and delta-deltas,
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 RATE = 16_000
-FRAME = 400           # 25 ms
-HOP = 160             # 10 ms
+FRAME = 400  # 25 ms
+HOP = 160  # 10 ms
 FFT = 512
 MELS = 26
 CEPSTRA = 13
@@ -35,7 +35,7 @@ SPEECH_DB = 35.0
 FLOOR_DB = 12.0
 MIN_SPEECH_SECONDS = 0.15
 MAX_CLIP_SECONDS = 4.0
-CLIPPED = 0.99        # |sample| at or above this is clipped
+CLIPPED = 0.99  # |sample| at or above this is clipped
 MAX_CLIPPED_SHARE = 0.01
 # Rejection, on distances divided by the pupil's scale (tuned on one benchmark set,
 # scripts/bench_voice.py --seed 23, and measured on another). A noisy answer (its loudest
@@ -101,7 +101,7 @@ def _frames(samples: np.ndarray) -> np.ndarray:
 def frame_energy_db(samples: np.ndarray) -> np.ndarray:
     """Each 10 ms frame's log energy in dB (full scale)."""
     frames = _frames(samples)
-    return 10.0 * np.log10(np.mean(frames ** 2, axis=1) + 1e-10)
+    return 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
 
 
 def speech_span(energy: np.ndarray, floor_db: float | None = None) -> tuple[int, int] | None:
@@ -139,8 +139,10 @@ def features(samples: np.ndarray, floor_db: float | None = None) -> np.ndarray |
 
 def _delta(values: np.ndarray, width: int = 2) -> np.ndarray:
     padded = np.pad(values, ((width, width), (0, 0)), mode="edge")
-    total = sum(n * (padded[width + n:len(values) + width + n]
-                     - padded[width - n:len(values) + width - n]) for n in range(1, width + 1))
+    total = sum(
+        n * (padded[width + n : len(values) + width + n] - padded[width - n : len(values) + width - n])
+        for n in range(1, width + 1)
+    )
     return total / (2 * sum(n * n for n in range(1, width + 1)))
 
 
@@ -157,11 +159,10 @@ def dtw_many(query: np.ndarray, templates: list[np.ndarray]) -> np.ndarray:
     longest = int(lengths.max())
     stacked = np.zeros((len(templates), longest, query.shape[1]), dtype=np.float32)
     for i, template in enumerate(templates):
-        stacked[i, :len(template)] = template
+        stacked[i, : len(template)] = template
     # cost[i, n, j]: query frame i against template n's frame j.
     cross = (query @ stacked.reshape(-1, query.shape[1]).T).reshape(len(query), len(templates), longest)
-    cost = np.sqrt(np.maximum(
-        (query ** 2).sum(1)[:, None, None] + (stacked ** 2).sum(2)[None] - 2.0 * cross, 0.0))
+    cost = np.sqrt(np.maximum((query**2).sum(1)[:, None, None] + (stacked**2).sum(2)[None] - 2.0 * cross, 0.0))
     # Past a template's end the cost is 0: the path only moves right and down, so those
     # cells never reach the cell read out (its last frame).
     cost[:, np.arange(longest)[None, :] >= lengths[:, None]] = 0.0
@@ -227,8 +228,14 @@ def snr_db(samples: np.ndarray) -> float:
     return float(np.percentile(energy, 99) - np.percentile(energy, 10))
 
 
-def nearest(samples: np.ndarray, model: VoiceModel, cards: list[str],
-            accept: float | None = None, margin: float = MARGIN, extract=None) -> Match:
+def nearest(
+    samples: np.ndarray,
+    model: VoiceModel,
+    cards: list[str],
+    accept: float | None = None,
+    margin: float = MARGIN,
+    extract=None,
+) -> Match:
     """The nearest of `cards` (those with templates) to the recording, and whether to
     propose it. `extract` (samples, floor_db) -> frames replaces the MFCC `features` (the
     benchmark compares whisper's encoder frames with it)."""
@@ -276,7 +283,7 @@ def check_clip(samples: np.ndarray, extract=None) -> ClipCheck:
     if span is None or float(np.percentile(energy, 99)) < -55.0:
         return ClipCheck(None, NO_SPEECH, 0.0, float(np.max(energy)))
     seconds = (span[1] - span[0]) * HOP / RATE
-    level = float(np.median(energy[span[0]:span[1]]))
+    level = float(np.median(energy[span[0] : span[1]]))
     if seconds < MIN_SPEECH_SECONDS:
         return ClipCheck(None, TOO_SHORT, seconds, level)
     if seconds > MAX_CLIP_SECONDS:
@@ -299,8 +306,7 @@ def scale_of(by_card: dict[str, list[np.ndarray]]) -> float:
     pairs = []
     for clips in by_card.values():
         for i in range(1, len(clips)):
-            pairs.extend(dtw_many(clips[i].astype(np.float32),
-                                  [c.astype(np.float32) for c in clips[:i]]).tolist())
+            pairs.extend(dtw_many(clips[i].astype(np.float32), [c.astype(np.float32) for c in clips[:i]]).tolist())
     return float(np.median(pairs)) if pairs else DEFAULT_SCALE
 
 
@@ -311,9 +317,10 @@ def floor_of(levels: list[float]) -> float | None:
 
 def outlier(clips: list[np.ndarray]) -> int:
     """Which clip is farthest from the others (the one to drop when a card is full)."""
-    totals = [float(dtw_many(c.astype(np.float32),
-                             [o.astype(np.float32) for j, o in enumerate(clips) if j != i]).sum())
-              for i, c in enumerate(clips)]
+    totals = [
+        float(dtw_many(c.astype(np.float32), [o.astype(np.float32) for j, o in enumerate(clips) if j != i]).sum())
+        for i, c in enumerate(clips)
+    ]
     return int(np.argmax(totals))
 
 

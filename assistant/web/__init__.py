@@ -33,9 +33,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the tests' helpers) loads no blueprint, and the blueprints import nothing from here.
     from flask_wtf.csrf import CSRFProtect
 
-    from assistant.web import (account, api, cli, concerns, errors, limits, listen, pages,
-                               report_cli, school, security, speech, staff, store,
-                               symbols, trust, voice)
+    from assistant.web import (
+        account,
+        api,
+        cli,
+        concerns,
+        errors,
+        limits,
+        listen,
+        pages,
+        report_cli,
+        school,
+        security,
+        speech,
+        staff,
+        store,
+        symbols,
+        trust,
+        voice,
+    )
 
     limits.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     store.init_app(app)

@@ -7,7 +7,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from assistant.errors import DomainError
-from assistant.services.accounts import MIN_PASSWORD_CHARS, change_password, managed_account, reset_password, set_disabled
+from assistant.services.accounts import (
+    MIN_PASSWORD_CHARS,
+    change_password,
+    managed_account,
+    reset_password,
+    set_disabled,
+)
 from assistant.vocabulary import ROLES, TRUST_ROLE
 from assistant.web.auth import current_staff, home_url, log_in
 from assistant.web.staff import labels, roles_required
@@ -35,8 +41,7 @@ def password():
             flash("The two new passwords are not the same.", "error")
             return render_template("staff/password.html", min_chars=MIN_PASSWORD_CHARS), 400
         try:
-            change_password(get_db(), staff, form.get("current_password", "")[:200],
-                            form.get("new_password", "")[:400])
+            change_password(get_db(), staff, form.get("current_password", "")[:200], form.get("new_password", "")[:400])
         except DomainError as error:
             get_db().rollback()
             flash(error.message, "error")
@@ -69,5 +74,6 @@ def reset(staff_id: int):
     """A one-time password, shown on this page only; it must be changed at the next login."""
     db = get_db()
     new = reset_password(db, current_staff(), staff_id)
-    return render_template("staff/password_reset.html", person=managed_account(db, current_staff(), staff_id),
-                           password=new)
+    return render_template(
+        "staff/password_reset.html", person=managed_account(db, current_staff(), staff_id), password=new
+    )

@@ -12,24 +12,24 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from assistant.services import chat
-from assistant.services.encounters import list_encounters
-from assistant.services.entries import entries_of_session, entry_as_dict
+from assistant.conversation.turns import add_observation
 from assistant.errors import InvalidInput
 from assistant.record.models import Concern, ConversationSession
+from assistant.reports import pupil_document
+from assistant.services import chat
+from assistant.services.accounts import authenticate
+from assistant.services.encounters import list_encounters
+from assistant.services.entries import entries_of_session, entry_as_dict
 from assistant.services.photos import session_photo
 from assistant.services.pupils import profile_of, visible_pupils
-from assistant.reports import pupil_document
 from assistant.services.sessions import claim_session, open_transcript, start_session
-from assistant.services.accounts import authenticate
-from assistant.conversation.turns import add_observation
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.listen import heard
 from assistant.web.rasa_client import RasaClient
 from assistant.web.speech import prepare_opening_speech
 from assistant.web.store import get_db
-from assistant.web.tablet import open_session, tablet_session
 from assistant.web.symbols import sets_root, symbol_base, symbol_credits
+from assistant.web.tablet import open_session, tablet_session
 from symbols.catalogue import load_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -43,10 +43,23 @@ def server_timing(response):
     return response
 
 
-PROFILE_FIELDS = ("cards_per_board", "symbol_set", "voice", "speech_rate", "auto_speak",
-                  "input_modes", "text_size", "high_contrast", "reduced_motion", "selection",
-                  "scanning", "scan_interval_ms", "listen_seconds", "show_mic",
-                  "help_after_seconds")
+PROFILE_FIELDS = (
+    "cards_per_board",
+    "symbol_set",
+    "voice",
+    "speech_rate",
+    "auto_speak",
+    "input_modes",
+    "text_size",
+    "high_contrast",
+    "reduced_motion",
+    "selection",
+    "scanning",
+    "scan_interval_ms",
+    "listen_seconds",
+    "show_mic",
+    "help_after_seconds",
+)
 
 
 def _is_number(value: object) -> bool:
@@ -61,6 +74,7 @@ def _body() -> dict:
 
 
 # ---------------------------------------------------------------- staff
+
 
 @bp.post("/login")
 def login():
@@ -79,16 +93,29 @@ def logout():
 @bp.get("/pupils")
 @staff_required
 def pupils():
-    return jsonify(pupils=[{"id": p.id, "name": p.display_name, "year_group": p.year_group}
-                           for p in visible_pupils(get_db(), current_staff())])
+    return jsonify(
+        pupils=[
+            {"id": p.id, "name": p.display_name, "year_group": p.year_group}
+            for p in visible_pupils(get_db(), current_staff())
+        ]
+    )
 
 
 @bp.get("/encounters")
 @staff_required
 def encounters():
-    return jsonify(encounters=[{"id": e.id, "type": e.type, "title": e.title,
-                                "date": e.date.isoformat(), "gatsby_benchmarks": e.gatsby_benchmarks}
-                               for e in list_encounters(get_db(), current_staff())])
+    return jsonify(
+        encounters=[
+            {
+                "id": e.id,
+                "type": e.type,
+                "title": e.title,
+                "date": e.date.isoformat(),
+                "gatsby_benchmarks": e.gatsby_benchmarks,
+            }
+            for e in list_encounters(get_db(), current_staff())
+        ]
+    )
 
 
 @bp.post("/sessions")
@@ -100,14 +127,28 @@ def create_session():
         raise InvalidInput("pupil_id (and encounter_id, if given) must be numbers.")
     conversation, adult_present = body.get("conversation"), body.get("adult_present", True)
     adult_name = body.get("adult_name")
-    if not isinstance(conversation, str) or not isinstance(adult_present, bool) \
-            or not isinstance(adult_name, (str, type(None))):
+    if (
+        not isinstance(conversation, str)
+        or not isinstance(adult_present, bool)
+        or not isinstance(adult_name, (str, type(None)))
+    ):
         raise InvalidInput("conversation and adult_name are text; adult_present is true or false.")
-    session, code = start_session(get_db(), current_staff(), pupil_id, conversation, encounter_id,
-                                  adult_present=adult_present, adult_name=adult_name or "")
+    session, code = start_session(
+        get_db(),
+        current_staff(),
+        pupil_id,
+        conversation,
+        encounter_id,
+        adult_present=adult_present,
+        adult_name=adult_name or "",
+    )
     prepare_opening_speech(session)
-    return jsonify(session_id=session.id, conversation=session.conversation, code=code,
-                   tablet_url=url_for("pages.tablet", _external=True) + "#code=" + code), 201
+    return jsonify(
+        session_id=session.id,
+        conversation=session.conversation,
+        code=code,
+        tablet_url=url_for("pages.tablet", _external=True) + "#code=" + code,
+    ), 201
 
 
 @bp.get("/sessions/<session_id>")
@@ -116,22 +157,31 @@ def show_session(session_id: str):
     db = get_db()
     session = open_transcript(db, current_staff(), session_id, "session transcript (API)")
     catalogue = load_catalogue()
-    return jsonify(session=_session_info(session),
-                   entries=[entry_as_dict(e, catalogue) for e in entries_of_session(db, session.id)])
+    return jsonify(
+        session=_session_info(session),
+        entries=[entry_as_dict(e, catalogue) for e in entries_of_session(db, session.id)],
+    )
 
 
 # ---------------------------------------------------------------- the tablet
 
+
 def _session_info(session: ConversationSession) -> dict:
     profile = profile_of(session.pupil)
-    return {"id": session.id, "conversation": session.conversation, "status": session.status,
-            "pupil_name": session.pupil.given_name,
-            "encounter": session.encounter.title if session.encounter else None,
-            "adult_present": session.adult_present,
-            "profile": {**{key: getattr(profile, key) for key in PROFILE_FIELDS},
-                        # The pictures of the pupil's set, from their school's sets only.
-                        "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set),
-                        "symbol_credits": symbol_credits(session.pupil.school_id)}}
+    return {
+        "id": session.id,
+        "conversation": session.conversation,
+        "status": session.status,
+        "pupil_name": session.pupil.given_name,
+        "encounter": session.encounter.title if session.encounter else None,
+        "adult_present": session.adult_present,
+        "profile": {
+            **{key: getattr(profile, key) for key in PROFILE_FIELDS},
+            # The pictures of the pupil's set, from their school's sets only.
+            "symbol_base": symbol_base(session.pupil.school_id, profile.symbol_set),
+            "symbol_credits": symbol_credits(session.pupil.school_id),
+        },
+    }
 
 
 def _assistant() -> RasaClient:
@@ -150,8 +200,9 @@ def _reply(reply: chat.ChatReply):
 def chat_claim():
     """The tablet swaps the session's one-time code for its token (once)."""
     code = _body().get("code")
-    session, token = claim_session(get_db(), code if isinstance(code, str) else "",
-                                   current_app.config["TABLET_TOKEN_HOURS"])
+    session, token = claim_session(
+        get_db(), code if isinstance(code, str) else "", current_app.config["TABLET_TOKEN_HOURS"]
+    )
     return jsonify(tablet_token=token, session=_session_info(session))
 
 
@@ -169,14 +220,14 @@ def chat_my_profile():
 @bp.get("/chat/encounter-photo")
 def chat_encounter_photo():
     """The photo of this session's encounter place, if the school added one with consent."""
-    return send_file(session_photo(tablet_session(), Path(current_app.config["INSTANCE_PATH"])),
-                     max_age=3600)
+    return send_file(session_photo(tablet_session(), Path(current_app.config["INSTANCE_PATH"])), max_age=3600)
 
 
 def _command(command: str):
     """A command to the conversation (start, repeat, skip, stop): no answer to record."""
-    return _reply(chat.send_command(get_db(), _assistant(), current_app.config["CHANNEL_SECRET"],
-                                    open_session(), command))
+    return _reply(
+        chat.send_command(get_db(), _assistant(), current_app.config["CHANNEL_SECRET"], open_session(), command)
+    )
 
 
 @bp.post("/chat/start")
@@ -188,9 +239,18 @@ def chat_start():
 def chat_message():
     """An answer: typed or spoken words, or a card. With a client_id, exactly once."""
     session = open_session()
-    return _reply(chat.send_answer(get_db(), _assistant(), current_app.config["CHANNEL_SECRET"],
-                                   session, _body(), load_catalogue(),
-                                   current_app.config["MAX_MESSAGE_CHARS"], heard()))
+    return _reply(
+        chat.send_answer(
+            get_db(),
+            _assistant(),
+            current_app.config["CHANNEL_SECRET"],
+            session,
+            _body(),
+            load_catalogue(),
+            current_app.config["MAX_MESSAGE_CHARS"],
+            heard(),
+        )
+    )
 
 
 @bp.post("/chat/skip")
@@ -222,8 +282,8 @@ def chat_stop():
 
 # ---------------------------------------------------------------- the description
 
+
 @bp.get("/openapi.json")
 def openapi():
     spec = yaml.safe_load((Path(__file__).with_name("openapi.yml")).read_text(encoding="utf-8"))
     return jsonify(spec)
-

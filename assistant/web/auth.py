@@ -23,8 +23,13 @@ def current_staff() -> Staff | None:
     """The logged-in member of staff, or None (also once the session has ended)."""
     if "staff" not in g:
         token = session.get("staff_session")
-        g.staff = staff_for_session(get_db(), token, current_app.config["STAFF_IDLE_MINUTES"],
-                                    current_app.config["STAFF_SESSION_HOURS"]) if token else None
+        g.staff = (
+            staff_for_session(
+                get_db(), token, current_app.config["STAFF_IDLE_MINUTES"], current_app.config["STAFF_SESSION_HOURS"]
+            )
+            if token
+            else None
+        )
     return g.staff
 
 

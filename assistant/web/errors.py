@@ -14,9 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
 from assistant.sandbox import SandboxBusy
+from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.speech.recogniser import Busy
 from assistant.speech.synthesis import SpeechUnavailable
-from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.web.auth import NotLoggedIn
 from assistant.web.store import close_db, get_db
 
@@ -34,8 +34,8 @@ STATUSES: dict[type[DomainError], int] = {
     ConsentNeeded: 409,
     ClipRejected: 422,
     SpeechUnavailable: 503,  # the speech worker failed or is busy: try again
-    Busy: 503,               # every recogniser busy
-    SandboxBusy: 503,        # every worker busy
+    Busy: 503,  # every recogniser busy
+    SandboxBusy: 503,  # every worker busy
 }
 
 
@@ -80,8 +80,10 @@ def _on_staff_page(error: DomainError):
 def _respond(status: int, message: str):
     if _wants_json():
         return jsonify(error=message), status
-    page = (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{status}</title>"
-            f"<main><h1>{escape(message)}</h1><p><a href='/'>Back to the start</a></p></main></html>")
+    page = (
+        f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{status}</title>"
+        f"<main><h1>{escape(message)}</h1><p><a href='/'>Back to the start</a></p></main></html>"
+    )
     return page, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -97,10 +99,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {404: "Not found.", 405: "That method is not allowed here.",
-                    413: "That is too big to send.", 400: "The request could not be read."}
+        messages = {
+            404: "Not found.",
+            405: "That method is not allowed here.",
+            413: "That is too big to send.",
+            400: "The request could not be read.",
+        }
         response = app.make_response(
-            _respond(error.code or 500, messages.get(error.code, error.description or "Error.")))
+            _respond(error.code or 500, messages.get(error.code, error.description or "Error."))
+        )
         for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429
             if name.lower() != "content-type":
                 response.headers[name] = value
@@ -116,8 +123,9 @@ def init_app(app: Flask) -> None:
         except Exception:  # the connection is gone; the pool replaces it
             pass
         if _wants_json():
-            return jsonify(error="The record cannot be reached just now. Please try again in a moment.",
-                           retry=True), 503
+            return jsonify(
+                error="The record cannot be reached just now. Please try again in a moment.", retry=True
+            ), 503
         return _respond(503, "The record cannot be reached just now. Please try again in a moment.")
 
     @app.errorhandler(Exception)

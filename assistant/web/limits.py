@@ -26,6 +26,8 @@ BODY_LIMITS = {
     "listen.chat_listen": MAX_AUDIO_BYTES,
     "voice.clip": MAX_AUDIO_BYTES,
 }
+
+
 class ShallowJSONProvider(DefaultJSONProvider):
     """Flask's JSON, where a body nested too deeply for the parser, or holding a string that
     is not Unicode text (a lone surrogate such as "\\ud800", which no database or file takes),

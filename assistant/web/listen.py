@@ -13,8 +13,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from assistant.errors import InvalidInput
 from assistant.speech import board_of_cards, propose
-from assistant.vocabulary import CARD_ID, SPECIAL_CARDS
 from assistant.speech.my_voice import Heard, voice_model
+from assistant.vocabulary import CARD_ID, SPECIAL_CARDS
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session
 from symbols.catalogue import load_catalogue
@@ -52,6 +52,12 @@ def chat_listen():
     heard().keep(session.id, proposal.choice, proposal.features)
     if proposal.choice is None:
         return jsonify(proposal=None, prompt=NOTHING)
-    return jsonify(proposal={"card": proposal.choice, "label": proposal.label,
-                             "confidence": proposal.confidence, "engine": proposal.engine},
-                   prompt=f"Did you say {proposal.label.lower()}?")
+    return jsonify(
+        proposal={
+            "card": proposal.choice,
+            "label": proposal.label,
+            "confidence": proposal.confidence,
+            "engine": proposal.engine,
+        },
+        prompt=f"Did you say {proposal.label.lower()}?",
+    )

@@ -20,6 +20,9 @@ def start():
 def tablet():
     """The tablet's page; the adult panel's provenance choices come from the vocabulary."""
     # The session token travels in the URL fragment, which never reaches the server or its logs.
-    return render_template("tablet.html", provenance_labels=PROVENANCE_TABLET_LABELS,
-                           provenance_default=Provenance.INDEPENDENT.value,
-                           ended_statuses=ENDED_STATUSES)
+    return render_template(
+        "tablet.html",
+        provenance_labels=PROVENANCE_TABLET_LABELS,
+        provenance_default=Provenance.INDEPENDENT.value,
+        ended_statuses=ENDED_STATUSES,
+    )

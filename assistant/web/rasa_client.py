@@ -32,8 +32,7 @@ _down_lock = threading.Lock()
 
 def server_order(base_urls: list[str], sender_id: str) -> list[str]:
     """The servers in the order this conversation tries them (stable for a sender id)."""
-    return sorted(base_urls, key=lambda url: hashlib.sha256(
-        f"{url}\n{sender_id}".encode()).digest(), reverse=True)
+    return sorted(base_urls, key=lambda url: hashlib.sha256(f"{url}\n{sender_id}".encode()).digest(), reverse=True)
 
 
 def _mark_down(url: str) -> None:
@@ -64,13 +63,13 @@ class RasaClient:
         replies = None
         for url in self.candidates(sender_id):
             try:
-                response = requests.post(f"{url}/webhooks/rest/webhook",
-                                         json={"sender": sender_id, "message": message,
-                                               "metadata": metadata},
-                                         timeout=(CONNECT_TIMEOUT_SECONDS, self.timeout))
+                response = requests.post(
+                    f"{url}/webhooks/rest/webhook",
+                    json={"sender": sender_id, "message": message, "metadata": metadata},
+                    timeout=(CONNECT_TIMEOUT_SECONDS, self.timeout),
+                )
             except requests.ConnectionError as exc:  # refused, dropped or no route: next one
-                log.warning("Rasa at %s did not answer (%s); trying the next server",
-                            url, type(exc).__name__)
+                log.warning("Rasa at %s did not answer (%s); trying the next server", url, type(exc).__name__)
                 _mark_down(url)
                 continue
             except requests.RequestException as exc:  # too slow: it may still be working on it
@@ -90,6 +89,7 @@ class RasaClient:
             if isinstance(reply.get("custom"), dict):
                 payloads.append(reply["custom"])
             elif reply.get("text"):
-                payloads.append({"text": reply["text"], "symbols": [], "board": "none",
-                                 "cards": [], "step": None, "prompt": False})
+                payloads.append(
+                    {"text": reply["text"], "symbols": [], "board": "none", "cards": [], "step": None, "prompt": False}
+                )
         return payloads

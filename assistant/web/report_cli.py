@@ -18,13 +18,20 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from assistant.services import audit
 from assistant.errors import DomainError
 from assistant.record.migrate import upgrade
 from assistant.record.models import Pupil
-from assistant.reports import (coverage, coverage_csv, render_pupil_html, render_pupil_pdf,
-                               render_summary_docx, render_summary_html, render_summary_pdf,
-                               review_summary)
+from assistant.reports import (
+    coverage,
+    coverage_csv,
+    render_pupil_html,
+    render_pupil_pdf,
+    render_summary_docx,
+    render_summary_html,
+    render_summary_pdf,
+    review_summary,
+)
+from assistant.services import audit
 from assistant.services.schools import school_named
 from assistant.web.cli import SCHOOL_HELP
 from assistant.web.store import get_db
@@ -47,8 +54,10 @@ def _write(out: str, data: bytes) -> None:
 
 def list_pupils_lines(db, school_id: int) -> list[str]:
     """'id<TAB>name' for every pupil of a school, by id (control characters in names become spaces)."""
-    return [f"{p.id}\t{_CONTROL.sub(' ', p.display_name)}"
-            for p in db.execute(select(Pupil).where(Pupil.school_id == school_id).order_by(Pupil.id)).scalars()]
+    return [
+        f"{p.id}\t{_CONTROL.sub(' ', p.display_name)}"
+        for p in db.execute(select(Pupil).where(Pupil.school_id == school_id).order_by(Pupil.id)).scalars()
+    ]
 
 
 def _school_id(db, name: str | None) -> int:
@@ -71,8 +80,14 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("review-summary")
     @click.argument("pupil_id", type=int)
-    @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "html"]), default="pdf",
-                  show_default=True, help="Document format.")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["pdf", "docx", "html"]),
+        default="pdf",
+        show_default=True,
+        help="Document format.",
+    )
     @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
     @click.option("--from", "start", type=DATE, help="First day (YYYY-MM-DD); default a year before --to.")
     @click.option("--to", "end", type=DATE, help="Last day (YYYY-MM-DD); default today.")
@@ -92,8 +107,11 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(exc.message) from None
         sets = sets_root()  # the instance folder's, as the web app's (the pupil's school's sets)
         if for_pupil:
-            data = (render_pupil_pdf(summary, sets_root=sets) if fmt == "pdf"
-                    else render_pupil_html(summary, sets_root=sets).encode("utf-8"))
+            data = (
+                render_pupil_pdf(summary, sets_root=sets)
+                if fmt == "pdf"
+                else render_pupil_html(summary, sets_root=sets).encode("utf-8")
+            )
         elif fmt == "pdf":
             data = render_summary_pdf(summary, sets_root=sets)
         elif fmt == "docx":
@@ -101,9 +119,13 @@ def init_app(app: Flask) -> None:
         else:
             data = render_summary_html(summary, sets_root=sets).encode("utf-8")
         _write(out, data)
-        audit.record(db, None, "export", pupil_id,
-                     f"review summary {'(pupil version) ' if for_pupil else ''}{fmt}, "
-                     f"{start_day} to {end_day}, command line")
+        audit.record(
+            db,
+            None,
+            "export",
+            pupil_id,
+            f"review summary {'(pupil version) ' if for_pupil else ''}{fmt}, {start_day} to {end_day}, command line",
+        )
         db.commit()
         click.echo(f"Wrote {out}.")
 
@@ -122,7 +144,6 @@ def init_app(app: Flask) -> None:
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         _write(out, coverage_csv(cover).encode("utf-8"))
-        audit.record(db, None, "export", None, f"Gatsby CSV: {cover.title}, command line",
-                     school_id=school_id)
+        audit.record(db, None, "export", None, f"Gatsby CSV: {cover.title}, command line", school_id=school_id)
         db.commit()
         click.echo(f"Wrote {out} ({len(cover.pupils)} pupils).")

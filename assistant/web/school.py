@@ -24,11 +24,20 @@ def _page(status: int = 200, form: dict | None = None):
     now = effective(get_db(), staff.school_id, current_app.config)
     defaults = server_defaults(current_app.config)
     if form is None:  # the school's own values; "" where the server's default applies
-        form = {key: "" if key not in now.own else (
-            ("yes" if getattr(now, key) else "no") if key == "summary_adult_notes" else str(getattr(now, key)))
-            for key in FIELDS}
-    return render_template("school/settings.html", now=now, defaults=defaults, form=form,
-                           voices=installed_voices(), max_days=MAX_RETENTION_DAYS), status
+        form = {
+            key: ""
+            if key not in now.own
+            else (("yes" if getattr(now, key) else "no") if key == "summary_adult_notes" else str(getattr(now, key)))
+            for key in FIELDS
+        }
+    return render_template(
+        "school/settings.html",
+        now=now,
+        defaults=defaults,
+        form=form,
+        voices=installed_voices(),
+        max_days=MAX_RETENTION_DAYS,
+    ), status
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -38,8 +47,9 @@ def settings():
     if request.method == "POST":
         form = {key: request.form.get(key, "") for key in FIELDS}
         try:
-            update_settings(get_db(), current_staff(), form, [value for value, _ in installed_voices()],
-                            current_app.config)
+            update_settings(
+                get_db(), current_staff(), form, [value for value, _ in installed_voices()], current_app.config
+            )
         except InvalidInput as error:
             get_db().rollback()
             flash(error.message, "error")

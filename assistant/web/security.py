@@ -19,10 +19,12 @@ from pyrate_limiter import InMemoryBucket, Rate, RateItem, RedisBucket
 
 # The tablet and staff pages run only the app's own scripts (no inline script); reports
 # carry their own <style> and embed symbols as data: URIs; speech plays from blob: URLs.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
-       "font-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "font-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -38,10 +40,10 @@ CACHEABLE_PREFIXES = ("/widget/", "/symbols/")
 
 MINUTE = 60
 # (how many, in how many seconds), per client address unless said otherwise.
-LOGIN_FAILURES = (20, 15 * MINUTE)          # failed logins from one address, any account
-LOGIN_ACCOUNT_FAILURES = (5, 15 * MINUTE)   # failed logins from one address on one email
-CLAIM_FAILURES = (10, 10 * MINUTE)          # codes that did not work, from one address
-SPEECH_REQUESTS = (120, MINUTE)             # spoken prompts, per tablet token (every request)
+LOGIN_FAILURES = (20, 15 * MINUTE)  # failed logins from one address, any account
+LOGIN_ACCOUNT_FAILURES = (5, 15 * MINUTE)  # failed logins from one address on one email
+CLAIM_FAILURES = (10, 10 * MINUTE)  # codes that did not work, from one address
+SPEECH_REQUESTS = (120, MINUTE)  # spoken prompts, per tablet token (every request)
 TOO_MANY = "Too many tries. Please wait a few minutes and try again."
 
 
@@ -160,11 +162,12 @@ def init_app(app: Flask) -> None:
     speech = Limit("speech", *SPEECH_REQUESTS, url)
     for endpoint in ("staff.login", "api.login"):
         app.view_functions[endpoint] = _limited(
-            app.view_functions[endpoint], [(logins, _client), (login_account, _login_account_key)], True)
-    app.view_functions["api.chat_claim"] = _limited(app.view_functions["api.chat_claim"],
-                                                    [(claims, _client)], True)
-    app.view_functions["speech.chat_speech"] = _limited(app.view_functions["speech.chat_speech"],
-                                                        [(speech, _tablet_key)], False)
+            app.view_functions[endpoint], [(logins, _client), (login_account, _login_account_key)], True
+        )
+    app.view_functions["api.chat_claim"] = _limited(app.view_functions["api.chat_claim"], [(claims, _client)], True)
+    app.view_functions["speech.chat_speech"] = _limited(
+        app.view_functions["speech.chat_speech"], [(speech, _tablet_key)], False
+    )
 
     @app.after_request
     def security_headers(response):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from assistant.conversation.turns import opening_text
 from assistant.errors import InvalidInput
 from assistant.services.pupils import profile_of
 from assistant.speech.synthesis import Synthesiser
-from assistant.conversation.turns import opening_text
 from assistant.web.store import get_db
 from assistant.web.tablet import tablet_session
 from symbols.catalogue import load_catalogue
@@ -31,8 +31,10 @@ def synthesiser(app: Flask | None = None) -> Synthesiser:
         with _creating:  # waitress threads may all ask at once
             found = app.extensions.get(EXTENSION)
             if found is None:
-                found = Synthesiser(Path(app.config["INSTANCE_PATH"]) / "speech_cache",
-                                    max_bytes=int(app.config["SPEECH_CACHE_MB"]) * 1024 * 1024)
+                found = Synthesiser(
+                    Path(app.config["INSTANCE_PATH"]) / "speech_cache",
+                    max_bytes=int(app.config["SPEECH_CACHE_MB"]) * 1024 * 1024,
+                )
                 app.extensions[EXTENSION] = found
     return found
 

@@ -25,8 +25,10 @@ bp = Blueprint("symbols", __name__, url_prefix="/symbols")
 
 CACHE_SECONDS = 7 * 24 * 3600  # pictures rarely change; ETags catch it when they do
 # A picture is never a page: SVG scripts and outside fetches stay off even if opened directly.
-IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                 "X-Content-Type-Options": "nosniff"}
+IMAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
 KEY_SALT = "pupil-voice.symbol-sets"
 
 
@@ -122,18 +124,23 @@ def school_about(key: str):
 
 def _about(sets: SymbolSets):
     sections = "".join(_section(sets.info(name)) for name in sets.names())
-    page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            "<title>Symbols and their licences</title></head><body><main>"
-            "<h1>Symbols and their licences</h1>"
-            f"{sections}<p><a href='/'>Back to the start</a></p></main></body></html>")
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Symbols and their licences</title></head><body><main>"
+        "<h1>Symbols and their licences</h1>"
+        f"{sections}<p><a href='/'>Back to the start</a></p></main></body></html>"
+    )
     return page, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _section(info: dict) -> str:
-    rows = [("Set", info["name"]), ("Version", info["version"] or "Not stated"),
-            ("Licence", _link(info["licence"], info["licence_url"])),
-            ("Attribution", escape(info["attribution"] or "Not stated"))]
+    rows = [
+        ("Set", info["name"]),
+        ("Version", info["version"] or "Not stated"),
+        ("Licence", _link(info["licence"], info["licence_url"])),
+        ("Attribution", escape(info["attribution"] or "Not stated")),
+    ]
     if info["url"]:
         rows.append(("Website", _link(info["url"], info["url"])))
     if info["source"]:

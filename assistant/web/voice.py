@@ -1,4 +1,4 @@
-""""My voice" enrolment, from the pupil's page: an adult records consent, then the pupil
+""" "My voice" enrolment, from the pupil's page: an adult records consent, then the pupil
 says each card of their usual boards (hold to record) while the tablet shows the card.
 Routes parse and call one function of assistant/speech/my_voice.py; the recordings are decoded and
 checked in the listening sandbox and kept as features only."""
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from assistant.speech.my_voice import PER_CARD, enrol_clip, enrolment as enrolment_of, record_consent, remove_template
+from assistant.speech.my_voice import PER_CARD, enrol_clip, record_consent, remove_template
+from assistant.speech.my_voice import enrolment as enrolment_of
 from assistant.web.auth import current_staff
 from assistant.web.errors import answers_json
 from assistant.web.staff import labels, login_required
@@ -22,8 +23,15 @@ bp.context_processor(labels)
 @login_required
 def enrolment(pupil_id: int):
     page = enrolment_of(get_db(), current_staff(), pupil_id, load_catalogue())
-    return render_template("voice/enrolment.html", pupil=page.pupil, consent=page.consent, counts=page.counts,
-                           recordings=page.recordings, per_card=PER_CARD, symbols=page.symbols)
+    return render_template(
+        "voice/enrolment.html",
+        pupil=page.pupil,
+        consent=page.consent,
+        counts=page.counts,
+        recordings=page.recordings,
+        per_card=PER_CARD,
+        symbols=page.symbols,
+    )
 
 
 @bp.post("/consent")
@@ -39,10 +47,10 @@ def consent(pupil_id: int):
 @login_required
 def clip(pupil_id: int, card_id: str):
     """One recording of a card (16 kHz WAV body): the card's counts, or 422 and why."""
-    count = enrol_clip(get_db(), current_staff(), pupil_id, card_id,
-                       request.get_data(cache=False), load_catalogue())
-    return jsonify(card=count.card_id, enrolment=count.enrolment, confirmed=count.confirmed,
-                   total=count.total, needed=PER_CARD)
+    count = enrol_clip(get_db(), current_staff(), pupil_id, card_id, request.get_data(cache=False), load_catalogue())
+    return jsonify(
+        card=count.card_id, enrolment=count.enrolment, confirmed=count.confirmed, total=count.total, needed=PER_CARD
+    )
 
 
 @bp.post("/recordings/<int:template_id>/remove")

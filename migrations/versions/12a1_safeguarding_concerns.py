@@ -18,8 +18,9 @@ def upgrade():
         "concerns",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("pupil_id", sa.Integer, sa.ForeignKey("pupils.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("session_id", sa.String(32),
-                  sa.ForeignKey("conversation_sessions.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "session_id", sa.String(32), sa.ForeignKey("conversation_sessions.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("words", sa.Text, nullable=False),
         sa.Column("category", sa.String(30), nullable=False),
         sa.Column("question", sa.Text, nullable=False, server_default=""),

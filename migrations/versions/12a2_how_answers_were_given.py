@@ -19,11 +19,11 @@ def upgrade():
         batch.add_column(sa.Column("corrects_entry_id", sa.String(32), nullable=True))
         batch.add_column(sa.Column("response_ms", sa.Integer, nullable=True))
         batch.add_column(sa.Column("card_position", sa.Integer, nullable=True))
-        batch.create_foreign_key("fk_entries_corrects_entry_id", "entries", ["corrects_entry_id"],
-                                 ["id"], ondelete="SET NULL")
+        batch.create_foreign_key(
+            "fk_entries_corrects_entry_id", "entries", ["corrects_entry_id"], ["id"], ondelete="SET NULL"
+        )
     with op.batch_alter_table("communication_profiles") as batch:
-        batch.add_column(sa.Column("help_after_seconds", sa.Integer, nullable=False,
-                                   server_default="30"))
+        batch.add_column(sa.Column("help_after_seconds", sa.Integer, nullable=False, server_default="30"))
 
 
 def downgrade():

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.store import session_factory
-from assistant.channel import signed
 from actions.tracker import STALE, TROUBLE, turn_from
+from assistant.channel import signed
 from assistant.services.entries import entries_of_session
 from assistant.services.sessions import start_session
 from tests.conftest import make_people
@@ -28,17 +28,25 @@ def sender(sqlite_url, sqlite_db, monkeypatch):
     session_factory.cache_clear()
 
 
-def tracker(sender_id, text="/start_conversation", intent="start_conversation", entities=(),
-            metadata=None, sign=True):
+def tracker(sender_id, text="/start_conversation", intent="start_conversation", entities=(), metadata=None, sign=True):
     metadata = metadata or {"input_mode": "typed", "provenance": "independent"}
     if sign:  # as the web app sends it (assistant/channel.py)
         metadata = signed(os.environ["CHANNEL_SECRET"], sender_id, text, metadata)
-    return Tracker(sender_id=sender_id, slots={}, latest_message={
-        "text": text, "intent": {"name": intent, "confidence": 0.98},
-        "entities": [dict(e, start=0, end=1, extractor="ConceptNormaliser") for e in entities],
-        "metadata": metadata},
-        events=[], paused=False, followup_action=None, active_loop={},
-        latest_action_name="action_listen")
+    return Tracker(
+        sender_id=sender_id,
+        slots={},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.98},
+            "entities": [dict(e, start=0, end=1, extractor="ConceptNormaliser") for e in entities],
+            "metadata": metadata,
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
 
 
 def run(action_class, tracker_):
@@ -52,8 +60,7 @@ def test_action_names_follow_the_domain():
 
     with open("domain.yml") as f:
         domain_actions = set(yaml.safe_load(f)["actions"])
-    classes = [conversation.ActionStartConversation, conversation.ActionTakeAnswer,
-               conversation.ActionSkipQuestion]
+    classes = [conversation.ActionStartConversation, conversation.ActionTakeAnswer, conversation.ActionSkipQuestion]
     assert {c().name() for c in classes} == domain_actions
 
 
@@ -66,9 +73,16 @@ def test_start_sends_custom_payloads_only(sender):
 
 def test_take_answer_records_words_and_provenance(sender, sqlite_db):
     run(conversation.ActionStartConversation, tracker(sender[0]))
-    events, messages = run(conversation.ActionTakeAnswer, tracker(
-        sender[0], "she likes cooking", "express_like", [{"entity": "interest", "value": "cooking"}],
-        {"input_mode": "typed", "provenance": "interpreted"}))
+    events, messages = run(
+        conversation.ActionTakeAnswer,
+        tracker(
+            sender[0],
+            "she likes cooking",
+            "express_like",
+            [{"entity": "interest", "value": "cooking"}],
+            {"input_mode": "typed", "provenance": "interpreted"},
+        ),
+    )
     assert events == []
     assert messages[-1]["text"] == 'You said: "she likes cooking". Which one do you mean?'
     (entry,) = entries_of_session(sqlite_db, sender[1])
@@ -78,9 +92,16 @@ def test_take_answer_records_words_and_provenance(sender, sqlite_db):
 
 def test_a_card_payload_carries_no_words(sender, sqlite_db):
     run(conversation.ActionStartConversation, tracker(sender[0]))
-    run(conversation.ActionTakeAnswer, tracker(
-        sender[0], '/choose{"concept": "music"}', "choose", [{"entity": "concept", "value": "music"}],
-        {"input_mode": "switch", "provenance": "supported"}))
+    run(
+        conversation.ActionTakeAnswer,
+        tracker(
+            sender[0],
+            '/choose{"concept": "music"}',
+            "choose",
+            [{"entity": "concept", "value": "music"}],
+            {"input_mode": "switch", "provenance": "supported"},
+        ),
+    )
     (entry,) = entries_of_session(sqlite_db, sender[1])
     assert entry.words is None and entry.input_mode == "switch" and entry.provenance == "supported"
 
@@ -111,9 +132,13 @@ def test_a_bare_noun_the_classifier_took_for_goodbye_is_an_answer(sender, sqlite
 def test_an_answer_to_an_old_prompt_is_marked_stale_for_the_web_app(sender, sqlite_db):
     _, started = run(conversation.ActionStartConversation, tracker(sender[0]))
     old = started[-1]["prompt_id"]
-    card = tracker(sender[0], '/choose{"concept": "music"}', "choose",
-                   [{"entity": "concept", "value": "music"}],
-                   {"input_mode": "touch", "provenance": "independent", "prompt_id": old})
+    card = tracker(
+        sender[0],
+        '/choose{"concept": "music"}',
+        "choose",
+        [{"entity": "concept", "value": "music"}],
+        {"input_mode": "touch", "provenance": "independent", "prompt_id": old},
+    )
     run(conversation.ActionTakeAnswer, card)
     _, messages = run(conversation.ActionTakeAnswer, card)
     assert messages == [STALE]
@@ -126,19 +151,34 @@ def test_an_unknown_session_gets_a_gentle_answer_not_an_exception(sender):
 
 
 def test_turn_from_reads_intent_entities_and_metadata():
-    turn = turn_from(tracker("s", "i lik art", "express_like",
-                             [{"entity": "interest", "value": "art"}],
-                             {"input_mode": "speech", "provenance": "prompted"}))
-    assert (turn.intent, turn.text, turn.input_mode, turn.provenance) == \
-        ("express_like", "i lik art", "speech", "prompted")
+    turn = turn_from(
+        tracker(
+            "s",
+            "i lik art",
+            "express_like",
+            [{"entity": "interest", "value": "art"}],
+            {"input_mode": "speech", "provenance": "prompted"},
+        )
+    )
+    assert (turn.intent, turn.text, turn.input_mode, turn.provenance) == (
+        "express_like",
+        "i lik art",
+        "speech",
+        "prompted",
+    )
     assert turn.confidence == 0.98
     assert turn.entities == [{"entity": "interest", "value": "art", "start": 0, "end": 1}]
 
 
 def test_turn_from_reads_a_check_back_cards_stance():
-    turn = turn_from(tracker("s", '/choose{"concept": "art", "stance": "dont_like"}', "choose",
-                             [{"entity": "concept", "value": "art"},
-                              {"entity": "stance", "value": "dont_like"}],
-                             {"input_mode": "touch", "provenance": "independent", "prompt_id": "4"}))
+    turn = turn_from(
+        tracker(
+            "s",
+            '/choose{"concept": "art", "stance": "dont_like"}',
+            "choose",
+            [{"entity": "concept", "value": "art"}, {"entity": "stance", "value": "dont_like"}],
+            {"input_mode": "touch", "provenance": "independent", "prompt_id": "4"},
+        )
+    )
     assert (turn.text, turn.stance, turn.prompt_id) == (None, "dont_like", "4")
     assert [e["entity"] for e in turn.entities] == ["concept"]

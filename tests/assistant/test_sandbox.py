@@ -45,8 +45,7 @@ def break_down(_value):
 
 @pytest.fixture
 def sandbox():
-    box = Sandbox("test", Limits(memory_mb=256, cpu_seconds=1, timeout=10, start_timeout=30,
-                                 queue_timeout=10))
+    box = Sandbox("test", Limits(memory_mb=256, cpu_seconds=1, timeout=10, start_timeout=30, queue_timeout=10))
     yield box
     box.close()
 
@@ -59,12 +58,15 @@ def test_calls_and_domain_errors_come_back(sandbox):
     assert sandbox.starts == 1
 
 
-@pytest.mark.parametrize("function, argument, reason", [
-    (segfault, None, "crashed"),
-    (spin, None, "crashed"),          # SIGXCPU after its CPU seconds
-    (swell, 1024, "memory"),          # more than the 256 MB address space
-    (break_down, None, "error"),
-])
+@pytest.mark.parametrize(
+    "function, argument, reason",
+    [
+        (segfault, None, "crashed"),
+        (spin, None, "crashed"),  # SIGXCPU after its CPU seconds
+        (swell, 1024, "memory"),  # more than the 256 MB address space
+        (break_down, None, "error"),
+    ],
+)
 def test_a_failing_call_costs_only_itself(sandbox, function, argument, reason):
     assert sandbox.run(double, 1) == 2
     first = sandbox.pids

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
-from assistant.errors import InvalidInput, NotFound
+from assistant.errors import InvalidInput
 from assistant.record.models import Base, ChatRequest, ConversationSession, Entry, utcnow
 from tests.conftest import make_people
 
@@ -26,6 +26,7 @@ def _mode(path: Path) -> int:
 
 
 # ---------------------------------------------------------------- 4. local trust
+
 
 def test_the_instance_folder_and_its_files_are_private(tmp_path):
     from assistant.settings import ensure_instance
@@ -62,8 +63,11 @@ def started(sqlite_url, sqlite_db, monkeypatch, catalogue):
     secret = os.environ["CHANNEL_SECRET"]
     from assistant.channel import signed
 
-    opening = fake.take(session.rasa_sender_id, "/start_conversation",
-                        signed(secret, session.rasa_sender_id, "/start_conversation", {"session_id": session.id}))
+    opening = fake.take(
+        session.rasa_sender_id,
+        "/start_conversation",
+        signed(secret, session.rasa_sender_id, "/start_conversation", {"session_id": session.id}),
+    )
     assert not any(m.get("error") for m in opening), opening
     yield sqlite_db, session, fake, secret
     session_factory.cache_clear()
@@ -81,31 +85,41 @@ def test_a_forged_webhook_call_records_nothing(started):
 
     db.expire_all()
     state = dict(db.get(ConversationSession, session.id).dialogue_state)
-    forged = {"session_id": session.id, "input_mode": "speech", "provenance": "independent",
-              "speech_confidence": 0.99}
+    forged = {"session_id": session.id, "input_mode": "speech", "provenance": "independent", "speech_confidence": 0.99}
     replies = fake.take(session.rasa_sender_id, "i like cooking", forged)
     assert replies and replies[0].get("error")
     # Signed with another secret, or a signature lifted from other words: refused too.
-    fake.take(session.rasa_sender_id, "i like cooking", signed("not-the-secret", session.rasa_sender_id,
-                                                               "i like cooking", forged))
+    fake.take(
+        session.rasa_sender_id,
+        "i like cooking",
+        signed("not-the-secret", session.rasa_sender_id, "i like cooking", forged),
+    )
     lifted = signed(secret, session.rasa_sender_id, "i like music", forged)
     fake.take(session.rasa_sender_id, "i like cooking", lifted)
     assert _entries(db, session.id) == []
     db.expire_all()
     assert db.get(ConversationSession, session.id).dialogue_state == state
     # The web app's own signed message is taken.
-    fake.take(session.rasa_sender_id, "i like cooking", signed(secret, session.rasa_sender_id, "i like cooking",
-                                                               {"session_id": session.id, "input_mode": "typed",
-                                                                "provenance": "independent"}))
+    fake.take(
+        session.rasa_sender_id,
+        "i like cooking",
+        signed(
+            secret,
+            session.rasa_sender_id,
+            "i like cooking",
+            {"session_id": session.id, "input_mode": "typed", "provenance": "independent"},
+        ),
+    )
     assert [e.input_mode for e in _entries(db, session.id)] == ["typed"]
 
 
 # ---------------------------------------------------------------- 5. atomic claim, password policy
 
+
 def test_two_tablets_claiming_one_code_at_once_get_one_token(sqlite_url, monkeypatch):
-    from assistant.services import sessions
     from assistant.record.database import make_engine, make_session_factory
     from assistant.record.models import utcnow as real_utcnow
+    from assistant.services import sessions
 
     factory = make_session_factory(make_engine(sqlite_url))
     setup = factory()
@@ -144,9 +158,22 @@ def test_two_tablets_claiming_one_code_at_once_get_one_token(sqlite_url, monkeyp
     assert len(results) == 2 and len(tokens) == 1, results
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaa", "password1234", "1234567890",
-                                      "qwertyuiop", "iloveyou123", "Password123!", "Welcome2026",
-                                      "Sam Taylor 2026", "samtaylor2026", "school.test.sam"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "aaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaa",
+        "password1234",
+        "1234567890",
+        "qwertyuiop",
+        "iloveyou123",
+        "Password123!",
+        "Welcome2026",
+        "Sam Taylor 2026",
+        "samtaylor2026",
+        "school.test.sam",
+    ],
+)
 def test_weak_and_common_passwords_are_refused(password):
     from assistant.services.accounts import check_password
 
@@ -163,23 +190,52 @@ def test_a_good_password_is_accepted():
 
 # ---------------------------------------------------------------- 8. text
 
+
 def test_bidi_controls_are_stripped_from_names_and_titles(sqlite_db):
+    from assistant.services.accounts import create_staff
     from assistant.services.encounters import create_encounter
     from assistant.services.pupils import create_group, create_pupil, import_pupils
-    from assistant.services.accounts import create_staff
 
     pupil = create_pupil(sqlite_db, "Sam\u202e", "\u2067Tay\u200flor", "Year\u202d 11", "Oak\u202e class")
-    assert (pupil.given_name, pupil.family_name, pupil.year_group, pupil.group.name) == \
-        ("Sam", "Taylor", "Year 11", "Oak class")
-    visit = create_encounter(sqlite_db, "workplace_visit", "Garden \u202ecentre", date(2026, 1, 1),
-                             place="\u202eHill", provider="Ltd\u2066", notes="line one\n\u202eline two")
-    assert (visit.title, visit.place, visit.provider, visit.notes) == \
-        ("Garden centre", "Hill", "Ltd", "line one\nline two")
+    assert (pupil.given_name, pupil.family_name, pupil.year_group, pupil.group.name) == (
+        "Sam",
+        "Taylor",
+        "Year 11",
+        "Oak class",
+    )
+    visit = create_encounter(
+        sqlite_db,
+        "workplace_visit",
+        "Garden \u202ecentre",
+        date(2026, 1, 1),
+        place="\u202eHill",
+        provider="Ltd\u2066",
+        notes="line one\n\u202eline two",
+    )
+    assert (visit.title, visit.place, visit.provider, visit.notes) == (
+        "Garden centre",
+        "Hill",
+        "Ltd",
+        "line one\nline two",
+    )
     assert create_group(sqlite_db, "Ash\u202e").name == "Ash"
-    assert create_staff(sqlite_db, "x@school.test", "Mr\u202e X", "advocate",
-                        "lantern quietly orbit marble").display_name == "Mr X"
-    import_pupils(sqlite_db, [{"row": 2, "reference": "R1", "given_name": "Leo\u202e",
-                               "family_name": "Brown", "year_group": "", "group": "Elm\u2067"}])
+    assert (
+        create_staff(sqlite_db, "x@school.test", "Mr\u202e X", "advocate", "lantern quietly orbit marble").display_name
+        == "Mr X"
+    )
+    import_pupils(
+        sqlite_db,
+        [
+            {
+                "row": 2,
+                "reference": "R1",
+                "given_name": "Leo\u202e",
+                "family_name": "Brown",
+                "year_group": "",
+                "group": "Elm\u2067",
+            }
+        ],
+    )
     from assistant.record.models import Pupil
 
     leo = sqlite_db.execute(select(Pupil).where(Pupil.reference == "R1")).scalar_one()
@@ -187,6 +243,7 @@ def test_bidi_controls_are_stripped_from_names_and_titles(sqlite_db):
 
 
 # ---------------------------------------------------------------- 9. telemetry
+
 
 def test_setup_turns_rasa_telemetry_off_in_its_own_config(tmp_path):
     import yaml
@@ -209,23 +266,28 @@ def test_setup_turns_rasa_telemetry_off_in_its_own_config(tmp_path):
 
 # ---------------------------------------------------------------- 10. backup, restore, retention
 
+
 def _all_rows(url: str) -> dict:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return {table: sorted(tuple(map(repr, row)) for row in connection.execute(
-                        text(f'SELECT * FROM "{table}"')))
-                    for table in inspect(engine).get_table_names()}
+            return {
+                table: sorted(tuple(map(repr, row)) for row in connection.execute(text(f'SELECT * FROM "{table}"')))
+                for table in inspect(engine).get_table_names()
+            }
     finally:
         engine.dispose()
 
 
 def _tracker_store(path: Path, events: list[tuple[str, float]]) -> str:
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
-                           "type_name TEXT, timestamp REAL, data TEXT)")
-        connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')",
-                               events)
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+            "type_name TEXT, timestamp REAL, data TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')", events
+        )
     connection.close()
     return f"sqlite:///{path}"
 
@@ -241,8 +303,11 @@ def test_backup_and_restore_round_trip_every_table(tmp_path, sqlite_url, sqlite_
     (instance / "settings.json").write_text('{"SECRET_KEY": "k"}')
     (instance / "photos").mkdir()
     (instance / "photos" / "encounter-1.jpg").write_bytes(b"photo")
-    settings = {"DATABASE_URL": sqlite_url, "INSTANCE_PATH": str(instance),
-                "TRACKER_STORE_URL": _tracker_store(tmp_path / "trackers.db", [("s1", 1.0), ("s2", 2.0)])}
+    settings = {
+        "DATABASE_URL": sqlite_url,
+        "INSTANCE_PATH": str(instance),
+        "TRACKER_STORE_URL": _tracker_store(tmp_path / "trackers.db", [("s1", 1.0), ("s2", 2.0)]),
+    }
     before, trackers = _all_rows(sqlite_url), _all_rows(settings["TRACKER_STORE_URL"])
     assert set(before) >= {t.name for t in Base.metadata.sorted_tables}
     assert all(before[t] for t in ("staff", "pupils", "entries", "conversation_sessions", "encounters"))
@@ -261,14 +326,17 @@ def test_backup_and_restore_round_trip_every_table(tmp_path, sqlite_url, sqlite_
 
 
 def test_backup_and_restore_on_postgresql(postgres_url, tmp_path):
-    from assistant.services.backup import backup, restore
     from assistant.record.database import make_engine, make_session_factory
+    from assistant.services.backup import backup, restore
     from assistant.services.demo import load_demo_data
 
     db = make_session_factory(make_engine(postgres_url))()
     load_demo_data(db)
-    settings = {"DATABASE_URL": postgres_url, "INSTANCE_PATH": str(tmp_path / "instance"),
-                "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
+    settings = {
+        "DATABASE_URL": postgres_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'none.db'}",
+    }
     before = _all_rows(postgres_url)
     made = backup(settings, tmp_path / "backups")
     db.execute(text("DELETE FROM annotations"))
@@ -289,21 +357,36 @@ def test_retention_removes_old_conversation_events_replies_and_drafts(tmp_path, 
     old, new = utcnow() - timedelta(days=400), utcnow() - timedelta(days=2)
 
     def entry(status, when):
-        row = Entry(pupil_id=sam.id, session_id=session.id, moment="interests", step="likes",
-                    question="What do you like doing?", answer_kind="words", concept_ids=[],
-                    words="cooking", input_mode="typed", provenance="independent", status=status,
-                    created_at=when)
+        row = Entry(
+            pupil_id=sam.id,
+            session_id=session.id,
+            moment="interests",
+            step="likes",
+            question="What do you like doing?",
+            answer_kind="words",
+            concept_ids=[],
+            words="cooking",
+            input_mode="typed",
+            provenance="independent",
+            status=status,
+            created_at=when,
+        )
         sqlite_db.add(row)
         return row
 
     old_draft, new_draft, old_confirmed = entry("draft", old), entry("draft", new), entry("confirmed", old)
-    sqlite_db.add_all([ChatRequest(session_id=session.id, client_id="a", reply={"messages": []}, created_at=old),
-                       ChatRequest(session_id=session.id, client_id="b", reply={"messages": []}, created_at=new)])
+    sqlite_db.add_all(
+        [
+            ChatRequest(session_id=session.id, client_id="a", reply={"messages": []}, created_at=old),
+            ChatRequest(session_id=session.id, client_id="b", reply={"messages": []}, created_at=new),
+        ]
+    )
     sqlite_db.commit()
     old_draft, new_draft, old_confirmed = old_draft.id, new_draft.id, old_confirmed.id
     epoch = datetime(1970, 1, 1)
-    trackers = _tracker_store(tmp_path / "trackers.db", [("s", (old - epoch).total_seconds()),
-                                                          ("s", (new - epoch).total_seconds())])
+    trackers = _tracker_store(
+        tmp_path / "trackers.db", [("s", (old - epoch).total_seconds()), ("s", (new - epoch).total_seconds())]
+    )
     cache = tmp_path / "speech_cache" / "ab"
     cache.mkdir(parents=True)
     (cache / "old.wav").write_bytes(b"x")

@@ -19,9 +19,13 @@ def test_enums_are_the_stored_strings():
     assert v.SessionStatus.FINISHED == "finished" and f"{v.Provenance.ADULT_VIEW}" == "adult_view"
     assert str(v.InputMode.SPEECH) == "speech"
     assert json.dumps({"status": v.SessionStatus.STOPPED}) == '{"status": "stopped"}'
-    for enum, values in ((v.StaffRole, v.ROLES), (v.SessionStatus, v.SESSION_STATUSES),
-                         (v.Provenance, v.PROVENANCES), (v.InputMode, v.INPUT_MODES),
-                         (v.SpecialCard, v.SPECIAL_CARDS)):
+    for enum, values in (
+        (v.StaffRole, v.ROLES),
+        (v.SessionStatus, v.SESSION_STATUSES),
+        (v.Provenance, v.PROVENANCES),
+        (v.InputMode, v.INPUT_MODES),
+        (v.SpecialCard, v.SPECIAL_CARDS),
+    ):
         assert values == tuple(member.value for member in enum)
         assert all(type(value) is str for value in values)  # plain strings for SQL and JSON
 
@@ -41,10 +45,15 @@ def test_provenances_are_the_shared_vocabulary():
     assert tuple(shared["provenance"]) == v.PROVENANCES
 
 
-@pytest.mark.parametrize("labels, values", [
-    (v.ROLE_LABELS, v.ROLES), (v.PROVENANCE_LABELS, v.PROVENANCES),
-    (v.PROVENANCE_STAFF_LABELS, v.PROVENANCES), (v.SPECIAL_CARD_LABELS, v.SPECIAL_CARDS),
-])
+@pytest.mark.parametrize(
+    "labels, values",
+    [
+        (v.ROLE_LABELS, v.ROLES),
+        (v.PROVENANCE_LABELS, v.PROVENANCES),
+        (v.PROVENANCE_STAFF_LABELS, v.PROVENANCES),
+        (v.SPECIAL_CARD_LABELS, v.SPECIAL_CARDS),
+    ],
+)
 def test_every_value_has_a_label_in_order(labels, values):
     assert tuple(labels) == values and all(labels.values())
 
@@ -72,12 +81,22 @@ def test_checks_of_provenance_and_input_mode():
 
 def test_one_spelling_in_the_code():
     """The values' lists are not spelled out again anywhere in assistant/ or actions/."""
-    spelled = ('("finished", "stopped")', '["finished", "stopped"]', '("admin", "careers_lead")',
-               "('admin', 'careers_lead')", '("yes", "no", "dont_know", "skip")',
-               '("touch", "speech", "typed", "keyboard", "switch")', "[a-z][a-z_]{0,39}$",
-               '"After a prompt"')
-    files = [p for folder in ("assistant", "actions", "web_widget")
-             for p in (ROOT / folder).rglob("*") if p.suffix in (".py", ".html", ".js")]
+    spelled = (
+        '("finished", "stopped")',
+        '["finished", "stopped"]',
+        '("admin", "careers_lead")',
+        "('admin', 'careers_lead')",
+        '("yes", "no", "dont_know", "skip")',
+        '("touch", "speech", "typed", "keyboard", "switch")',
+        "[a-z][a-z_]{0,39}$",
+        '"After a prompt"',
+    )
+    files = [
+        p
+        for folder in ("assistant", "actions", "web_widget")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in (".py", ".html", ".js")
+    ]
     for path in files:
         if path.name == "vocabulary.py":
             continue

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 from assistant.record.database import make_engine, make_session_factory
-from assistant.services.encounters import create_encounter
 from assistant.record.migrate import upgrade
+from assistant.services.encounters import create_encounter
 from scripts.train_model import model_path
 from tests.conftest import make_people
+from tests.e2e.browser import CHROMIUM_FLAGS, TABLET
 from tests.e2e.stack import Stack
 
 
@@ -19,8 +22,9 @@ class RunningStack(Stack):
     def staff(self) -> requests.Session:
         """An HTTP session logged in as the careers lead."""
         http = requests.Session()
-        response = http.post(f"{self.web_url}/api/login",
-                             json={"email": "lead@school.test", "password": "correct horse battery"})
+        response = http.post(
+            f"{self.web_url}/api/login", json={"email": "lead@school.test", "password": "correct horse battery"}
+        )
         assert response.status_code == 200
         return http
 
@@ -48,9 +52,14 @@ def stack(tmp_path_factory):
     engine = make_engine(url)
     db = make_session_factory(engine)()
     _lead, _advocate, sam, leo = make_people(db)
-    visit = create_encounter(db, "workplace_visit", "Visit to the garden centre", date(2026, 11, 20),
-                             place="the garden centre",
-                             pupil_ids=[sam.id])
+    visit = create_encounter(
+        db,
+        "workplace_visit",
+        "Visit to the garden centre",
+        date(2026, 11, 20),
+        place="the garden centre",
+        pupil_ids=[sam.id],
+    )
     running = RunningStack(workdir, url, model)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
     running.db = db
@@ -60,3 +69,21 @@ def stack(tmp_path_factory):
         running.stop()
         db.close()
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, with a profile of its own."""
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS, viewport=TABLET
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()

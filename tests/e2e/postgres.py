@@ -14,8 +14,7 @@ from tests.e2e.stack import free_port
 
 
 def _bin(tool: str) -> str:
-    found = shutil.which(tool) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"),
-                                                   reverse=True)), None)
+    found = shutil.which(tool) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"), reverse=True)), None)
     if not found:
         raise RuntimeError(f"PostgreSQL's {tool} is not installed (Debian: postgresql)")
     return found
@@ -37,13 +36,13 @@ class PrivatePostgres:
     def _run(self, *command: str) -> None:
         subprocess.run([*self._as, *command], check=True, capture_output=True, timeout=120)
 
-    def start(self) -> "PrivatePostgres":
+    def start(self) -> PrivatePostgres:
         if not self.data.exists():
-            self._run(_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                      "--no-sync")
+            self._run(_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-                  str(self.folder / "server.log"), "-w", "start")
+        self._run(
+            _bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start"
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:

@@ -63,30 +63,50 @@ class Stack:
     def _start(self, name: str, command: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
         self.logs.append(log.open("a"))
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.logs[-1],
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.logs[-1], stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.processes.append(process)
         self.parts[name] = process
         return process, log
 
     def _command(self, name: str) -> tuple[list[str], dict]:
         """The part's argument list (as bin/run starts it) and its environment."""
-        settings = load_settings(self.workdir, overrides={
-            "RASA_MODEL": str(self.model), "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
-            "RASA_URL": self.rasa_url, "RASA_TOKEN": self.token, "WEB_HOST": "127.0.0.1",
-            "WEB_PORT": self.web_port, "ACTION_SERVER_PORT": self.action_port, "WEB_WORKERS": 1})
+        settings = load_settings(
+            self.workdir,
+            overrides={
+                "RASA_MODEL": str(self.model),
+                "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
+                "RASA_URL": self.rasa_url,
+                "RASA_TOKEN": self.token,
+                "WEB_HOST": "127.0.0.1",
+                "WEB_PORT": self.web_port,
+                "ACTION_SERVER_PORT": self.action_port,
+                "WEB_WORKERS": 1,
+            },
+        )
         return part_command(name, settings, BIN), dict(self.env, **prepare_part(name, settings))
 
     def _ready_url(self, name: str) -> tuple[str, float]:
-        return {"actions": (f"http://127.0.0.1:{self.action_port}/health", 90),
-                "web": (f"{self.web_url}/api/openapi.json", 60),
-                "rasa": (f"{self.rasa_url}/status?token={self.token}", 300)}[name]
+        return {
+            "actions": (f"http://127.0.0.1:{self.action_port}/health", 90),
+            "web": (f"{self.web_url}/api/openapi.json", 60),
+            "rasa": (f"{self.rasa_url}/status?token={self.token}", 300),
+        }[name]
 
-    def start(self) -> "Stack":
-        self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                        SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
-                        PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
-                        RASA_URL=self.rasa_url, RASA_TOKEN=self.token, PYTHONWARNINGS="ignore")
+    def start(self) -> Stack:
+        self.env = dict(
+            os.environ,
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            DATABASE_URL=self.database_url,
+            PUPIL_VOICE_INSTANCE=str(self.workdir),
+            SECRET_KEY="e2e",
+            RASA_URL=self.rasa_url,
+            RASA_TOKEN=self.token,
+            PYTHONWARNINGS="ignore",
+        )
         for name in ("actions", "rasa", "web"):
             self._start(name, *self._command(name))
         for name in ("actions", "web", "rasa"):

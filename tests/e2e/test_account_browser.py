@@ -12,8 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_people
-from tests.e2e.test_tablet_browser import (PHONE, PORTRAIT, TABLET, browser, check_accessibility,  # noqa: F401
-                                           page, shot)
+from tests.e2e.test_tablet_browser import PHONE, PORTRAIT, TABLET, check_accessibility, shot
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -31,8 +30,9 @@ def web(sqlite_url, tmp_path, monkeypatch):
     app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "e2e", "RASA_URL": "http://127.0.0.1:9"})
     with app.app_context():
         make_people(get_db())
-        create_staff(get_db(), "new@school.test", "Ms New", "advocate", PASSWORD, ["Oak class"],
-                     must_change_password=True)
+        create_staff(
+            get_db(), "new@school.test", "Ms New", "advocate", PASSWORD, ["Oak class"], must_change_password=True
+        )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -43,8 +43,14 @@ def web(sqlite_url, tmp_path, monkeypatch):
 
 def _csp_violations(page) -> list[str]:
     found: list[str] = []
-    page.on("console", lambda message: found.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
     return found
 
 
@@ -55,7 +61,7 @@ def _log_in(page, web, email):
     page.click("button[type=submit]")
 
 
-def test_the_pages_run_under_the_csp(page, web):  # noqa: F811
+def test_the_pages_run_under_the_csp(page, web):
     violations = _csp_violations(page)
     page.goto(f"{web}/tablet")
     page.wait_for_selector("#code-form", state="visible")
@@ -67,7 +73,7 @@ def test_the_pages_run_under_the_csp(page, web):  # noqa: F811
     assert violations == []
 
 
-def test_a_one_time_password_leads_to_the_password_page(page, web):  # noqa: F811
+def test_a_one_time_password_leads_to_the_password_page(page, web):
     _log_in(page, web, "new@school.test")
     page.wait_for_url("**/staff/account/password")
     for name, size in [("tablet", TABLET), ("portrait", PORTRAIT), ("phone", PHONE)]:
@@ -82,7 +88,7 @@ def test_a_one_time_password_leads_to_the_password_page(page, web):  # noqa: F81
     assert "Your password is changed" in page.content()
 
 
-def test_an_administrator_disables_and_resets_accounts(page, web):  # noqa: F811
+def test_an_administrator_disables_and_resets_accounts(page, web):
     _log_in(page, web, "admin@school.test")
     page.wait_for_url("**/staff/")
     page.goto(f"{web}/staff/accounts")

@@ -20,9 +20,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from assistant.conversation.plans import steps_for
 from assistant.record.models import Entry
 from assistant.services.pupils import create_pupil
-from assistant.conversation.plans import steps_for
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +39,7 @@ class Tablet:
 
     def post(self, path, body=None, timeout=60):
         try:
-            return requests.post(self.url + path, json=body or {}, headers=self.headers,
-                                 timeout=timeout)
+            return requests.post(self.url + path, json=body or {}, headers=self.headers, timeout=timeout)
         except requests.ConnectionError:
             return None  # the web app is down: the answer stays in the outbox
 
@@ -48,16 +47,14 @@ class Tablet:
         """Send once; the response (or None when the web app did not answer)."""
         if client_id not in self.sent:
             self.sent.append(client_id)
-        return self.post("/api/chat/message", {"card": card, "client_id": client_id,
-                                               "input_mode": "touch"})
+        return self.post("/api/chat/message", {"card": card, "client_id": client_id, "input_mode": "touch"})
 
     def answer_until_taken(self, client_id, card, seconds=120):
         """Send again every second until a final reply, as the widget's outbox does."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             response = self.answer(client_id, card)
-            if response is not None and response.status_code < 500 \
-                    and not response.json().get("retry"):
+            if response is not None and response.status_code < 500 and not response.json().get("retry"):
                 assert response.status_code == 200, response.text
                 return prompt_of(response.json()["messages"])
             time.sleep(1)
@@ -90,8 +87,7 @@ def open_session(stack, db):
 
 def stored(db, session_id):
     db.expire_all()
-    return db.execute(select(Entry).where(Entry.session_id == session_id)
-                      .order_by(Entry.created_at)).scalars().all()
+    return db.execute(select(Entry).where(Entry.session_id == session_id).order_by(Entry.created_at)).scalars().all()
 
 
 def assert_each_answer_once(db, session_id, cards):

@@ -21,10 +21,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from assistant.record.database import make_engine, make_session_factory
-from assistant.services.encounters import create_encounter
 from assistant.record.migrate import upgrade
 from assistant.record.models import ConversationSession
 from assistant.record.rasa_stores import prepare_tracker_store, rasa_environment, write_endpoints
+from assistant.services.encounters import create_encounter
 from assistant.settings import load_settings
 from assistant.web.rasa_client import server_order
 from scripts.rasa_env import RASA_BIN
@@ -33,8 +33,16 @@ from scripts.train_model import model_path
 from tests.conftest import POSTGRES_URL, make_people
 from tests.e2e.conftest import RunningStack
 from tests.e2e.stack import BIN, free_port
-from tests.e2e.test_faults import (QUESTIONS, Tablet, assert_each_answer_once, first_card,
-                                   held, open_session, sent_mid_turn, stored)
+from tests.e2e.test_faults import (
+    QUESTIONS,
+    Tablet,
+    assert_each_answer_once,
+    first_card,
+    held,
+    open_session,
+    sent_mid_turn,
+    stored,
+)
 
 pytestmark = pytest.mark.slow
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -47,13 +55,13 @@ class TwoRasaStack(RunningStack):
     def __init__(self, workdir, database_url, model, settings):
         super().__init__(workdir, database_url, model)
         self.settings = settings
-        self.ports = {name: free_port() for name in
-                      ("rasa-a", "rasa-b", "actions-a", "actions-b", "web-a", "web-b", "web-ab")}
+        self.ports = {
+            name: free_port() for name in ("rasa-a", "rasa-b", "actions-a", "actions-b", "web-a", "web-b", "web-ab")
+        }
         self.rasa_urls = {s: f"http://127.0.0.1:{self.ports['rasa-' + s]}" for s in "ab"}
         self.web_port = self.ports["web-ab"]
         self.web_url = f"http://127.0.0.1:{self.web_port}"
-        self.web_urls = {name: f"http://127.0.0.1:{self.ports['web-' + name]}"
-                         for name in ("a", "b", "ab")}
+        self.web_urls = {name: f"http://127.0.0.1:{self.ports['web-' + name]}" for name in ("a", "b", "ab")}
 
     def _command(self, name: str) -> tuple[list[str], dict]:
         """Each part as bin/run starts it (scripts/supervise.py), on its own port."""
@@ -64,13 +72,27 @@ class TwoRasaStack(RunningStack):
             settings = load_settings(self.workdir, overrides={"ACTION_SERVER_PORT": port})
             return part_command("actions", settings, BIN), env
         if kind == "rasa":
-            return [str(RASA_BIN / "rasa"), "run", "-m", str(self.model), "--endpoints",
-                    str(self.workdir / f"endpoints-{side}.yml"), "--credentials",
-                    "credentials.yml", "--enable-api", f"--auth-token={self.token}",
-                    "-i", "127.0.0.1", "-p", str(port)], env
+            return [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "-m",
+                str(self.model),
+                "--endpoints",
+                str(self.workdir / f"endpoints-{side}.yml"),
+                "--credentials",
+                "credentials.yml",
+                "--enable-api",
+                f"--auth-token={self.token}",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ], env
         env["RASA_URL"] = ",".join(self.rasa_urls[s] for s in side)
-        settings = load_settings(self.workdir, overrides={
-            "WEB_HOST": "127.0.0.1", "WEB_PORT": port, "WEB_WORKERS": 1, "RASA_URL": env["RASA_URL"]})
+        settings = load_settings(
+            self.workdir,
+            overrides={"WEB_HOST": "127.0.0.1", "WEB_PORT": port, "WEB_WORKERS": 1, "RASA_URL": env["RASA_URL"]},
+        )
         return part_command("web", settings, BIN), env
 
     def _ready_url(self, name: str) -> tuple[str, float]:
@@ -81,23 +103,33 @@ class TwoRasaStack(RunningStack):
             return f"http://127.0.0.1:{port}/api/openapi.json", 60
         return f"http://127.0.0.1:{port}/status?token={self.token}", 400
 
-    def start(self) -> "TwoRasaStack":
-        self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                        SQLALCHEMY_SILENCE_UBER_WARNING="1", DATABASE_URL=self.database_url,
-                        PUPIL_VOICE_INSTANCE=str(self.workdir), SECRET_KEY="e2e",
-                        RASA_TOKEN=self.token, PYTHONWARNINGS="ignore",
-                        TRACKER_STORE_URL=self.settings["TRACKER_STORE_URL"],
-                        REDIS_URL=REDIS_URL, **rasa_environment(self.settings))
+    def start(self) -> TwoRasaStack:
+        self.env = dict(
+            os.environ,
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            DATABASE_URL=self.database_url,
+            PUPIL_VOICE_INSTANCE=str(self.workdir),
+            SECRET_KEY="e2e",
+            RASA_TOKEN=self.token,
+            PYTHONWARNINGS="ignore",
+            TRACKER_STORE_URL=self.settings["TRACKER_STORE_URL"],
+            REDIS_URL=REDIS_URL,
+            **rasa_environment(self.settings),
+        )
         for side in "ab":
-            write_endpoints(self.settings, self.workdir / f"endpoints-{side}.yml",
-                            f"http://127.0.0.1:{self.ports['actions-' + side]}/webhook")
+            write_endpoints(
+                self.settings,
+                self.workdir / f"endpoints-{side}.yml",
+                f"http://127.0.0.1:{self.ports['actions-' + side]}/webhook",
+            )
         names = ["actions-a", "actions-b", "rasa-a", "rasa-b", "web-a", "web-b", "web-ab"]
         for name in names:
             self._start(name, *self._command(name))
         for name in names:
             self.wait_ready(name)
         return self
-
 
 
 @pytest.fixture(scope="module")
@@ -110,16 +142,29 @@ def two(tmp_path_factory):
     with admin.begin() as db:
         db.execute(text(f'CREATE SCHEMA "{name}_record"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}_record"
-    settings = load_settings(workdir, {"DATABASE_URL": url, "TRACKER_SCHEMA": name,
-                                       "TRACKER_DB_ROLE": name, "TRACKER_DB_PASSWORD": "pw-" + name,
-                                       "REDIS_URL": REDIS_URL})
+    settings = load_settings(
+        workdir,
+        {
+            "DATABASE_URL": url,
+            "TRACKER_SCHEMA": name,
+            "TRACKER_DB_ROLE": name,
+            "TRACKER_DB_PASSWORD": "pw-" + name,
+            "REDIS_URL": REDIS_URL,
+        },
+    )
     assert prepare_tracker_store(settings)
     upgrade(url)
     engine = make_engine(url)
     db = make_session_factory(engine)()
     _lead, _advocate, sam, leo = make_people(db)
-    visit = create_encounter(db, "workplace_visit", "Visit to the garden centre",
-                             date(2026, 11, 20), place="the garden centre", pupil_ids=[sam.id])
+    visit = create_encounter(
+        db,
+        "workplace_visit",
+        "Visit to the garden centre",
+        date(2026, 11, 20),
+        place="the garden centre",
+        pupil_ids=[sam.id],
+    )
     running = TwoRasaStack(workdir, url, model, settings)
     running.ids = {"sam": sam.id, "leo": leo.id, "visit": visit.id}
     running.db = db
@@ -147,15 +192,20 @@ def sender_of(stack, session_id: int) -> str:
 def tracker_events(stack, sender: str) -> list[tuple[str, str | None]]:
     """Rasa's stored events of one conversation, in the order stored: (type, name)."""
     with stack.tracker.begin() as db:
-        rows = db.execute(text("SELECT type_name, coalesce(action_name, intent_name) FROM events "
-                               "WHERE sender_id = :s ORDER BY id"), {"s": sender}).all()
+        rows = db.execute(
+            text("SELECT type_name, coalesce(action_name, intent_name) FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": sender},
+        ).all()
     return [(row[0], row[1]) for row in rows]
 
 
 def test_the_servers_share_the_tracker_store_on_postgresql_and_locks_in_redis(two):
     with two.tracker.begin() as db:
-        schema = db.execute(text("SELECT table_schema FROM information_schema.tables "
-                                 "WHERE table_name = 'events'")).scalars().all()
+        schema = (
+            db.execute(text("SELECT table_schema FROM information_schema.tables WHERE table_name = 'events'"))
+            .scalars()
+            .all()
+        )
     assert schema == [two.settings["TRACKER_SCHEMA"]]
     assert "lock_store" in (two.workdir / "endpoints-a.yml").read_text()
 
@@ -171,8 +221,7 @@ def test_a_conversation_alternating_between_two_rasa_servers_stays_coherent(two)
         assert prompt["text"] == QUESTIONS[turn + 1], (turn, prompt["text"])
     assert_each_answer_once(two.db, session_id, answered)
     # Rasa's record of it holds every answer once, in order, whichever server took it.
-    users = [name for kind, name in tracker_events(two, sender_of(two, session_id))
-             if kind == "user"]
+    users = [name for kind, name in tracker_events(two, sender_of(two, session_id)) if kind == "user"]
     assert len(users) == 1 + len(answered)  # the start, then each answer
 
 
@@ -191,8 +240,7 @@ def test_two_answers_at_the_same_moment_are_taken_one_after_the_other(two):
     # Both action servers held: each Rasa server has its message when the first action
     # waits, so the two messages meet inside Rasa; then both are let go.
     with held(two, "actions-a"), held(two, "actions-b"):
-        threads = [threading.Thread(target=send, args=(side, card))
-                   for side, card in zip("ab", cards)]
+        threads = [threading.Thread(target=send, args=(side, card)) for side, card in zip("ab", cards)]
         for thread in threads:
             thread.start()
         threading.Event().wait(3)
@@ -208,7 +256,7 @@ def test_two_answers_at_the_same_moment_are_taken_one_after_the_other(two):
     assert len(users) == 3  # the start and the two answers: none lost
     # One after the other: each message's action ran before the next message was read.
     for here, following in zip(users, users[1:] + [len(kinds)]):
-        assert "action" in kinds[here + 1:following], events
+        assert "action" in kinds[here + 1 : following], events
 
 
 def test_killing_one_rasa_server_mid_conversation_loses_nothing(two):

@@ -12,8 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_people
-from tests.e2e.test_tablet_browser import (PHONE, PORTRAIT, TABLET, browser, check_accessibility,  # noqa: F401
-                                           page)
+from tests.e2e.test_tablet_browser import PHONE, PORTRAIT, TABLET, check_accessibility
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -44,7 +43,7 @@ def shot(page, name: str):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_the_administrator_changes_the_schools_settings(page, web):  # noqa: F811
+def test_the_administrator_changes_the_schools_settings(page, web):
     from assistant.services.school_settings import effective
     from assistant.web.store import get_db
 

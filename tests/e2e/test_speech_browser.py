@@ -24,18 +24,24 @@ def answer_wav(tmp_path_factory):
     raw, wav = folder / "raw.wav", folder / "answer.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "130", "-w", str(raw), "I like cooking"], check=True)
     # A noise floor, never digital silence, around the answer; the fake device loops the file.
-    subprocess.run(["sox", str(raw), "-r", "48000", "-c", "1", "-b", "16", str(wav),
-                    "pad", "0.5", "2.5", "dither"], check=True)
+    subprocess.run(
+        ["sox", str(raw), "-r", "48000", "-c", "1", "-b", "16", str(wav), "pad", "0.5", "2.5", "dither"], check=True
+    )
     return wav
 
 
 @pytest.fixture(scope="module")
 def speaking_browser(answer_wav):
-    flags = [*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-             f"--use-file-for-fake-audio-capture={answer_wav}"]
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={answer_wav}",
+    ]
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=flags, viewport=TABLET)
+            profile, executable_path="/usr/bin/chromium", headless=True, args=flags, viewport=TABLET
+        )
         yield context
         context.close()
 

@@ -42,8 +42,7 @@ def question(messages):
 
 
 def test_a_whole_debrief_over_http(stack):
-    created = stack.new_session("sam", "debrief", encounter_id=stack.ids["visit"],
-                                adult_name="Mr Jones")
+    created = stack.new_session("sam", "debrief", encounter_id=stack.ids["visit"], adult_name="Mr Jones")
     tablet = Tablet(stack, stack.tablet_token(created))
 
     first = question(tablet.post("/api/chat/start"))
@@ -59,10 +58,8 @@ def test_a_whole_debrief_over_http(stack):
     assert liked["text"] == "What did you like at the garden centre?"
 
     check = question(tablet.say("i liked the plants and flowers", provenance="prompted"))
-    assert [(c["concept"], c["stance"]) for c in check["cards"][:2]] == \
-        [("gardening", "liked"), ("gardening", "hard")]
-    assert question(tablet.choose(check, "gardening", "liked"))["text"] == \
-        "What was hard at the garden centre?"
+    assert [(c["concept"], c["stance"]) for c in check["cards"][:2]] == [("gardening", "liked"), ("gardening", "hard")]
+    assert question(tablet.choose(check, "gardening", "liked"))["text"] == "What was hard at the garden centre?"
 
     # An adult's interpretation is stored as such, never as the pupil's own words.
     after_hard = question(tablet.card("noisy", input_mode="touch", provenance="interpreted"))
@@ -80,14 +77,16 @@ def test_a_whole_debrief_over_http(stack):
     stack.db.expire_all()
     session = stack.db.get(ConversationSession, created["session_id"])
     assert session.status == "finished" and session.encounter_id == stack.ids["visit"]
-    entries = stack.db.execute(select(Entry).where(Entry.session_id == session.id)
-                               .order_by(Entry.created_at)).scalars().all()
-    got = [(e.step, e.concept_ids, e.rating, e.words, e.input_mode, e.provenance, e.status,
-            e.checked_back) for e in entries]
+    entries = (
+        stack.db.execute(select(Entry).where(Entry.session_id == session.id).order_by(Entry.created_at)).scalars().all()
+    )
+    got = [
+        (e.step, e.concept_ids, e.rating, e.words, e.input_mode, e.provenance, e.status, e.checked_back)
+        for e in entries
+    ]
     assert got == [
         ("feeling", ["worried"], None, "i was a bit nervous", "typed", "independent", "confirmed", True),
-        ("liked", ["gardening"], None, "i liked the plants and flowers", "typed", "prompted",
-         "confirmed", True),
+        ("liked", ["gardening"], None, "i liked the plants and flowers", "typed", "prompted", "confirmed", True),
         ("hard", ["noisy"], None, None, "touch", "interpreted", "confirmed", False),
         ("again", [], "like", None, "touch", "independent", "confirmed", False),
         ("do_job", [], "not_sure", None, "touch", "independent", "confirmed", False),
@@ -102,11 +101,16 @@ def test_stop_keeps_drafts_and_closes_the_session(stack):
     tablet.say("i like cooking")
     asked = question(tablet.say("i want to stop now"))
     assert asked["text"] == "Do you want to stop now?"
-    stopped = requests.post(f"{stack.web_url}/api/chat/message", headers=tablet.headers,
-                            json={"card": "stop", "prompt_id": asked["prompt_id"]}, timeout=60)
+    stopped = requests.post(
+        f"{stack.web_url}/api/chat/message",
+        headers=tablet.headers,
+        json={"card": "stop", "prompt_id": asked["prompt_id"]},
+        timeout=60,
+    )
     assert stopped.json()["status"] == "stopped" and "stop now" in stopped.json()["messages"][0]["text"]
-    response = requests.post(f"{stack.web_url}/api/chat/message", json={"text": "art"},
-                             headers=tablet.headers, timeout=30)
+    response = requests.post(
+        f"{stack.web_url}/api/chat/message", json={"text": "art"}, headers=tablet.headers, timeout=30
+    )
     assert response.status_code == 409
     stack.db.expire_all()
     (entry,) = stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"])).scalars()
@@ -130,30 +134,35 @@ SHORT_ANSWERS = [
 
 
 @pytest.mark.parametrize("conversation,step,words,concepts,expected", SHORT_ANSWERS)
-def test_short_answers_are_read_with_the_question_in_hand(stack, conversation, step, words,
-                                                          concepts, expected):
+def test_short_answers_are_read_with_the_question_in_hand(stack, conversation, step, words, concepts, expected):
     extra = {"encounter_id": stack.ids["visit"]} if conversation == "debrief" else {}
     created = stack.new_session("sam" if extra else "leo", conversation, **extra)
     tablet = Tablet(stack, stack.tablet_token(created))
     asked = question(tablet.post("/api/chat/start"))
     while asked["step"] != step:
         asked = question(tablet.post("/api/chat/skip"))
-    reply = requests.post(f"{stack.web_url}/api/chat/message", headers=tablet.headers, timeout=60,
-                          json={"text": words, "prompt_id": asked["prompt_id"]}).json()
+    reply = requests.post(
+        f"{stack.web_url}/api/chat/message",
+        headers=tablet.headers,
+        timeout=60,
+        json={"text": words, "prompt_id": asked["prompt_id"]},
+    ).json()
     assert reply["status"] == "active"
     check = question(reply["messages"])
     assert check["board"] == "check" and not {"yes", "no"} & {c["concept"] for c in check["cards"]}
     stack.db.expire_all()
-    entries = stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"])
-                               .order_by(Entry.created_at)).scalars().all()
+    entries = (
+        stack.db.execute(select(Entry).where(Entry.session_id == created["session_id"]).order_by(Entry.created_at))
+        .scalars()
+        .all()
+    )
     assert all(e.step == step and e.words == words and e.status == "draft" for e in entries)
     if concepts:
         assert sorted(c for e in entries for c in e.concept_ids) == sorted(concepts)
         if expected:
             assert {e.stance for e in entries} == {expected}
         else:  # a like and a dislike in one answer: two entries with their own stances
-            assert {(e.concept_ids[0], e.stance) for e in entries} == \
-                {("animals", "like"), ("noisy", "dont_like")}
+            assert {(e.concept_ids[0], e.stance) for e in entries} == {("animals", "like"), ("noisy", "dont_like")}
     else:
         (entry,) = entries
         assert entry.rating == expected
@@ -161,12 +170,14 @@ def test_short_answers_are_read_with_the_question_in_hand(stack, conversation, s
 
 
 def test_parse_returns_canonical_concept_ids(stack):
-    response = requests.post(f"{stack.rasa_url}/model/parse?token={stack.token}",
-                             json={"text": "i lik cookin with my nan"}, timeout=30)
+    response = requests.post(
+        f"{stack.rasa_url}/model/parse?token={stack.token}", json={"text": "i lik cookin with my nan"}, timeout=30
+    )
     parsed = response.json()
     assert parsed["intent"]["name"] == "express_like"
-    assert {"entity": "interest", "value": "cooking"} in \
-        [{"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]]
+    assert {"entity": "interest", "value": "cooking"} in [
+        {"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]
+    ]
 
 
 def test_rasa_api_needs_the_token_and_listens_on_loopback_only(stack):
@@ -189,7 +200,7 @@ def _listening_addresses() -> dict[int, set[str]]:
                     continue
                 address, port = fields[1].split(":")
                 if len(address) == 8:
-                    ip = ".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0))
+                    ip = ".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0))
                 else:
                     ip = "::" if set(address) == {"0"} else address
                 found.setdefault(int(port, 16), set()).add(ip)
@@ -205,10 +216,12 @@ def test_a_forged_call_to_rasas_webhook_records_nothing(stack):
     stack.db.expire_all()
     session = stack.db.get(ConversationSession, created["session_id"])
     state = dict(session.dialogue_state)
-    forged = {"session_id": session.id, "input_mode": "speech", "provenance": "independent",
-              "speech_confidence": 0.99}
-    response = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=60, json={
-        "sender": session.rasa_sender_id, "message": "i like cooking", "metadata": forged})
+    forged = {"session_id": session.id, "input_mode": "speech", "provenance": "independent", "speech_confidence": 0.99}
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        timeout=60,
+        json={"sender": session.rasa_sender_id, "message": "i like cooking", "metadata": forged},
+    )
     assert response.status_code == 200
     assert any((r.get("custom") or {}).get("error") for r in response.json()), response.json()
     stack.db.expire_all()
@@ -235,9 +248,12 @@ def test_rasa_on_310_and_the_action_server_on_312_take_a_real_turn(stack):
     rasa_real, _ = _interpreter(stack.parts["rasa"])
     actions_real, actions_python = _interpreter(stack.parts["actions"])
     assert rasa_real == "python3.10" and actions_real == "python3.12", (rasa_real, actions_real)
-    sdk = subprocess.run([actions_python, "-c", "import rasa_sdk, sys; "
-                          "print(rasa_sdk.__version__, '%d.%d' % sys.version_info[:2])"],
-                         capture_output=True, text=True, check=True).stdout.split()
+    sdk = subprocess.run(
+        [actions_python, "-c", "import rasa_sdk, sys; print(rasa_sdk.__version__, '%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert sdk[0].startswith("3.21.") and sdk[1] == "3.12", sdk
     rasa_version = requests.get(f"{stack.rasa_url}/version", timeout=10).json()["version"]
     assert rasa_version.startswith("3.6."), rasa_version
@@ -250,8 +266,9 @@ def test_rasa_on_310_and_the_action_server_on_312_take_a_real_turn(stack):
     session = stack.db.get(ConversationSession, created["session_id"])
     entries = stack.db.execute(select(Entry).where(Entry.session_id == session.id)).scalars().all()
     assert [e.concept_ids for e in entries] == [["cooking"]]  # written by the action server
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{session.rasa_sender_id}/tracker",
-                           params={"token": stack.token}, timeout=30).json()
+    tracker = requests.get(
+        f"{stack.rasa_url}/conversations/{session.rasa_sender_id}/tracker", params={"token": stack.token}, timeout=30
+    ).json()
     ran = [e["name"] for e in tracker["events"] if e["event"] == "action"]
     assert "action_start_conversation" in ran and "action_take_answer" in ran, ran
     assert not [e for e in tracker["events"] if e["event"] == "action_execution_rejected"]

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import pytest
 import requests
-
 from playwright.sync_api import expect
 
-from tests.e2e.test_tablet_browser import (PHONE, PORTRAIT, TABLET, browser, check_accessibility,  # noqa: F401
-                                           page, shot)
+from tests.e2e.test_tablet_browser import PHONE, PORTRAIT, TABLET, check_accessibility, shot
 
 pytestmark = pytest.mark.slow
 
 
-def test_staff_pages_are_accessible(page, stack):  # noqa: F811
+def test_staff_pages_are_accessible(page, stack):
     created = stack.new_session("sam", "interests")
     token = stack.tablet_token(created)
     headers = {"Authorization": f"Bearer {token}"}
     requests.post(f"{stack.web_url}/api/chat/start", headers=headers, timeout=60)
-    requests.post(f"{stack.web_url}/api/chat/message", json={"text": "i love baking cakes"},
-                  headers=headers, timeout=60)
+    requests.post(
+        f"{stack.web_url}/api/chat/message", json={"text": "i love baking cakes"}, headers=headers, timeout=60
+    )
     page.goto(f"{stack.web_url}/staff/login")
     check_accessibility(page, "staff login")
     shot(page, "staff-login")
@@ -29,13 +28,18 @@ def test_staff_pages_are_accessible(page, stack):  # noqa: F811
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/")
     sam = stack.ids["sam"]
-    for name, path in [("home", "/staff/"), ("pupils", "/staff/pupils"),
-                       ("pupil", f"/staff/pupils/{sam}"), ("profile", f"/staff/pupils/{sam}/profile"),
-                       ("new-session", "/staff/sessions/new"),
-                       ("review", f"/staff/sessions/{created['session_id']}"),
-                       ("encounters", "/staff/encounters"), ("gatsby", "/staff/gatsby"),
-                       ("summary", f"/staff/pupils/{sam}/summary"),
-                       ("my-profile", f"/staff/pupils/{sam}/my-profile")]:
+    for name, path in [
+        ("home", "/staff/"),
+        ("pupils", "/staff/pupils"),
+        ("pupil", f"/staff/pupils/{sam}"),
+        ("profile", f"/staff/pupils/{sam}/profile"),
+        ("new-session", "/staff/sessions/new"),
+        ("review", f"/staff/sessions/{created['session_id']}"),
+        ("encounters", "/staff/encounters"),
+        ("gatsby", "/staff/gatsby"),
+        ("summary", f"/staff/pupils/{sam}/summary"),
+        ("my-profile", f"/staff/pupils/{sam}/my-profile"),
+    ]:
         response = page.goto(stack.web_url + path)
         assert response.status == 200, (path, response.status)
         check_accessibility(page, name)
@@ -44,7 +48,7 @@ def test_staff_pages_are_accessible(page, stack):  # noqa: F811
     assert "i love baking cakes" in page.content()
 
 
-def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(page, stack):  # noqa: F811
+def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(page, stack):
     """The concern path end to end: a pupil types words that may disclose harm on the tablet;
     the assistant answers calmly and records no career answer; the safeguarding lead's home
     page alerts them and their concerns page shows the words; an advocate of the pupil's
@@ -91,7 +95,7 @@ def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(page, sta
     page.click("form.logout button[type=submit]")  # the next test logs in as someone else
 
 
-def _log_in(page, stack):  # noqa: F811
+def _log_in(page, stack):
     """Log in as the careers lead (the browser may still be logged in from another test)."""
     page.goto(f"{stack.web_url}/staff/")
     if "/staff/login" not in page.url:
@@ -102,7 +106,7 @@ def _log_in(page, stack):  # noqa: F811
     page.wait_for_url("**/staff/")
 
 
-def at_three_sizes(page, name: str):  # noqa: F811
+def at_three_sizes(page, name: str):
     """Photograph a staff screen at the three sizes; nothing may overflow sideways."""
     for size, suffix in [(TABLET, "landscape"), (PORTRAIT, "portrait"), (PHONE, "phone")]:
         page.set_viewport_size(size)
@@ -120,13 +124,25 @@ def _drafts(stack, session_id: str, n: int) -> list[str]:
 
     ids = []
     for i in range(n):
-        entry = Entry(pupil_id=stack.ids["sam"], session_id=session_id, moment="interests", step="likes",
-                      question="What do you like doing?", answer_kind="concept",
-                      concept_ids=[("cooking", "animals", "music", "art", "football")[i % 5]],
-                      stance="like", rating="like", words=f"my answer {i}", input_mode="typed",
-                      provenance="independent", status="draft", checked_back=i < n - 1,
-                      response_ms=1500 + 500 * i, card_position=0,
-                      created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i))
+        entry = Entry(
+            pupil_id=stack.ids["sam"],
+            session_id=session_id,
+            moment="interests",
+            step="likes",
+            question="What do you like doing?",
+            answer_kind="concept",
+            concept_ids=[("cooking", "animals", "music", "art", "football")[i % 5]],
+            stance="like",
+            rating="like",
+            words=f"my answer {i}",
+            input_mode="typed",
+            provenance="independent",
+            status="draft",
+            checked_back=i < n - 1,
+            response_ms=1500 + 500 * i,
+            card_position=0,
+            created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i),
+        )
         stack.db.add(entry)
         stack.db.flush()
         ids.append(entry.id)
@@ -134,7 +150,7 @@ def _drafts(stack, session_id: str, n: int) -> list[str]:
     return ids
 
 
-def test_review_queue_confirm_all_and_undo_in_the_browser(page, stack):  # noqa: F811
+def test_review_queue_confirm_all_and_undo_in_the_browser(page, stack):
     created = stack.new_session("sam", "interests")
     ids = _drafts(stack, created["session_id"], 8)
     _log_in(page, stack)
@@ -174,7 +190,7 @@ def test_review_queue_confirm_all_and_undo_in_the_browser(page, stack):  # noqa:
     assert [stack.db.get(Entry, i).status for i in ids] == ["draft"] * 6 + ["confirmed", "draft"]
 
 
-def test_start_form_hides_the_encounter_and_keeps_its_values(page, stack):  # noqa: F811
+def test_start_form_hides_the_encounter_and_keeps_its_values(page, stack):
     _log_in(page, stack)
     page.goto(f"{stack.web_url}/staff/sessions/new")
     expect(page.locator("#encounter-field")).to_be_hidden()  # interests: no encounter

@@ -57,27 +57,49 @@ class Supervised:
         rasa_port, action_port, web_port = free_port(), free_port(), free_port()
         self.web_url = f"http://127.0.0.1:{web_port}"
         self.token = "-sv-" + os.urandom(8).hex()  # as a generated token once could start
-        self.health = {"web": f"{self.web_url}/api/openapi.json",
-                       "actions": f"http://127.0.0.1:{action_port}/health",
-                       "rasa": f"http://127.0.0.1:{rasa_port}/status?token={self.token}"}
-        self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                        SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
-                        PUPIL_VOICE_INSTANCE=str(workdir), DATABASE_URL=self.database_url,
-                        SECRET_KEY="supervised", RASA_TOKEN=self.token,
-                        RASA_URL=f"http://127.0.0.1:{rasa_port}", WEB_PORT=str(web_port),
-                        ACTION_SERVER_PORT=str(action_port), RASA_MODEL=str(self.model),
-                        TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}")
+        self.health = {
+            "web": f"{self.web_url}/api/openapi.json",
+            "actions": f"http://127.0.0.1:{action_port}/health",
+            "rasa": f"http://127.0.0.1:{rasa_port}/status?token={self.token}",
+        }
+        self.env = dict(
+            os.environ,
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONWARNINGS="ignore",
+            PUPIL_VOICE_INSTANCE=str(workdir),
+            DATABASE_URL=self.database_url,
+            SECRET_KEY="supervised",
+            RASA_TOKEN=self.token,
+            RASA_URL=f"http://127.0.0.1:{rasa_port}",
+            WEB_PORT=str(web_port),
+            ACTION_SERVER_PORT=str(action_port),
+            RASA_MODEL=str(self.model),
+            TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
+        )
         self.settings = {"INSTANCE_PATH": str(workdir)}
         self.process = None
 
-    def start(self) -> "Supervised":
+    def start(self) -> Supervised:
         upgrade(self.database_url)
-        conf = subprocess.run([str(BIN / "python"), "-m", "scripts.supervise", "config"], cwd=ROOT,
-                              env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        conf = subprocess.run(
+            [str(BIN / "python"), "-m", "scripts.supervise", "config"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         assert "--auth-token" not in Path(conf).read_text()  # no secret in the configuration
-        self.process = subprocess.Popen([str(BIN / "supervisord"), "-n", "-c", conf], cwd=ROOT,
-                                        env=self.env, start_new_session=True,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [str(BIN / "supervisord"), "-n", "-c", conf],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for part in ("actions", "web", "rasa"):
             self.wait_healthy(part, 300)
         return self
@@ -132,10 +154,15 @@ def open_conversation(supervised):
     db = supervised.db
     pupil = create_pupil(db, "Kept", "Going", "Year 9", "Oak class")
     staff = requests.Session()
-    assert staff.post(f"{supervised.web_url}/api/login", json={
-        "email": "lead@school.test", "password": "correct horse battery"}).status_code == 200
-    created = staff.post(f"{supervised.web_url}/api/sessions",
-                         json={"pupil_id": pupil.id, "conversation": "interests"}).json()
+    assert (
+        staff.post(
+            f"{supervised.web_url}/api/login", json={"email": "lead@school.test", "password": "correct horse battery"}
+        ).status_code
+        == 200
+    )
+    created = staff.post(
+        f"{supervised.web_url}/api/sessions", json={"pupil_id": pupil.id, "conversation": "interests"}
+    ).json()
     claim = requests.post(f"{supervised.web_url}/api/chat/claim", json={"code": created["code"]})
     tablet = Tablet(supervised, claim.json()["tablet_token"])
     prompt = tablet.start()
@@ -152,7 +179,6 @@ def kill_mid_turn(supervised, tablet, client_id, card, part, sig):
     assert workers, "gunicorn has no workers"
     os.kill(actions, signal.SIGSTOP)
     result = {}
-    import threading
 
     thread = threading.Thread(target=lambda: result.setdefault("r", tablet.answer(client_id, card)))
     thread.start()

@@ -7,45 +7,23 @@ three sizes are saved under artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 from sqlalchemy import select
 
+from assistant.conversation.plans import steps_for
 from assistant.record.models import Entry
 from assistant.services.pupils import create_pupil
-from assistant.conversation.plans import steps_for
+from tests.e2e.browser import CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET  # noqa: F401 (others import them from here)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
-TABLET = {"width": 1280, "height": 800}
-PORTRAIT = {"width": 800, "height": 1280}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS,
-            viewport=TABLET)
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
 
 
 def open_tablet(page, stack, pupil=None, conversation="interests", size=TABLET, **extra):
@@ -70,7 +48,10 @@ def wait_for_prompt(page, text: str):
              const prompt = document.querySelector('.bot.prompt');
              return prompt && prompt.textContent.replace(/\\s+/g, ' ').trim() === text
                     && document.querySelectorAll('#board .card').length > 0;
-           }""", arg=text, timeout=30_000)
+           }""",
+        arg=text,
+        timeout=30_000,
+    )
 
 
 def tap_card(page, concept: str, stance: str | None = None):
@@ -137,8 +118,9 @@ def shot(page, name: str):
 
 def entries_of(stack, session_id):
     stack.db.expire_all()
-    return stack.db.execute(select(Entry).where(Entry.session_id == session_id)
-                            .order_by(Entry.created_at)).scalars().all()
+    return (
+        stack.db.execute(select(Entry).where(Entry.session_id == session_id).order_by(Entry.created_at)).scalars().all()
+    )
 
 
 def pupil_with(stack, name, **profile):
@@ -265,7 +247,7 @@ def test_the_board_keys_follow_the_listbox_pattern(page, stack):
     page.keyboard.press("ArrowRight")
     assert page.evaluate(active) == "1"
     columns = int(page.evaluate("document.getElementById('board').style.getPropertyValue('--columns')"))
-    page.keyboard.press("ArrowDown")   # down a row
+    page.keyboard.press("ArrowDown")  # down a row
     assert page.evaluate(active) == str(1 + columns)
     page.keyboard.press("ArrowUp")
     assert page.evaluate(active) == "1"
@@ -278,7 +260,7 @@ def test_the_board_keys_follow_the_listbox_pattern(page, stack):
     page.keyboard.press("Enter")
     first = page.locator("#board .card").first
     expect(first).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Escape")   # clears the selection, chooses nothing
+    page.keyboard.press("Escape")  # clears the selection, chooses nothing
     expect(first).to_have_attribute("aria-selected", "false")
 
 
@@ -287,11 +269,11 @@ def test_a_whole_conversation_by_two_switch_step_scanning(page, stack):
     session_id = open_tablet(page, stack, pupil=name)
     for step in steps_for("interests"):
         wait_for_prompt(page, step.question)
-        page.keyboard.press(" ")       # switch 1: move to the first card (spoken)
-        page.keyboard.press(" ")       # switch 1: the second card
+        page.keyboard.press(" ")  # switch 1: move to the first card (spoken)
+        page.keyboard.press(" ")  # switch 1: the second card
         expect(page.locator("#board .card.scan-highlight")).to_have_count(1)
-        page.keyboard.press("Enter")   # switch 2: choose it
-    wait_for_board(page, "scale")      # the control question: every choice was the second card
+        page.keyboard.press("Enter")  # switch 2: choose it
+    wait_for_board(page, "scale")  # the control question: every choice was the second card
     page.keyboard.press(" ")
     page.keyboard.press("Enter")
     wait_for_board(page, "end")
@@ -300,7 +282,7 @@ def test_a_whole_conversation_by_two_switch_step_scanning(page, stack):
     page.keyboard.press("Enter")
     wait_for_board(page, "mat")
     for _ in range(page.locator("#board .card").count()):
-        page.keyboard.press(" ")   # round to All done, the last card
+        page.keyboard.press(" ")  # round to All done, the last card
     expect(page.locator('#board .card[data-concept="finish"].scan-highlight')).to_have_count(1)
     page.keyboard.press("Enter")
     expect(page.locator("#question")).to_contain_text("We have finished", timeout=30_000)
@@ -377,7 +359,7 @@ def test_nothing_behind_a_dialog_or_the_break_can_be_reached(page, stack):
     for _ in range(4):
         page.keyboard.press("Tab")
         assert page.evaluate("!!document.activeElement.closest('#paused')")
-    with pytest.raises(Exception):
+    with pytest.raises(PlaywrightTimeout):
         page.click("#stop", timeout=1_000)  # inert behind the break
     page.click("#resume")
     expect(page.locator("#paused")).to_be_hidden()
@@ -398,7 +380,9 @@ def test_the_final_mat_by_touch_moves_an_item_then_all_done(page, stack):
     wait_for_board(page, "move")
     tap_card(page, "dont_like")
     wait_for_board(page, "mat")
-    expect(page.locator("#board .mat-group", has_text="I don't like").locator(".card", has_text="Cooking")).to_have_count(1)
+    expect(
+        page.locator("#board .mat-group", has_text="I don't like").locator(".card", has_text="Cooking")
+    ).to_have_count(1)
     tap_card(page, "finish")
     expect(page.locator("#question")).to_contain_text("We have finished", timeout=30_000)
     entries = entries_of(stack, session_id)
@@ -424,7 +408,9 @@ def test_typed_words_are_checked_back_by_choosing_not_by_yes(page, stack):
     wait_for_prompt(page, steps_for("interests")[1].question)
     entries = entries_of(stack, session_id)
     assert [(e.stance, e.status, e.checked_back, e.words) for e in entries] == [
-        ("like", "discarded", False, "animals"), ("dont_like", "draft", True, "animals")]
+        ("like", "discarded", False, "animals"),
+        ("dont_like", "draft", True, "animals"),
+    ]
 
 
 def test_stopping_by_words_asks_with_symbols_and_can_keep_going(page, stack):
@@ -476,8 +462,12 @@ def test_an_answer_chosen_offline_is_sent_once_when_the_connection_returns(page,
     expect(page.locator("#status")).to_contain_text("saved", timeout=10_000)
     shot(page, "offline-answer-saved")
     assert "#code" not in page.url  # the one-time code left the address bar
-    assert page.evaluate("JSON.parse(localStorage['pupil-voice-outbox-'"
-                         " + sessionStorage['pupil-voice-token'].slice(0, 12)]).length") == 1
+    assert (
+        page.evaluate(
+            "JSON.parse(localStorage['pupil-voice-outbox-' + sessionStorage['pupil-voice-token'].slice(0, 12)]).length"
+        )
+        == 1
+    )
     page.context.set_offline(False)
     wait_for_prompt(page, steps_for("interests")[1].question)
     # The reply to the next answer is lost on the way back: the tablet sends it again, and
@@ -514,8 +504,13 @@ def test_with_the_action_server_down_the_tablet_waits_calmly_and_sends_the_answe
             page.set_viewport_size(size)
             shot(page, f"fault-waiting-{name}")
         page.set_viewport_size(TABLET)
-        assert page.evaluate("JSON.parse(localStorage['pupil-voice-outbox-'"
-                             " + sessionStorage['pupil-voice-token'].slice(0, 12)]).length") == 1
+        assert (
+            page.evaluate(
+                "JSON.parse(localStorage['pupil-voice-outbox-'"
+                " + sessionStorage['pupil-voice-token'].slice(0, 12)]).length"
+            )
+            == 1
+        )
     finally:
         stack.start_part("actions")
     wait_for_prompt(page, steps_for("interests")[1].question)  # sent again from the outbox

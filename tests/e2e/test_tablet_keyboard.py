@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_tablet_browser import (browser, entries_of, open_tablet, page,  # noqa: F401
-                                           pupil_with, tap_first, wait_for_board)
+from tests.e2e.test_tablet_browser import entries_of, open_tablet, pupil_with, tap_first, wait_for_board
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +40,9 @@ def focus_on_board(page):
 
 def tab_stops(page):
     """The positions of the cards Tab can reach (tabindex 0)."""
-    return page.evaluate("[...document.querySelectorAll('#board .card')]"
-                         ".filter((c) => c.tabIndex === 0).map((c) => c.dataset.position)")
+    return page.evaluate(
+        "[...document.querySelectorAll('#board .card')].filter((c) => c.tabIndex === 0).map((c) => c.dataset.position)"
+    )
 
 
 def test_the_board_keys_stop_at_its_edges_and_only_the_focused_card_is_in_the_tab_order(page, stack):
@@ -53,7 +53,7 @@ def test_the_board_keys_stop_at_its_edges_and_only_the_focused_card_is_in_the_ta
     columns = int(page.evaluate("document.getElementById('board').style.getPropertyValue('--columns')"))
     assert int(last) >= columns  # at least two rows, so Up and Down move
     assert page.evaluate(POSITION) == "0" and tab_stops(page) == ["0"]
-    for key in ("ArrowLeft", "ArrowUp", "Home"):   # nothing before the first card
+    for key in ("ArrowLeft", "ArrowUp", "Home"):  # nothing before the first card
         page.keyboard.press(key)
         assert page.evaluate(POSITION) == "0", key
     page.keyboard.press("ArrowDown")
@@ -82,12 +82,15 @@ def test_the_board_keys_stop_at_its_edges_and_only_the_focused_card_is_in_the_ta
     assert tab_stops(page) == [last]
 
 
-@pytest.mark.parametrize("dialog, opens, first, last", [
-    ("adult-confirm", ["#adult-open"], "adult-cancel", "adult-yes"),
-    ("adult-panel", ["#adult-open", "#adult-yes"], "pause", "adult-close"),
-    ("stop-confirm", ["#stop"], "stop-yes", "stop-no"),
-    ("paused", ["#break"], "resume", "resume"),
-])
+@pytest.mark.parametrize(
+    "dialog, opens, first, last",
+    [
+        ("adult-confirm", ["#adult-open"], "adult-cancel", "adult-yes"),
+        ("adult-panel", ["#adult-open", "#adult-yes"], "pause", "adult-close"),
+        ("stop-confirm", ["#stop"], "stop-yes", "stop-no"),
+        ("paused", ["#break"], "resume", "resume"),
+    ],
+)
 def test_each_modal_dialog_keeps_tab_and_shift_tab_inside(page, stack, dialog, opens, first, last):
     open_tablet(page, stack)
     for selector in opens:
@@ -96,7 +99,7 @@ def test_each_modal_dialog_keeps_tab_and_shift_tab_inside(page, stack, dialog, o
     assert page.get_attribute(f"#{dialog}", "aria-modal") == "true"
     assert page.evaluate(ACTIVE) == first  # focus goes into the dialog
     page.focus(f"#{last}")
-    page.keyboard.press("Tab")        # past the last control: back to the first
+    page.keyboard.press("Tab")  # past the last control: back to the first
     assert page.evaluate(ACTIVE) == first
     page.keyboard.press("Shift+Tab")  # before the first: round to the last
     assert page.evaluate(ACTIVE) == last
@@ -205,5 +208,4 @@ def test_no_timer_outlives_its_use(page, stack):
     assert page.evaluate("liveTimers().intervals") == 1  # the dialog's scanner, not the board's too
     page.click("#stop-yes")
     expect(page.locator("#question")).to_contain_text("stop now", timeout=30_000)
-    page.wait_for_function("() => liveTimers().intervals === 0 && liveTimers().timeouts === 0",
-                           timeout=5_000)
+    page.wait_for_function("() => liveTimers().intervals === 0 && liveTimers().timeouts === 0", timeout=5_000)

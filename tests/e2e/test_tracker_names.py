@@ -11,11 +11,11 @@ import sqlite3
 import pytest
 import requests
 
-from assistant.services.erasure import erase_pupil
 from assistant.record.models import ConversationSession
+from assistant.services.accounts import create_staff
+from assistant.services.erasure import erase_pupil
 from assistant.services.pupils import create_pupil
 from assistant.services.schools import create_school
-from assistant.services.accounts import create_staff
 
 pytestmark = pytest.mark.slow
 
@@ -29,14 +29,16 @@ def _tracker_bytes(stack) -> bytes:
 
 def test_the_tracker_store_holds_no_name_and_erasure_empties_it(stack):
     school = create_school(stack.db, "Kingfisher Academy")
-    lead = create_staff(stack.db, "lead@kingfisher.test", "Ms Kingfisher", "careers_lead",
-                        "correct horse battery", school_id=school.id)
+    lead = create_staff(
+        stack.db, "lead@kingfisher.test", "Ms Kingfisher", "careers_lead", "correct horse battery", school_id=school.id
+    )
     pupil = create_pupil(stack.db, "Ottoline", "Fairweather", "Year 10", "Heron class", school_id=school.id)
     http = requests.Session()
-    assert http.post(f"{stack.web_url}/api/login", json={"email": lead.email,
-                                                        "password": "correct horse battery"}).ok
-    created = http.post(f"{stack.web_url}/api/sessions", json={
-        "pupil_id": pupil.id, "conversation": "interests", "adult_name": "Mrs Ng"}).json()
+    assert http.post(f"{stack.web_url}/api/login", json={"email": lead.email, "password": "correct horse battery"}).ok
+    created = http.post(
+        f"{stack.web_url}/api/sessions",
+        json={"pupil_id": pupil.id, "conversation": "interests", "adult_name": "Mrs Ng"},
+    ).json()
     headers = {"Authorization": f"Bearer {stack.tablet_token(created)}"}
 
     def post(path, body=None):
@@ -60,8 +62,9 @@ def test_the_tracker_store_holds_no_name_and_erasure_empties_it(stack):
         assert con.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0] > 3
     con.close()
 
-    admin = create_staff(stack.db, "admin@kingfisher.test", "Mr Admin", "admin", "correct horse battery",
-                         school_id=school.id)
+    admin = create_staff(
+        stack.db, "admin@kingfisher.test", "Mr Admin", "admin", "correct horse battery", school_id=school.id
+    )
     counts = erase_pupil(stack.db, admin, pupil.id, f"sqlite:///{stack.tracker_db}", None)
     assert counts["tracker_events"] > 3
     with sqlite3.connect(stack.tracker_db) as con:

@@ -14,8 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import OTHER_MARKERS, TRUST_LOGIN, make_other_school, make_people, make_trust
-from tests.e2e.test_tablet_browser import (PHONE, PORTRAIT, TABLET, browser, check_accessibility,  # noqa: F401
-                                           page)
+from tests.e2e.test_tablet_browser import PHONE, PORTRAIT, TABLET, check_accessibility
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -37,8 +36,7 @@ def web(sqlite_url, tmp_path, monkeypatch):
         db = get_db()
         _lead, _advocate, sam, leo = make_people(db)
         create_encounter(db, "workplace_visit", "Garden centre", date(2026, 3, 3), pupil_ids=[sam.id, leo.id])
-        create_encounter(db, "guidance_interview", "Guidance", date(2026, 4, 4),
-                         pupil_ids=[sam.id])
+        create_encounter(db, "guidance_interview", "Guidance", date(2026, 4, 4), pupil_ids=[sam.id])
         other = make_other_school(db)
         empty = create_school(db, "St Bartholomew's Church of England Special School and Sixth Form")
         make_trust(db, [1, other["school_id"], empty.id])
@@ -50,7 +48,7 @@ def web(sqlite_url, tmp_path, monkeypatch):
     thread.join(10)
 
 
-def test_the_trust_overview_in_a_browser(page, web):  # noqa: F811
+def test_the_trust_overview_in_a_browser(page, web):
     page.goto(f"{web}/staff/login")
     page.fill("#email", TRUST_LOGIN)
     page.fill("#password", PASSWORD)

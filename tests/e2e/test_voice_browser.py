@@ -1,4 +1,4 @@
-""""My voice" enrolment in a real browser, by touch: the adult records consent, then the
+""" "My voice" enrolment in a real browser, by touch: the adult records consent, then the
 pupil holds the big button and says the card three times. Chromium's fake microphone plays
 a pupil-like espeak-ng "too tin" (their way of saying cooking); each recording goes to the
 web app (served on loopback; enrolment needs no conversation engine), is checked in the
@@ -17,8 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
 from assistant.record.models import VoiceProfile, VoiceTemplate
-from tests.e2e.test_tablet_browser import (CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET,
-                                           check_accessibility, shot)
+from tests.e2e.test_tablet_browser import CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET, check_accessibility, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.speech]
 
@@ -27,11 +26,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.speech]
 def word_wav(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fake-mic-voice")
     raw, wav = folder / "raw.wav", folder / "word.wav"
-    subprocess.run(["espeak-ng", "-v", "en-gb+f4", "-p", "85", "-s", "130", "-w", str(raw), "too tin"],
-                   check=True)
+    subprocess.run(["espeak-ng", "-v", "en-gb+f4", "-p", "85", "-s", "130", "-w", str(raw), "too tin"], check=True)
     # The word soon after the microphone opens, then a long quiet tail (never digital silence).
-    subprocess.run(["sox", str(raw), "-r", "48000", "-c", "1", "-b", "16", str(wav),
-                    "pad", "0.3", "6", "dither"], check=True)
+    subprocess.run(
+        ["sox", str(raw), "-r", "48000", "-c", "1", "-b", "16", str(wav), "pad", "0.3", "6", "dither"], check=True
+    )
     return wav
 
 
@@ -65,8 +64,14 @@ def web(tmp_path_factory):
     folder = tmp_path_factory.mktemp("voice-web")
     url = f"sqlite:///{folder / 'record.db'}"
     upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "RASA_URL": "http://127.0.0.1:9",
-                      "INSTANCE_PATH": str(folder / "instance")})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "RASA_URL": "http://127.0.0.1:9",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
     with app.app_context():
         from assistant.web.store import get_db
 
@@ -84,11 +89,16 @@ def web(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def speaking_browser(word_wav):
-    flags = [*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-             f"--use-file-for-fake-audio-capture={word_wav}"]
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={word_wav}",
+    ]
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=flags, viewport=TABLET)
+            profile, executable_path="/usr/bin/chromium", headless=True, args=flags, viewport=TABLET
+        )
         yield context
         context.close()
 
@@ -139,7 +149,8 @@ def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, web)
     for done in (1, 2, 3):
         hold(page, 2.2)
         expect(page.locator('.voice-card[data-card="cooking"] .card-count')).to_have_text(
-            f"{done} recording{'' if done == 1 else 's'}", timeout=30_000)
+            f"{done} recording{'' if done == 1 else 's'}", timeout=30_000
+        )
     expect(page.locator("#voice-status")).to_contain_text("Cooking is done")
     expect(page.locator('.voice-card[data-card="cooking"]')).to_have_class("voice-card done")
     assert page.locator("#now-label").inner_text() != "Cooking"  # on to the next card

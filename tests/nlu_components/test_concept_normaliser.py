@@ -20,8 +20,7 @@ def parse(nlp, text, intent, entities=()):
 
     from nlu_components.concept_normaliser import ConceptNormaliser
 
-    msg = Message({"text": text, "intent": {"name": intent, "confidence": 0.9},
-                   "entities": list(entities)})
+    msg = Message({"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)})
     msg.set("text_spacy_doc", nlp(text))
     SpacyTokenizer(SpacyTokenizer.get_default_config()).process([msg])
     ConceptNormaliser(ConceptNormaliser.get_default_config()).process([msg])
@@ -32,7 +31,8 @@ def test_replaces_diet_spans_with_canonical_values(nlp):
     stray = {"entity": "interest", "value": "dont", "start": 2, "end": 6, "extractor": "DIETClassifier"}
     msg = parse(nlp, "i dont like cookin", "express_dislike", [stray])
     assert [(e["entity"], e["value"], e["extractor"]) for e in msg.get("entities")] == [
-        ("interest", "cooking", "ConceptNormaliser")]
+        ("interest", "cooking", "ConceptNormaliser")
+    ]
     assert msg.as_dict(only_output_properties=True)["entities"]  # reaches /model/parse
 
 
@@ -48,8 +48,9 @@ def test_gibberish_falls_back(nlp, text, diet_intent):
     assert msg.get("intent_ranking")[0]["name"] == "nlu_fallback"
 
 
-@pytest.mark.parametrize("text,diet_intent", [("yeah", "affirm"), ("nah mate", "deny"), ("hiya", "greet"),
-                                              ("i lik cookin", "express_like")])
+@pytest.mark.parametrize(
+    "text,diet_intent", [("yeah", "affirm"), ("nah mate", "deny"), ("hiya", "greet"), ("i lik cookin", "express_like")]
+)
 def test_real_answers_keep_their_intent(nlp, text, diet_intent):
     assert parse(nlp, text, diet_intent).get("intent")["name"] == diet_intent
 

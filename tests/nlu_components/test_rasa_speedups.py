@@ -11,11 +11,15 @@ from rasa.core.actions.action import RemoteAction
 
 import nlu_components.concept_normaliser  # noqa: F401  (installs it, as loading the model does)
 
-GOOD = {"events": [{"event": "slot", "name": "x", "value": 1}],
-        "responses": [{"custom": {"text": "Hello", "cards": [{"concept": "cooking"}]}}]}
-BAD = [{"events": [{"no_event_key": 1}], "responses": []},
-       {"events": "not a list"},
-       {"events": [{"event": "slot", "timestamp": "yesterday"}]}]
+GOOD = {
+    "events": [{"event": "slot", "name": "x", "value": 1}],
+    "responses": [{"custom": {"text": "Hello", "cards": [{"concept": "cooking"}]}}],
+}
+BAD = [
+    {"events": [{"no_event_key": 1}], "responses": []},
+    {"events": "not a list"},
+    {"events": [{"event": "slot", "timestamp": "yesterday"}]},
+]
 
 
 def action() -> RemoteAction:

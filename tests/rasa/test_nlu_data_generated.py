@@ -11,6 +11,6 @@ def test_the_nlu_data_is_what_the_generator_writes(tmp_path):
     checked_in = sorted(p.name for p in (ROOT / "data" / "nlu").glob("*.yml"))
     assert sorted(p.name for p in tmp_path.glob("*.yml")) == checked_in
     for name in checked_in:
-        assert (tmp_path / name).read_text(encoding="utf-8") == \
-            (ROOT / "data" / "nlu" / name).read_text(encoding="utf-8"), f"data/nlu/{name} was edited by hand"
-
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / "data" / "nlu" / name).read_text(
+            encoding="utf-8"
+        ), f"data/nlu/{name} was edited by hand"

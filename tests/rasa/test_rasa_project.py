@@ -25,9 +25,14 @@ def _model() -> Path:
 
 
 def test_rasa_data_validate():
-    result = subprocess.run([RASA, "data", "validate", "--domain", "domain.yml", "--data", "data",
-                             "--config", "config.yml"], cwd=ROOT, env=ENV, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [RASA, "data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml"],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     log = result.stdout + result.stderr
     assert "No story structure conflicts found" in log, log[-3000:]
@@ -36,9 +41,24 @@ def test_rasa_data_validate():
 
 
 def test_rasa_test_stories(tmp_path):
-    result = subprocess.run([RASA, "test", "core", "--model", str(_model()),
-                             "--stories", "tests/rasa/test_stories.yml",
-                             "--fail-on-prediction-errors", "--out", str(tmp_path)],
-                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [
+            RASA,
+            "test",
+            "core",
+            "--model",
+            str(_model()),
+            "--stories",
+            "tests/rasa/test_stories.yml",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     # --fail-on-prediction-errors: any wrong action in any story fails the run.
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -21,8 +21,9 @@ def differences(regenerated: Path, checked_in: Path) -> list[str]:
     found += [f"{name}: no longer generated" for name in sorted(kept.keys() - made.keys())]
     for name in sorted(made.keys() & kept.keys()):
         if made[name] != kept[name]:
-            diff = difflib.unified_diff(kept[name].splitlines(True), made[name].splitlines(True),
-                                        f"data/nlu/{name}", "regenerated")
+            diff = difflib.unified_diff(
+                kept[name].splitlines(True), made[name].splitlines(True), f"data/nlu/{name}", "regenerated"
+            )
             found.append(f"{name}: differs\n" + "".join(list(diff)[:30]))
     return found
 
@@ -36,8 +37,10 @@ def regenerate(out: Path, capsys) -> Path:
 
 def test_generated_nlu_data_matches_its_generator(tmp_path, capsys):
     found = differences(regenerate(tmp_path / "made", capsys), CHECKED_IN)
-    assert not found, ("data/nlu/ differs from scripts/generate_nlu_data.py; edit the templates "
-                       "there and run it again:\n" + "\n".join(found))
+    assert not found, (
+        "data/nlu/ differs from scripts/generate_nlu_data.py; edit the templates "
+        "there and run it again:\n" + "\n".join(found)
+    )
 
 
 def test_an_edited_or_missing_file_is_a_difference(tmp_path, capsys):

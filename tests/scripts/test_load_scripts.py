@@ -13,11 +13,14 @@ import pytest
 from scripts import load_many_servers, load_tablets
 
 
-@pytest.mark.parametrize("argv", [
-    ["--base", "http://192.0.2.1:8000", "--password", "x"],  # not loopback
-    ["--seconds", "601", "--password", "x"],                   # too long a level
-    ["--tablets", "301", "--password", "x"],                   # too many tablets
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--base", "http://192.0.2.1:8000", "--password", "x"],  # not loopback
+        ["--seconds", "601", "--password", "x"],  # too long a level
+        ["--tablets", "301", "--password", "x"],  # too many tablets
+    ],
+)
 def test_tablets_refuse_what_is_not_bounded_or_not_loopback(argv):
     with pytest.raises(SystemExit) as refused:
         load_tablets.main(argv)

@@ -31,7 +31,8 @@ def test_instance_secrets_are_generated_without_a_leading_dash(tmp_path, monkeyp
     monkeypatch.setattr(settings_module.secrets, "token_urlsafe", lambda n: next(drawn))
     values = ensure_instance(tmp_path)
     assert [values[key] for key in settings_module.GENERATED_SECRETS] == [
-        f"Good{i}" for i in range(len(settings_module.GENERATED_SECRETS))]
+        f"Good{i}" for i in range(len(settings_module.GENERATED_SECRETS))
+    ]
 
 
 def test_rasa_takes_any_token_as_one_argument(tmp_path):
@@ -40,13 +41,18 @@ def test_rasa_takes_any_token_as_one_argument(tmp_path):
     settings = load_settings(tmp_path, overrides={"RASA_TOKEN": AWKWARD})
     command = part_command("rasa", settings)
     assert command[0] == str(RASA_BIN / "rasa")  # Rasa's own environment, not this one
-    parse = ("import json, sys; from rasa.__main__ import create_argument_parser; "
-             "a = create_argument_parser().parse_args(sys.argv[1:]); "
-             "print(json.dumps([a.auth_token, a.interface, a.port]))")
-    result = subprocess.run([str(RASA_BIN / "python"), "-c", parse, *command[1:]],
-                            capture_output=True, text=True, timeout=300,
-                            env=dict(os.environ, RASA_TELEMETRY_ENABLED="false",
-                                     TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore"))
+    parse = (
+        "import json, sys; from rasa.__main__ import create_argument_parser; "
+        "a = create_argument_parser().parse_args(sys.argv[1:]); "
+        "print(json.dumps([a.auth_token, a.interface, a.port]))"
+    )
+    result = subprocess.run(
+        [str(RASA_BIN / "python"), "-c", parse, *command[1:]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore"),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.splitlines()[-1]) == [AWKWARD, "127.0.0.1", 5005]
 
@@ -110,9 +116,9 @@ def test_the_demo_accounts_never_reach_a_network(tmp_path):
     """With a demo account's printed one-time password still set, the web app refuses to
     listen beyond loopback; once each has chosen its own password, it may."""
     from assistant.record.database import make_engine, make_session_factory
-    from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
     from assistant.record.migrate import upgrade
     from assistant.services.accounts import authenticate, change_password
+    from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
     from scripts.supervise import refuse_demo_on_a_network
 
     url = f"sqlite:///{tmp_path / 'record.db'}"

@@ -20,15 +20,14 @@ def test_every_card_of_every_question_is_a_concept(catalogue):
         for step in steps:
             for card in step.cards:
                 assert catalogue.get(card) is not None, (step.id, card)
-    assert {"yes", "no", "dont_know", "skip", "something_else", "stop", "keep_going", "finish",
-            "remove"} == \
-        set(SPECIAL_CARDS)
+    assert {"yes", "no", "dont_know", "skip", "something_else", "stop", "keep_going", "finish", "remove"} == set(
+        SPECIAL_CARDS
+    )
     assert not set(SPECIAL_CARDS) & set(catalogue.concepts)  # a special card is never an answer
 
 
 def test_symbolise_keeps_every_word_and_marks_concept_labels(catalogue):
-    words = catalogue.symbolise("You like buses and trains. Is that right?",
-                                {"buses and trains": "transport"})
+    words = catalogue.symbolise("You like buses and trains. Is that right?", {"buses and trains": "transport"})
     assert [w["text"] for w in words] == ["You", "like", "buses and trains.", "Is that right?"]
     assert words[2]["symbol"] == "transport"
 

@@ -31,14 +31,19 @@ def school_set(tmp_path):
     (folder / "mapping.yml").write_text("cooking: cook.png\nyes: cook.png\n", encoding="utf-8")
     (folder / "set.yml").write_text(
         "title: Widgit Symbols\nversion: 2024.1\nlicence: Widgit licence for Oak School\n"
-        "attribution: Widgit Symbols © Widgit Software 2002-2024\n", encoding="utf-8")
+        "attribution: Widgit Symbols © Widgit Software 2002-2024\n",
+        encoding="utf-8",
+    )
     return tmp_path / "symbol_sets"
 
 
 def test_every_symbol_used_has_a_picture_in_the_default_set(catalogue):
     sets = SymbolSets()
-    missing = sorted(f"{symbol} ({where})" for symbol, where in used_symbols(catalogue).items()
-                     if sets.resolve(DEFAULT_SET, symbol) is None)
+    missing = sorted(
+        f"{symbol} ({where})"
+        for symbol, where in used_symbols(catalogue).items()
+        if sets.resolve(DEFAULT_SET, symbol) is None
+    )
     assert not missing, "no OpenMoji picture for: " + ", ".join(missing)
     for symbol in used_symbols(catalogue):
         assert (OPENMOJI / f"{symbol}.svg").is_file()
@@ -64,9 +69,23 @@ def test_the_default_set_holds_only_chosen_pictures_and_each_is_an_svg():
 
 def test_the_rating_scale_feelings_and_answer_cards_look_different():
     choices = yaml.safe_load((OPENMOJI / "choices.yml").read_text(encoding="utf-8"))["symbols"]
-    boards = [["like", "not_sure", "dont_like", "yes", "no", "dont_know", "skip"],
-              ["happy", "excited", "proud", "calm", "unsure", "worried", "scared", "sad",
-               "angry", "bored", "tired", "overwhelmed"]]
+    boards = [
+        ["like", "not_sure", "dont_like", "yes", "no", "dont_know", "skip"],
+        [
+            "happy",
+            "excited",
+            "proud",
+            "calm",
+            "unsure",
+            "worried",
+            "scared",
+            "sad",
+            "angry",
+            "bored",
+            "tired",
+            "overwhelmed",
+        ],
+    ]
     for board in boards:
         hexcodes = [choices[s]["hexcode"] for s in board]
         assert len(set(hexcodes)) == len(board), board
@@ -77,8 +96,7 @@ def test_the_default_set_records_its_version_and_licence():
     assert info["name"] == "openmoji" and info["title"] == "OpenMoji"
     assert info["version"] == "17.0.0"
     assert info["licence"] == "CC BY-SA 4.0"
-    assert info["attribution"] == ("OpenMoji – the open-source emoji and icon project. "
-                                   "License: CC BY-SA 4.0")
+    assert info["attribution"] == ("OpenMoji – the open-source emoji and icon project. License: CC BY-SA 4.0")
     licence = (OPENMOJI / "LICENSE.md").read_text(encoding="utf-8")
     assert info["attribution"] in licence and "Attribution-ShareAlike 4.0 International" in licence
 
@@ -92,10 +110,16 @@ def test_a_school_set_overrides_what_it_has_and_falls_back_for_the_rest(school_s
     name, path = sets.resolve("widgit", "swimming")
     assert name == "openmoji" and path.name == "swimming.svg"
     assert sets.info("widgit") == {
-        "name": "widgit", "title": "Widgit Symbols", "version": "2024.1",
-        "licence": "Widgit licence for Oak School", "licence_url": "",
-        "attribution": "Widgit Symbols © Widgit Software 2002-2024", "url": "", "source": "",
-        "changes": ""}
+        "name": "widgit",
+        "title": "Widgit Symbols",
+        "version": "2024.1",
+        "licence": "Widgit licence for Oak School",
+        "licence_url": "",
+        "attribution": "Widgit Symbols © Widgit Software 2002-2024",
+        "url": "",
+        "source": "",
+        "changes": "",
+    }
 
 
 def test_a_school_set_without_a_mapping_uses_file_names_and_its_changes_are_seen(school_set):
@@ -120,9 +144,23 @@ def test_an_unknown_set_falls_back_and_an_unknown_symbol_is_none(school_set):
     assert SymbolSets(school_set / "nowhere").names() == ["openmoji"]
 
 
-@pytest.mark.parametrize("symbol_id", ["../openmoji/cooking", "cooking.svg", "Cooking", "",
-                                       "set", "mapping", "a/b", "..", "cooking\x00", "x" * 65,
-                                       None, 7])
+@pytest.mark.parametrize(
+    "symbol_id",
+    [
+        "../openmoji/cooking",
+        "cooking.svg",
+        "Cooking",
+        "",
+        "set",
+        "mapping",
+        "a/b",
+        "..",
+        "cooking\x00",
+        "x" * 65,
+        None,
+        7,
+    ],
+)
 def test_odd_symbol_ids_are_refused(school_set, symbol_id):
     assert SymbolSets(school_set).resolve("widgit", symbol_id) is None
 
@@ -132,8 +170,8 @@ def test_files_outside_a_set_or_not_pictures_are_never_served(school_set, tmp_pa
     folder = school_set / "widgit"
     (folder / "notes.txt").write_text("private", encoding="utf-8")
     (folder / "mapping.yml").write_text(
-        "cooking: ../../secret.png\nswimming: /etc/passwd\nmusic: notes.txt\nart: set.yml\n",
-        encoding="utf-8")
+        "cooking: ../../secret.png\nswimming: /etc/passwd\nmusic: notes.txt\nart: set.yml\n", encoding="utf-8"
+    )
     sets = SymbolSets(school_set)
     for symbol in ("cooking", "swimming", "music", "art"):
         assert sets.resolve("widgit", symbol)[0] == "openmoji", symbol

@@ -9,16 +9,65 @@ import re
 import pytest
 
 from assistant.conversation.engine import Context, Engine, Turn
-from assistant.conversation.plans import (ANYTHING_ELSE_STEP, INTRODUCTIONS, PLANS, RATING_CLAUSES,
-                                          RECALL_STEP, describe, first_person, recall_subject)
+from assistant.conversation.plans import (
+    ANYTHING_ELSE_STEP,
+    INTRODUCTIONS,
+    PLANS,
+    RATING_CLAUSES,
+    RECALL_STEP,
+    describe,
+    first_person,
+    recall_subject,
+)
 from symbols.catalogue import load_catalogue
 
 POSITIVE = {"like", "happy", "good", "yes", "excited", "proud", "calm", "ok", "important"}
 NEGATION = re.compile(r"\b(not|never|no)\b|n't\b", re.I)
-FUNCTION_WORDS = {"you", "your", "i", "me", "my", "a", "an", "the", "is", "was", "were", "are", "to",
-                  "at", "of", "and", "do", "does", "did", "what", "where", "how", "it", "that",
-                  "this", "let's", "that's", "about", "with", "in", "on", "for", "be", "would",
-                  "will", "there", "one", "which", "can", "any", "anything", "or", "when"}
+FUNCTION_WORDS = {
+    "you",
+    "your",
+    "i",
+    "me",
+    "my",
+    "a",
+    "an",
+    "the",
+    "is",
+    "was",
+    "were",
+    "are",
+    "to",
+    "at",
+    "of",
+    "and",
+    "do",
+    "does",
+    "did",
+    "what",
+    "where",
+    "how",
+    "it",
+    "that",
+    "this",
+    "let's",
+    "that's",
+    "about",
+    "with",
+    "in",
+    "on",
+    "for",
+    "be",
+    "would",
+    "will",
+    "there",
+    "one",
+    "which",
+    "can",
+    "any",
+    "anything",
+    "or",
+    "when",
+}
 
 
 def _sentences(catalogue) -> list[str]:
@@ -32,8 +81,7 @@ def _sentences(catalogue) -> list[str]:
                 continue
             for concept in catalogue.concepts.values():
                 if concept.type in step.types:
-                    for stance in {step.stance, "like", "dont_like", "hard", "liked", "worry",
-                                   "need", "dont_want"}:
+                    for stance in {step.stance, "like", "dont_like", "hard", "liked", "worry", "need", "dont_want"}:
                         clause = describe(stance, [concept])
                         texts += ["You told me: " + clause + ". Is that right?", first_person(clause)]
     for concept in catalogue.concepts.values():
@@ -49,12 +97,14 @@ def _said_in_conversations(catalogue) -> list[dict]:
     """The messages of real turns: check-backs, stop questions, fallbacks and the end."""
     messages = []
     for conversation in PLANS:
-        ctx = Context(catalogue=catalogue, conversation=conversation, pupil_name="Sam",
-                      place="Hilltop Garden Centre")
+        ctx = Context(catalogue=catalogue, conversation=conversation, pupil_name="Sam", place="Hilltop Garden Centre")
         state = None
         for words in ["i dont like swimming", "blorp", "stop", "cooking", "happy", "yes"]:
-            reply = Engine(ctx, state).start() if state is None else \
-                Engine(ctx, state).answer(Turn("nlu_fallback", [], words, confidence=0.3))
+            reply = (
+                Engine(ctx, state).start()
+                if state is None
+                else Engine(ctx, state).answer(Turn("nlu_fallback", [], words, confidence=0.3))
+            )
             state = reply.state
             messages += reply.messages
     return messages
@@ -73,7 +123,7 @@ def test_a_negation_never_sits_under_a_positive_symbol(rendered):
     for text, words in rendered:
         for k, word in enumerate(words):
             before = ""  # the two words before, in the same sentence
-            for w in reversed(words[max(0, k - 2):k]):
+            for w in reversed(words[max(0, k - 2) : k]):
                 if w["text"].endswith((".", "?", "!", ":")):
                     break
                 before = w["text"] + " " + before
@@ -83,8 +133,12 @@ def test_a_negation_never_sits_under_a_positive_symbol(rendered):
 
 
 def test_function_words_get_no_symbol(rendered):
-    symbolised = {(w["text"].strip('.,;:!?"\u201c\u201d').lower(), w["symbol"])
-                  for _, words in rendered for w in words if w["symbol"]}
+    symbolised = {
+        (w["text"].strip('.,;:!?"\u201c\u201d').lower(), w["symbol"])
+        for _, words in rendered
+        for w in words
+        if w["symbol"]
+    }
     assert {(w, s) for w, s in symbolised if w in FUNCTION_WORDS} == set()
 
 
@@ -101,11 +155,14 @@ def test_each_concept_has_one_symbol_everywhere(rendered):
             assert shown <= {concept.symbol}, (concept.id, label, shown)
 
 
-@pytest.mark.parametrize("text,symbol_of", [
-    ("What don't you like doing?", {"don't you like": "dont_like"}),
-    ("What do you think about doing a job like that?", {"a job like that?": "job"}),
-    ("You are not sure about going again.", {"not sure": "not_sure"}),
-])
+@pytest.mark.parametrize(
+    "text,symbol_of",
+    [
+        ("What don't you like doing?", {"don't you like": "dont_like"}),
+        ("What do you think about doing a job like that?", {"a job like that?": "job"}),
+        ("You are not sure about going again.", {"not sure": "not_sure"}),
+    ],
+)
 def test_phrases_carry_their_own_symbol(text, symbol_of):
     words = load_catalogue().symbolise(text)
     for phrase, symbol in symbol_of.items():

@@ -11,22 +11,34 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
 from assistant.errors import InvalidInput, NotFound
-from assistant.services.history import VIEW_LABELS
 from assistant.record.models import is_id
+from assistant.services.history import VIEW_LABELS
 from assistant.vocabulary import PROVENANCE_STAFF_LABELS, ROLE_LABELS, TRUST_ROLE, WHOLE_SCHOOL_ROLES
 from assistant.web.auth import current_staff
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-CONVERSATION_LABELS = {"interests": "All about me (interests)",
-                       "prepare": "Before an encounter (prepare)",
-                       "debrief": "After an encounter (debrief)",
-                       "aspirations": "When I leave school (aspirations)"}
-KIND_LABELS = {"concept": "a chosen answer", "rating": "a rating", "words": "in their words",
-               "dont_know": "I don't know", "not_understood": "not understood",
-               "observation": "the adult's observation"}
-NOTE_LABELS = {"confirm": "confirmed", "provenance": "corrected how it was given",
-               "observation": "observation", "discard": "set aside", "undo": "confirmation undone"}
+CONVERSATION_LABELS = {
+    "interests": "All about me (interests)",
+    "prepare": "Before an encounter (prepare)",
+    "debrief": "After an encounter (debrief)",
+    "aspirations": "When I leave school (aspirations)",
+}
+KIND_LABELS = {
+    "concept": "a chosen answer",
+    "rating": "a rating",
+    "words": "in their words",
+    "dont_know": "I don't know",
+    "not_understood": "not understood",
+    "observation": "the adult's observation",
+}
+NOTE_LABELS = {
+    "confirm": "confirmed",
+    "provenance": "corrected how it was given",
+    "observation": "observation",
+    "discard": "set aside",
+    "undo": "confirmation undone",
+}
 WHOLE_SCHOOL = WHOLE_SCHOOL_ROLES  # short name for the routes
 
 
@@ -58,10 +70,16 @@ login_required = roles_required()
 @bp.context_processor
 def labels():
     """The logged-in member of staff and the labels, for every staff-area template."""
-    return {"staff": current_staff(), "provenance_labels": PROVENANCE_STAFF_LABELS,
-            "conversation_labels": CONVERSATION_LABELS, "view_labels": VIEW_LABELS,
-            "kind_labels": KIND_LABELS, "note_labels": NOTE_LABELS, "role_labels": ROLE_LABELS,
-            "whole_school_roles": WHOLE_SCHOOL_ROLES}
+    return {
+        "staff": current_staff(),
+        "provenance_labels": PROVENANCE_STAFF_LABELS,
+        "conversation_labels": CONVERSATION_LABELS,
+        "view_labels": VIEW_LABELS,
+        "kind_labels": KIND_LABELS,
+        "note_labels": NOTE_LABELS,
+        "role_labels": ROLE_LABELS,
+        "whole_school_roles": WHOLE_SCHOOL_ROLES,
+    }
 
 
 def number(value) -> int:

@@ -16,12 +16,21 @@ from assistant.web.symbols import sets_root
 
 def _document(pupil_id: int, document: str):
     """A document as a page, or as a file to download."""
-    made = staff_document(get_db(), current_staff(), pupil_id, document, request.args.get("format", "html"),
-                          date_arg("from"), date_arg("to"), sets_root())
+    made = staff_document(
+        get_db(),
+        current_staff(),
+        pupil_id,
+        document,
+        request.args.get("format", "html"),
+        date_arg("from"),
+        date_arg("to"),
+        sets_root(),
+    )
     if made.media_type is None:
         return made.body
-    return Response(made.body, mimetype=made.media_type,
-                    headers={"Content-Disposition": f"attachment; filename={made.filename}"})
+    return Response(
+        made.body, mimetype=made.media_type, headers={"Content-Disposition": f"attachment; filename={made.filename}"}
+    )
 
 
 @bp.get("/pupils/<int:pupil_id>/summary")
@@ -55,14 +64,24 @@ def _filter() -> tuple[str | None, str | None]:
 def gatsby():
     shown = coverage_for_staff(get_db(), current_staff(), *_filter())
     # With no pupil in that group or year, the page says so, with the filter to choose again.
-    return render_template("staff/gatsby.html", cover=shown.cover, empty=shown.empty,
-                           chart=coverage_svg(shown.cover) if shown.cover else "", benchmarks=BENCHMARKS,
-                           group=shown.group, year=shown.year, group_names=shown.group_names,
-                           whole_school=shown.whole_school)
+    return render_template(
+        "staff/gatsby.html",
+        cover=shown.cover,
+        empty=shown.empty,
+        chart=coverage_svg(shown.cover) if shown.cover else "",
+        benchmarks=BENCHMARKS,
+        group=shown.group,
+        year=shown.year,
+        group_names=shown.group_names,
+        whole_school=shown.whole_school,
+    )
 
 
 @bp.get("/gatsby.csv")
 @login_required
 def gatsby_csv():
-    return Response(coverage_csv_for_staff(get_db(), current_staff(), *_filter()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=gatsby.csv"})
+    return Response(
+        coverage_csv_for_staff(get_db(), current_staff(), *_filter()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=gatsby.csv"},
+    )

@@ -7,9 +7,9 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
-from assistant.services.encounters import ENCOUNTER_TYPES, encounter_list, encounter_photo as photo_of
-from assistant.services.encounters import encounter_view, record_encounter
 from assistant.errors import InvalidInput
+from assistant.services.encounters import ENCOUNTER_TYPES, encounter_list, encounter_view, record_encounter
+from assistant.services.encounters import encounter_photo as photo_of
 from assistant.uploads import MAX_FILE_BYTES
 from assistant.web.auth import current_staff
 from assistant.web.staff.base import WHOLE_SCHOOL, bp, instance, login_required, number, roles_required
@@ -20,8 +20,9 @@ from assistant.web.store import get_db
 @login_required
 def encounters():
     page = encounter_list(get_db(), current_staff())
-    return render_template("staff/encounters.html", encounters=page.encounters, types=ENCOUNTER_TYPES,
-                           pupils=page.pupils)
+    return render_template(
+        "staff/encounters.html", encounters=page.encounters, types=ENCOUNTER_TYPES, pupils=page.pupils
+    )
 
 
 def _benchmarks(text: str) -> list[int] | None:
@@ -45,11 +46,20 @@ def new_encounter():
     benchmarks = _benchmarks(form.get("gatsby", ""))
     photo = request.files.get("photo")
     encounter = record_encounter(
-        get_db(), current_staff(), form.get("type", ""), form.get("title", ""), on,
-        form.get("place", "")[:200], form.get("provider", "")[:200], form.get("notes", "")[:5000],
-        [number(i) for i in form.getlist("pupil_ids")], benchmarks,
+        get_db(),
+        current_staff(),
+        form.get("type", ""),
+        form.get("title", ""),
+        on,
+        form.get("place", "")[:200],
+        form.get("provider", "")[:200],
+        form.get("notes", "")[:5000],
+        [number(i) for i in form.getlist("pupil_ids")],
+        benchmarks,
         photo=photo.read(MAX_FILE_BYTES + 1) if photo and photo.filename else b"",
-        photo_consent=form.get("photo_consent", ""), instance=instance())
+        photo_consent=form.get("photo_consent", ""),
+        instance=instance(),
+    )
     flash("Encounter saved.", "ok")
     return redirect(url_for("staff.encounter", encounter_id=encounter.id))
 

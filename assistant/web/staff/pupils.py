@@ -7,12 +7,12 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
+from assistant.errors import InvalidInput
+from assistant.reports.gatsby import BENCHMARKS
 from assistant.services.erasure import erase_confirmed
 from assistant.services.erasure import export_pupil as export_record
-from assistant.errors import InvalidInput
 from assistant.services.overview import profile_form, pupil_overview
 from assistant.services.pupils import pupil_for, update_profile, visible_pupils
-from assistant.reports.gatsby import BENCHMARKS
 from assistant.speech.synthesis import voice_sample as sample_of
 from assistant.uploads import MAX_FILE_BYTES, import_pupils_file
 from assistant.web.auth import current_staff
@@ -21,8 +21,18 @@ from assistant.web.staff.base import WHOLE_SCHOOL, bp, instance, login_required,
 from assistant.web.store import get_db
 from assistant.web.symbols import sets_root
 
-PROFILE_TEXT_FIELDS = ("symbol_set", "cards_per_board", "voice", "speech_rate", "selection", "scanning",
-                       "scan_interval_ms", "text_size", "help_after_seconds", "sharing_note")
+PROFILE_TEXT_FIELDS = (
+    "symbol_set",
+    "cards_per_board",
+    "voice",
+    "speech_rate",
+    "selection",
+    "scanning",
+    "scan_interval_ms",
+    "text_size",
+    "help_after_seconds",
+    "sharing_note",
+)
 PROFILE_CHECKBOXES = ("auto_speak", "high_contrast", "reduced_motion", "words_shareable")
 
 
@@ -47,9 +57,16 @@ def import_csv():
 @login_required
 def pupil(pupil_id: int):
     page = pupil_overview(get_db(), current_staff(), pupil_id)
-    return render_template("staff/pupil.html", pupil=page.pupil, sessions=page.sessions,
-                           histories=page.histories, adult_notes=page.adult_notes, concepts=page.concepts,
-                           gatsby=page.gatsby, benchmarks=BENCHMARKS)
+    return render_template(
+        "staff/pupil.html",
+        pupil=page.pupil,
+        sessions=page.sessions,
+        histories=page.histories,
+        adult_notes=page.adult_notes,
+        concepts=page.concepts,
+        gatsby=page.gatsby,
+        benchmarks=BENCHMARKS,
+    )
 
 
 @bp.route("/pupils/<int:pupil_id>/profile", methods=["GET", "POST"])
@@ -65,8 +82,14 @@ def edit_profile(pupil_id: int):
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=pupil_id))
     page = profile_form(get_db(), current_staff(), pupil_id, sets_root())
-    return render_template("staff/profile.html", pupil=page.pupil, profile=page.profile,
-                           symbol_sets=page.symbol_sets, input_modes=page.input_modes, voices=page.voices)
+    return render_template(
+        "staff/profile.html",
+        pupil=page.pupil,
+        profile=page.profile,
+        symbol_sets=page.symbol_sets,
+        input_modes=page.input_modes,
+        voices=page.voices,
+    )
 
 
 @bp.get("/voice-sample")
@@ -82,16 +105,25 @@ def voice_sample():
 def export_pupil(pupil_id: int):
     data = export_record(get_db(), current_staff(), pupil_id)
     body = json.dumps(data, indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f"attachment; filename=pupil-{pupil_id}.json"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=pupil-{pupil_id}.json"},
+    )
 
 
 @bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
 @roles_required("admin")
 def erase_pupil(pupil_id: int):
     if request.method == "POST":
-        erase_confirmed(get_db(), current_staff(), pupil_id, request.form.get("confirm", ""),
-                        current_app.config["TRACKER_STORE_URL"], instance() / "speech_cache")
+        erase_confirmed(
+            get_db(),
+            current_staff(),
+            pupil_id,
+            request.form.get("confirm", ""),
+            current_app.config["TRACKER_STORE_URL"],
+            instance() / "speech_cache",
+        )
         flash("The pupil's record has been erased.", "ok")
         return redirect(url_for("staff.pupils"))
     return render_template("staff/erase.html", pupil=pupil_for(get_db(), current_staff(), pupil_id))

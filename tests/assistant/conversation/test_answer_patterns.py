@@ -22,13 +22,19 @@ def test_always_the_first_reading_at_check_backs():
 
 
 def entry(position, words=None, checked=False, step="likes", kind="concept"):
-    return SimpleNamespace(card_position=position, words=words, checked_back=checked, step=step,
-                           answer_kind=kind)
+    return SimpleNamespace(card_position=position, words=words, checked_back=checked, step=step, answer_kind=kind)
 
 
 def test_flags_say_what_was_seen_in_plain_words():
-    session = [entry(0), entry(0), entry(0), entry(0, kind="rating", step="again"),
-               entry(0, "footy", True), entry(0, "art", True), entry(0, "cats", True)]
+    session = [
+        entry(0),
+        entry(0),
+        entry(0),
+        entry(0, kind="rating", step="again"),
+        entry(0, "footy", True),
+        entry(0, "art", True),
+        entry(0, "cats", True),
+    ]
     said = flags(session)
     assert said[0].startswith("4 of 4 cards were chosen at the same place on the board (place 1)")
     assert said[1].startswith("All 3 check-backs were answered with the first reading")

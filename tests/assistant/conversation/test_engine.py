@@ -12,8 +12,9 @@ class Conversation:
     """Plays turns against the engine and keeps what it would have written."""
 
     def __init__(self, catalogue, conversation="interests", **ctx):
-        self.ctx = Context(catalogue=catalogue, conversation=conversation, pupil_name="Sam",
-                           adult_name="Mr Jones", **ctx)
+        self.ctx = Context(
+            catalogue=catalogue, conversation=conversation, pupil_name="Sam", adult_name="Mr Jones", **ctx
+        )
         self.state = None
         self.entries: dict[str, dict] = {}
         self.status = None
@@ -155,12 +156,20 @@ def test_dont_know_is_a_real_answer(catalogue):
     assert prompt(messages)["text"] == "What don't you like doing?"
 
 
-@pytest.mark.parametrize("words,intent,confidence", [
-    ("animals", "express_dislike", 1.0), ("crafts", "goodbye", 0.96), ("cooking", "dont_know", 0.9),
-    ("ponies", "greet", 0.9), ("my hamster", "stop", 0.8), ("basketball", "express_dislike", 0.9),
-])
+@pytest.mark.parametrize(
+    "words,intent,confidence",
+    [
+        ("animals", "express_dislike", 1.0),
+        ("crafts", "goodbye", 0.96),
+        ("cooking", "dont_know", 0.9),
+        ("ponies", "greet", 0.9),
+        ("my hamster", "stop", 0.8),
+        ("basketball", "express_dislike", 0.9),
+    ],
+)
 def test_a_bare_answer_to_a_like_question_is_a_like_whatever_the_classifier_thought(
-        catalogue, words, intent, confidence):
+    catalogue, words, intent, confidence
+):
     c = Conversation(catalogue)
     c.play("start")
     messages = c.say(words, intent=intent, confidence=confidence)
@@ -170,15 +179,18 @@ def test_a_bare_answer_to_a_like_question_is_a_like_whatever_the_classifier_thou
     assert prompt(messages)["board"] == "check"
 
 
-@pytest.mark.parametrize("step,words,stance", [
-    ("likes", "i hate football", "dont_like"),
-    ("likes", "he doesn't like dancing", "dont_like"),
-    ("dislikes", "i love cooking", "like"),
-    ("dislikes", "fire alarms", "dont_like"),
-    ("dislikes", "maths is boring", "dont_like"),
-    ("likes", "swimming is fun", "like"),
-    ("good_at", "not good at maths", "need"),
-])
+@pytest.mark.parametrize(
+    "step,words,stance",
+    [
+        ("likes", "i hate football", "dont_like"),
+        ("likes", "he doesn't like dancing", "dont_like"),
+        ("dislikes", "i love cooking", "like"),
+        ("dislikes", "fire alarms", "dont_like"),
+        ("dislikes", "maths is boring", "dont_like"),
+        ("likes", "swimming is fun", "like"),
+        ("good_at", "not good at maths", "need"),
+    ],
+)
 def test_the_pupils_own_words_decide_the_stance(catalogue, step, words, stance):
     c = Conversation(catalogue)
     c.play("start")
@@ -195,8 +207,7 @@ def test_two_concepts_with_two_stances_are_two_entries(catalogue):
     messages = c.say("I like swimming but not football")
     got = sorted((e["concept_ids"][0], e["stance"]) for e in c.entries.values())
     assert got == [("football", "dont_like"), ("swimming", "like")]
-    assert cards(prompt(messages)) == [("swimming", "like"), ("football", "dont_like"),
-                                      ("something_else", None)]
+    assert cards(prompt(messages)) == [("swimming", "like"), ("football", "dont_like"), ("something_else", None)]
 
 
 def test_a_later_clause_does_not_turn_an_earlier_like(catalogue):
@@ -311,19 +322,18 @@ def test_the_final_mat_shows_every_chosen_answer_grouped_and_all_done_confirms(c
     c.say("i like horses too")  # words said at the end are kept, as words
     mat = prompt(c.card("finish"))
     assert mat["board"] == "mat" and c.status == "active"
-    groups = {g["group"]: [next(card["label"] for card in mat["cards"] if card["concept"] == i)
-                           for i in g["items"]] for g in mat["mat"]}
-    assert groups == {"like": ["Art", "With my family"], "dont_like": ["Cooking", "Noisy"],
-                      "help": ["Someone with me"]}
+    groups = {
+        g["group"]: [next(card["label"] for card in mat["cards"] if card["concept"] == i) for i in g["items"]]
+        for g in mat["mat"]
+    }
+    assert groups == {"like": ["Art", "With my family"], "dont_like": ["Cooking", "Noisy"], "help": ["Someone with me"]}
     assert [card["concept"] for card in mat["cards"]][-1] == "finish"
     messages = c.card("finish")
     assert c.status == "finished" and "Thank you, Sam" in messages[-1]["text"]
-    chosen = [e for e in c.entries.values() if e["status"] != "discarded"
-              and e["step"] != "anything_else"]
+    chosen = [e for e in c.entries.values() if e["status"] != "discarded" and e["step"] != "anything_else"]
     assert all(e["status"] == "confirmed" and e["confirmed_by"] == "pupil" for e in chosen)
     extra = [e for e in c.entries.values() if e["step"] == "anything_else"]
-    assert [(e["answer_kind"], e["words"], e["status"]) for e in extra] == \
-        [("words", "i like horses too", "draft")]
+    assert [(e["answer_kind"], e["words"], e["status"]) for e in extra] == [("words", "i like horses too", "draft")]
 
 
 def test_words_left_unchecked_are_not_on_the_mat_and_stay_drafts(catalogue):
@@ -351,12 +361,14 @@ def test_moving_an_item_on_the_mat_is_a_correction_by_the_pupil(catalogue):
     assert [card["concept"] for card in where["cards"]] == ["like", "not_sure", "dont_like", "remove"]
     mat = prompt(c.card("not_sure", input_mode="switch"))
     assert mat["board"] == "mat"
-    old = next(e for e in c.entries.values() if e["concept_ids"] == ["cooking"] and e["step"] == "likes"
-               and e["status"] == "discarded")
+    old = next(
+        e
+        for e in c.entries.values()
+        if e["concept_ids"] == ["cooking"] and e["step"] == "likes" and e["status"] == "discarded"
+    )
     assert "final mat" in old["status_reason"]
     new = next(e for e in c.entries.values() if e.get("corrects_entry_id") == old["id"])
-    assert (new["stance"], new["rating"], new["input_mode"], new["words"]) == \
-        ("not_sure", "not_sure", "switch", None)
+    assert (new["stance"], new["rating"], new["input_mode"], new["words"]) == ("not_sure", "not_sure", "switch", None)
     # Taken away: set aside, and off the mat.
     item = next(card["concept"] for card in mat["cards"] if card["label"] == "Noisy")
     c.card(item)
@@ -369,20 +381,31 @@ def test_moving_an_item_on_the_mat_is_a_correction_by_the_pupil(catalogue):
 
 
 def test_a_recalled_answer_can_be_moved_on_the_mat(catalogue):
-    earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
-                "concept_ids": ["cooking"], "stance": "like", "rating": "like"}]
+    earlier = [
+        {
+            "id": "e1",
+            "moment": "interests",
+            "step": "likes",
+            "answer_kind": "concept",
+            "concept_ids": ["cooking"],
+            "stance": "like",
+            "rating": "like",
+        }
+    ]
     c = Conversation(catalogue, earlier=earlier)
     c.play("start")
     c.card("like")  # the recall question
     mat = prompt(_to_the_mat(c))
-    item = next(card["concept"] for card in mat["cards"] if card["label"] == "Cooking"
-                and card["concept"] in mat["mat"][0]["items"])
+    item = next(
+        card["concept"]
+        for card in mat["cards"]
+        if card["label"] == "Cooking" and card["concept"] in mat["mat"][0]["items"]
+    )
     where = prompt(c.card(item))
     assert where["text"].startswith("You told me: you like cooking")
     c.card("dont_like")
     recalled = [e for e in c.entries.values() if e["step"] == "recall"]
-    assert [(e["rating"], e["status"]) for e in recalled] == [("like", "discarded"),
-                                                              ("dont_like", "draft")]
+    assert [(e["rating"], e["status"]) for e in recalled] == [("like", "discarded"), ("dont_like", "draft")]
     assert recalled[1]["recalls_entry_id"] == "e1"
 
 
@@ -406,13 +429,24 @@ def test_debrief_names_the_encounter_and_uses_feelings_and_scale(catalogue):
     assert entry["rating"] == "like" and entry["step"] == "again"
 
 
-@pytest.mark.parametrize("words,rating", [
-    ("yes", "like"), ("yeah definitely", "like"), ("of course", "like"), ("i would love to", "like"),
-    ("nah", "dont_like"), ("no chance", "dont_like"), ("not really", "dont_like"),
-    ("I'd be too scared", "dont_like"), ("never again", "dont_like"),
-    ("maybe one day", "not_sure"), ("it was okay I guess", "not_sure"), ("not sure", "not_sure"),
-    ("sort of", "not_sure"),
-])
+@pytest.mark.parametrize(
+    "words,rating",
+    [
+        ("yes", "like"),
+        ("yeah definitely", "like"),
+        ("of course", "like"),
+        ("i would love to", "like"),
+        ("nah", "dont_like"),
+        ("no chance", "dont_like"),
+        ("not really", "dont_like"),
+        ("I'd be too scared", "dont_like"),
+        ("never again", "dont_like"),
+        ("maybe one day", "not_sure"),
+        ("it was okay I guess", "not_sure"),
+        ("not sure", "not_sure"),
+        ("sort of", "not_sure"),
+    ],
+)
 def test_scale_questions_take_words(catalogue, words, rating):
     c = Conversation(catalogue, conversation="debrief")
     c.play("start")
@@ -430,13 +464,24 @@ def test_aspirations_cover_the_four_pfa_areas(catalogue):
     c.play("start")
     c.play("skip")
     messages = c.say("i wanna be a chef", intent="express_aspiration")
-    assert [card["label"] for card in prompt(messages)["cards"]][:2] == \
-        ["I would like to be a chef", "I would not like to be a chef"]
+    assert [card["label"] for card in prompt(messages)["cards"]][:2] == [
+        "I would like to be a chef",
+        "I would not like to be a chef",
+    ]
 
 
 def test_earlier_answers_are_recalled_on_the_scale(catalogue):
-    earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
-                "concept_ids": ["cooking"], "stance": "like", "rating": "like"}]
+    earlier = [
+        {
+            "id": "e1",
+            "moment": "interests",
+            "step": "likes",
+            "answer_kind": "concept",
+            "concept_ids": ["cooking"],
+            "stance": "like",
+            "rating": "like",
+        }
+    ]
     c = Conversation(catalogue, earlier=earlier)
     messages = c.play("start")
     assert any(m["text"] == "Last time you told me: you like cooking." for m in messages)
@@ -453,12 +498,17 @@ def test_earlier_answers_are_recalled_on_the_scale(catalogue):
 def test_an_answer_to_a_prompt_no_longer_on_screen_changes_nothing(catalogue):
     c = Conversation(catalogue)
     first = prompt(c.play("start"))
-    c.play("answer", Turn("choose", [{"entity": "concept", "value": "music"}], None,
-                          input_mode="touch", prompt_id=first["prompt_id"]))
+    c.play(
+        "answer",
+        Turn(
+            "choose", [{"entity": "concept", "value": "music"}], None, input_mode="touch", prompt_id=first["prompt_id"]
+        ),
+    )
     before = dict(c.state)
     engine = Engine(c.ctx, c.state)
-    reply = engine.answer(Turn("choose", [{"entity": "concept", "value": "art"}], None,
-                               input_mode="touch", prompt_id=first["prompt_id"]))
+    reply = engine.answer(
+        Turn("choose", [{"entity": "concept", "value": "art"}], None, input_mode="touch", prompt_id=first["prompt_id"])
+    )
     assert reply.stale and reply.new_entries == [] and reply.entry_updates == []
     assert reply.state == before
     assert prompt(reply.messages)["text"] == "What don't you like doing?"
@@ -469,15 +519,13 @@ def test_every_prompt_word_with_a_concept_card_carries_its_symbol(catalogue, con
     c = Conversation(catalogue, conversation=conversation)
     messages = c.play("start")
     for message in messages:
-        assert "".join(w["text"] for w in message["symbols"]).replace(" ", "") == \
-            message["text"].replace(" ", "")
+        assert "".join(w["text"] for w in message["symbols"]).replace(" ", "") == message["text"].replace(" ", "")
         for card in message["cards"]:
             assert card["symbol"]
 
 
 def test_a_photo_of_the_place_comes_with_the_introduction(catalogue):
-    c = Conversation(catalogue, conversation="debrief", place="the bakery",
-                     place_photo="/api/chat/encounter-photo")
+    c = Conversation(catalogue, conversation="debrief", place="the bakery", place_photo="/api/chat/encounter-photo")
     intro = c.play("start")[0]
     assert intro["picture"] == {"url": "/api/chat/encounter-photo", "alt": "A photo of the bakery"}
     assert "picture" not in Conversation(catalogue).play("start")[0]
@@ -497,12 +545,20 @@ def test_words_that_may_disclose_harm_are_not_an_answer_and_not_read_back(catalo
     c = Conversation(catalogue, conversation=conversation)
     first = prompt(c.play("start"))
     engine = Engine(c.ctx, c.state)
-    reply = engine.answer(Turn("express_like", [], "my dad hits me when i get it wrong",
-                               confidence=0.9, prompt_id=first["prompt_id"]))
+    reply = engine.answer(
+        Turn("express_like", [], "my dad hits me when i get it wrong", confidence=0.9, prompt_id=first["prompt_id"])
+    )
     assert reply.new_entries == [] and reply.entry_updates == []
-    assert reply.concerns == [{"words": "my dad hits me when i get it wrong", "category": "hurting",
-                               "question": first["text"], "input_mode": "typed",
-                               "provenance": "independent", "adult_name": "Mr Jones"}]
+    assert reply.concerns == [
+        {
+            "words": "my dad hits me when i get it wrong",
+            "category": "hurting",
+            "question": first["text"],
+            "input_mode": "typed",
+            "provenance": "independent",
+            "adult_name": "Mr Jones",
+        }
+    ]
     said = reply.messages[0]["text"]
     assert said == "Thank you for telling me. I will tell Mr Jones so they can help you."
     assert "hits" not in " ".join(m["text"] for m in reply.messages)  # never read back
@@ -510,10 +566,25 @@ def test_words_that_may_disclose_harm_are_not_an_answer_and_not_read_back(catalo
 
 
 def test_the_encounter_and_the_pupils_likes_come_first_on_its_boards(catalogue):
-    earlier = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
-                "concept_ids": ["animals"], "stance": "like", "rating": "like"}]
-    c = Conversation(catalogue, conversation="debrief", place="Hilltop Garden Centre",
-                     topics=["gardening", "outdoors"], earlier=earlier, cards_per_board=4)
+    earlier = [
+        {
+            "id": "e1",
+            "moment": "interests",
+            "step": "likes",
+            "answer_kind": "concept",
+            "concept_ids": ["animals"],
+            "stance": "like",
+            "rating": "like",
+        }
+    ]
+    c = Conversation(
+        catalogue,
+        conversation="debrief",
+        place="Hilltop Garden Centre",
+        topics=["gardening", "outdoors"],
+        earlier=earlier,
+        cards_per_board=4,
+    )
     first = prompt(c.play("start"))
     assert [card["concept"] for card in first["cards"]][:4] == ["happy", "worried", "calm", "sad"]
     liked = prompt(c.card("happy"))
@@ -525,8 +596,14 @@ def test_an_encounters_title_and_kind_name_its_topics(catalogue):
     from types import SimpleNamespace
 
     from assistant.services.encounters import encounter_topics
-    garden = SimpleNamespace(type="workplace_visit", title="Visit to Hilltop Garden Centre",
-                             place="Hilltop Garden Centre", provider="", notes="")
+
+    garden = SimpleNamespace(
+        type="workplace_visit",
+        title="Visit to Hilltop Garden Centre",
+        place="Hilltop Garden Centre",
+        provider="",
+        notes="",
+    )
     assert encounter_topics(garden, catalogue)[:1] == ["gardening"]
     college = SimpleNamespace(type="college_visit", title="Open day", place="", provider="", notes="")
     assert encounter_topics(college, catalogue)[:2] == ["computers", "art"]
@@ -538,8 +615,9 @@ def test_choosing_by_place_brings_one_control_question_on_the_scale(catalogue):
     c.play("start")
     for _ in steps_for("interests"):
         first = prompt(c.last)["cards"][0]["concept"]
-        c.play("answer", Turn("choose", [{"entity": "concept", "value": first}], None,
-                              input_mode="touch", card_position=0))
+        c.play(
+            "answer", Turn("choose", [{"entity": "concept", "value": first}], None, input_mode="touch", card_position=0)
+        )
     control = prompt(c.last)
     assert control["step"] == "control" and control["board"] == "scale"
     assert control["text"] == "What do you think about cooking?"
@@ -550,14 +628,18 @@ def test_choosing_by_place_brings_one_control_question_on_the_scale(catalogue):
     assert prompt(c.last)["step"] == "anything_else"  # asked once, then on
 
 
-@pytest.mark.parametrize("conversation,step,words,concepts", [
-    ("debrief", "liked", "the dogs were ace", ["animals"]),
-    ("debrief", "hard", "the kitchen stank", ["smelly"]),
-    ("aspirations", "job", "football", ["footballer"]),
-    ("debrief", "feeling", "happy and excited", ["happy", "excited"]),
-])
+@pytest.mark.parametrize(
+    "conversation,step,words,concepts",
+    [
+        ("debrief", "liked", "the dogs were ace", ["animals"]),
+        ("debrief", "hard", "the kitchen stank", ["smelly"]),
+        ("aspirations", "job", "football", ["footballer"]),
+        ("debrief", "feeling", "happy and excited", ["happy", "excited"]),
+    ],
+)
 def test_a_good_feeling_evaluates_the_thing_and_a_job_question_takes_a_job(
-        catalogue, conversation, step, words, concepts):
+    catalogue, conversation, step, words, concepts
+):
     c = Conversation(catalogue, conversation=conversation)
     c.play("start")
     while prompt(c.last)["step"] != step:

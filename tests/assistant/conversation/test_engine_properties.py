@@ -14,27 +14,86 @@ from assistant.conversation.engine import Context, Engine, Turn
 from assistant.conversation.plans import steps_for
 from symbols.catalogue import load_catalogue
 
-PLAN_STEPS = {step.id for conversation in ("interests", "prepare", "debrief", "aspirations")
-              for step in steps_for(conversation)} | {"recall", "control", "anything_else"}
-WORDS = ["animals", "crafts", "i hate football", "I like swimming but not football", "dunno",
-         "yes", "no", "nah", "maybe one day", "stop", "i want to stop", "bye", "hello",
-         "say that again", "asdfgh", "the canteen, too many people", "with my dad", "a baker",
-         "he likes watching the washing machine go round", "i dont want to stop", "nothing",
-         "worried at first", "my grandad", "yeah definitely", "no, swimming", "keep going"]
-INTENTS = ["express_like", "express_dislike", "affirm", "deny", "dont_know", "stop", "goodbye",
-           "greet", "repeat", "nlu_fallback", "express_feeling", "express_aspiration"]
-EARLIER = [{"id": "e1", "moment": "interests", "step": "likes", "answer_kind": "concept",
-            "concept_ids": ["cooking"], "stance": "like", "rating": "like"}]
+PLAN_STEPS = {
+    step.id for conversation in ("interests", "prepare", "debrief", "aspirations") for step in steps_for(conversation)
+} | {"recall", "control", "anything_else"}
+WORDS = [
+    "animals",
+    "crafts",
+    "i hate football",
+    "I like swimming but not football",
+    "dunno",
+    "yes",
+    "no",
+    "nah",
+    "maybe one day",
+    "stop",
+    "i want to stop",
+    "bye",
+    "hello",
+    "say that again",
+    "asdfgh",
+    "the canteen, too many people",
+    "with my dad",
+    "a baker",
+    "he likes watching the washing machine go round",
+    "i dont want to stop",
+    "nothing",
+    "worried at first",
+    "my grandad",
+    "yeah definitely",
+    "no, swimming",
+    "keep going",
+]
+INTENTS = [
+    "express_like",
+    "express_dislike",
+    "affirm",
+    "deny",
+    "dont_know",
+    "stop",
+    "goodbye",
+    "greet",
+    "repeat",
+    "nlu_fallback",
+    "express_feeling",
+    "express_aspiration",
+]
+EARLIER = [
+    {
+        "id": "e1",
+        "moment": "interests",
+        "step": "likes",
+        "answer_kind": "concept",
+        "concept_ids": ["cooking"],
+        "stance": "like",
+        "rating": "like",
+    }
+]
 
 action = st.one_of(
     st.tuples(st.just("board_card"), st.integers(0, 20)),
-    st.tuples(st.just("any_card"), st.sampled_from(["music", "cooking", "happy", "like", "chef",
-                                                    "something_else", "keep_going", "stop",
-                                                    "finish", "remove", "item_0", "item_9"])),
-    st.tuples(st.just("words"), st.sampled_from(WORDS), st.sampled_from(INTENTS),
-              st.floats(0, 1)),
-    st.tuples(st.just("command"), st.sampled_from(["skip", "repeat", "stop_button",
-                                                   "repeat_button", "start"])),
+    st.tuples(
+        st.just("any_card"),
+        st.sampled_from(
+            [
+                "music",
+                "cooking",
+                "happy",
+                "like",
+                "chef",
+                "something_else",
+                "keep_going",
+                "stop",
+                "finish",
+                "remove",
+                "item_0",
+                "item_9",
+            ]
+        ),
+    ),
+    st.tuples(st.just("words"), st.sampled_from(WORDS), st.sampled_from(INTENTS), st.floats(0, 1)),
+    st.tuples(st.just("command"), st.sampled_from(["skip", "repeat", "stop_button", "repeat_button", "start"])),
     st.tuples(st.just("late"), st.sampled_from(WORDS)),
 )
 
@@ -43,14 +102,15 @@ class Run:
     """A conversation played through the engine, as the database would keep it."""
 
     def __init__(self, catalogue, conversation, earlier):
-        self.ctx = Context(catalogue=catalogue, conversation=conversation, pupil_name="Sam",
-                           cards_per_board=4, earlier=earlier)
+        self.ctx = Context(
+            catalogue=catalogue, conversation=conversation, pupil_name="Sam", cards_per_board=4, earlier=earlier
+        )
         self.state = None
         self.entries: dict[str, dict] = {}
         self.turn_of: dict[str, int] = {}
         self.status = "created"
         self.on_screen = None  # the plan question whose prompt was last shown
-        self.asked = set()     # every plan question shown so far
+        self.asked = set()  # every plan question shown so far
         self.prompt = None
         self.turns = 0
 
@@ -110,16 +170,21 @@ class Run:
             return
         intent = {"yes": "affirm", "no": "deny", "dont_know": "dont_know"}.get(concept, "choose")
         entities = [] if intent != "choose" else [{"entity": "concept", "value": concept}]
-        self.play("answer", Turn(intent, entities, None, input_mode="touch",
-                                 stance=card.get("stance"), card_position=position))
+        self.play(
+            "answer",
+            Turn(intent, entities, None, input_mode="touch", stance=card.get("stance"), card_position=position),
+        )
 
     def finish(self):
         """Carry on as a patient adult would: choose, confirm, or skip, until the end."""
         for _ in range(80):
             if self.status in ("finished", "stopped"):
                 return
-            cards = [c for c in self.prompt["cards"] if c["concept"] not in ("stop", "something_else")] \
-                if self.prompt else []
+            cards = (
+                [c for c in self.prompt["cards"] if c["concept"] not in ("stop", "something_else")]
+                if self.prompt
+                else []
+            )
             if cards and self.turns % 3:
                 self.choose(cards[0], position=0)
             else:
@@ -127,10 +192,12 @@ class Run:
 
 
 @settings(max_examples=150, deadline=None)
-@given(conversation=st.sampled_from(["interests", "prepare", "debrief", "aspirations"]),
-       earlier=st.booleans(), actions=st.lists(action, max_size=25))
-def test_any_sequence_never_raises_always_ends_and_keeps_one_answer_per_question(
-        conversation, earlier, actions):
+@given(
+    conversation=st.sampled_from(["interests", "prepare", "debrief", "aspirations"]),
+    earlier=st.booleans(),
+    actions=st.lists(action, max_size=25),
+)
+def test_any_sequence_never_raises_always_ends_and_keeps_one_answer_per_question(conversation, earlier, actions):
     run = Run(load_catalogue(), conversation, EARLIER if earlier and conversation == "interests" else [])
     run.play("start")
     for act in actions:

@@ -11,18 +11,51 @@ import pytest
 from assistant.conversation.engine import ENDED, Context, Engine, Phase, State, Turn
 from assistant.vocabulary import ENDED_STATUSES
 
-KEYS = ["phase", "step", "fallbacks", "unclear", "answered", "recall", "recall_index", "pending",
-        "moving", "first_cards", "positions", "control", "held", "last_prompt", "prompt_seq"]
+KEYS = [
+    "phase",
+    "step",
+    "fallbacks",
+    "unclear",
+    "answered",
+    "recall",
+    "recall_index",
+    "pending",
+    "moving",
+    "first_cards",
+    "positions",
+    "control",
+    "held",
+    "last_prompt",
+    "prompt_seq",
+]
 
 # A state as stored by the first engine (a dict with six keys, no prompt ids).
-FIRST_ENGINE = {"phase": "recall", "step": 0, "fallbacks": 0, "answered": [],
-                "recall": [{"entry_id": "e1", "concept": "cooking"}], "recall_index": 0}
+FIRST_ENGINE = {
+    "phase": "recall",
+    "step": 0,
+    "fallbacks": 0,
+    "answered": [],
+    "recall": [{"entry_id": "e1", "concept": "cooking"}],
+    "recall_index": 0,
+}
 # A state stored mid check-back, while "stop now?" is asked, with every key of today's.
-CHECKING = {"phase": "confirm_stop", "step": 2, "fallbacks": 1, "unclear": 1,
-            "answered": [{"concept": "cooking", "stance": "like"}], "recall": [], "recall_index": 0,
-            "pending": {"from": "ask", "words": "i like cookin", "step": "likes"}, "moving": None,
-            "first_cards": ["cooking"], "positions": [0, 2], "control": None, "held": "check",
-            "last_prompt": [{"text": "Do you want to stop now?", "prompt_id": "7"}], "prompt_seq": 7}
+CHECKING = {
+    "phase": "confirm_stop",
+    "step": 2,
+    "fallbacks": 1,
+    "unclear": 1,
+    "answered": [{"concept": "cooking", "stance": "like"}],
+    "recall": [],
+    "recall_index": 0,
+    "pending": {"from": "ask", "words": "i like cookin", "step": "likes"},
+    "moving": None,
+    "first_cards": ["cooking"],
+    "positions": [0, 2],
+    "control": None,
+    "held": "check",
+    "last_prompt": [{"text": "Do you want to stop now?", "prompt_id": "7"}],
+    "prompt_seq": 7,
+}
 
 
 def test_a_current_state_round_trips_exactly():
@@ -76,8 +109,10 @@ def test_states_of_a_real_conversation_round_trip(catalogue):
     ctx = Context(catalogue=catalogue, conversation="interests", pupil_name="Sam")
     reply = Engine(ctx, None).start()
     states = [reply.state]
-    for turn in (Turn("choose", [{"entity": "concept", "value": "cooking"}], None, input_mode="touch"),
-                 Turn("express_like", [], "i like cookin with my nan", confidence=0.9)):
+    for turn in (
+        Turn("choose", [{"entity": "concept", "value": "cooking"}], None, input_mode="touch"),
+        Turn("express_like", [], "i like cookin with my nan", confidence=0.9),
+    ):
         reply = Engine(ctx, states[-1]).answer(turn)
         states.append(reply.state)
     reply = Engine(ctx, states[-1]).stop()

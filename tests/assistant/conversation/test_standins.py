@@ -11,9 +11,18 @@ from assistant.conversation.standins import hide, hide_text, show, show_text
 NAMES = {"pupil": "Ottoline", "family": "Fairweather", "adult": "Mrs Ng", "school": "Kingfisher Academy"}
 
 
-@pytest.mark.parametrize("words", [
-    "my name is Ottoline", "OTTOLINE likes cooking", "ottoline fairweather!", "Ottoline-Fairweather",
-    "I go to Kingfisher Academy with Mrs Ng", "kingfisher academy", "nothing to hide here"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "my name is Ottoline",
+        "OTTOLINE likes cooking",
+        "ottoline fairweather!",
+        "Ottoline-Fairweather",
+        "I go to Kingfisher Academy with Mrs Ng",
+        "kingfisher academy",
+        "nothing to hide here",
+    ],
+)
 def test_a_name_in_any_usual_case_is_hidden_and_comes_back_exactly(words):
     hidden = hide_text(words, NAMES)
     for name in NAMES.values():
@@ -31,8 +40,15 @@ def test_only_whole_words_are_names_and_tokens_are_never_read_again():
 
 
 def test_a_reply_is_hidden_and_shown_through_and_through():
-    reply = [{"text": "Hello Ottoline!", "cards": [{"label": "Ottoline's mat"}], "board": "choice",
-              "prompt": True, "prompt_id": 3}]
+    reply = [
+        {
+            "text": "Hello Ottoline!",
+            "cards": [{"label": "Ottoline's mat"}],
+            "board": "choice",
+            "prompt": True,
+            "prompt_id": 3,
+        }
+    ]
     hidden = hide(reply, NAMES)
     assert "Ottoline" not in repr(hidden) and hidden[0]["prompt_id"] == 3
     assert show(hidden, NAMES) == reply
@@ -41,11 +57,15 @@ def test_a_reply_is_hidden_and_shown_through_and_through():
 def test_the_engine_gets_the_pupils_words_with_spans_that_fit_them():
     hidden = hide_text("ottoline likes cooking", NAMES)
     start = hidden.index("cooking")
-    turn = Turn(intent="express_like", confidence=1.0, text=hidden,
-                entities=[{"entity": "interest", "value": "cooking", "start": start, "end": start + 7}])
+    turn = Turn(
+        intent="express_like",
+        confidence=1.0,
+        text=hidden,
+        entities=[{"entity": "interest", "value": "cooking", "start": start, "end": start + 7}],
+    )
     shown = with_names(turn, NAMES)
     assert shown.text == "ottoline likes cooking"
-    assert shown.text[shown.entities[0]["start"]:shown.entities[0]["end"]] == "cooking"
+    assert shown.text[shown.entities[0]["start"] : shown.entities[0]["end"]] == "cooking"
 
 
 def test_each_word_of_a_longer_name_is_hidden_too():

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from assistant.conversation.engine import Turn
-from assistant.services.entries import entries_of_session
+from assistant.conversation.turns import keep_answer, take_turn
 from assistant.errors import InvalidInput
 from assistant.record.models import ConversationSession, Entry
+from assistant.services.entries import entries_of_session
 from assistant.services.sessions import start_session
-from assistant.conversation.turns import keep_answer, take_turn
 
 
 def _session(db, people, conversation="interests"):
@@ -22,9 +22,19 @@ def _session(db, people, conversation="interests"):
 def test_a_turn_writes_the_entry_and_the_state_before_replying(db, people, catalogue):
     session = _session(db, people)
     take_turn(db, catalogue, session.rasa_sender_id, "start")
-    take_turn(db, catalogue, session.rasa_sender_id, "answer",
-              Turn("express_like", [{"entity": "interest", "value": "cooking"}], "i lik cookin",
-                   input_mode="typed", provenance="prompted"))
+    take_turn(
+        db,
+        catalogue,
+        session.rasa_sender_id,
+        "answer",
+        Turn(
+            "express_like",
+            [{"entity": "interest", "value": "cooking"}],
+            "i lik cookin",
+            input_mode="typed",
+            provenance="prompted",
+        ),
+    )
     db.expire_all()
     (entry,) = entries_of_session(db, session.id)
     assert entry.words == "i lik cookin"
@@ -43,12 +53,14 @@ def test_a_whole_interests_conversation_confirms_every_point(db, people, catalog
     sender = session.rasa_sender_id
     take_turn(db, catalogue, sender, "start")
     for concept in ["cooking", "noisy", "art", "quiet_space", "animals"]:
-        take_turn(db, catalogue, sender, "answer",
-                  Turn("choose", [{"entity": "concept", "value": concept}], None, "touch"))
+        take_turn(
+            db, catalogue, sender, "answer", Turn("choose", [{"entity": "concept", "value": concept}], None, "touch")
+        )
     for _ in range(5):
         take_turn(db, catalogue, sender, "answer", Turn("affirm", [], None, "touch"))
-    reply = take_turn(db, catalogue, sender, "answer",
-                      Turn("choose", [{"entity": "concept", "value": "finish"}], None, "touch"))
+    reply = take_turn(
+        db, catalogue, sender, "answer", Turn("choose", [{"entity": "concept", "value": "finish"}], None, "touch")
+    )
     assert "We have finished" in reply.messages[-1]["text"]
     db.expire_all()
     entries = entries_of_session(db, session.id)
@@ -61,8 +73,13 @@ def test_a_whole_interests_conversation_confirms_every_point(db, people, catalog
 def test_a_later_session_recalls_confirmed_answers(db, people, catalogue):
     first = _session(db, people)
     take_turn(db, catalogue, first.rasa_sender_id, "start")
-    take_turn(db, catalogue, first.rasa_sender_id, "answer",
-              Turn("choose", [{"entity": "concept", "value": "cooking"}], None, "touch"))
+    take_turn(
+        db,
+        catalogue,
+        first.rasa_sender_id,
+        "answer",
+        Turn("choose", [{"entity": "concept", "value": "cooking"}], None, "touch"),
+    )
     entry = entries_of_session(db, first.id)[0]
     entry.status = "confirmed"
     db.commit()
@@ -95,8 +112,13 @@ def test_a_failed_write_leaves_neither_entry_nor_state(db, people, catalogue, mo
 
     monkeypatch.setattr(db, "flush", broken_flush)
     with pytest.raises(RuntimeError):
-        take_turn(db, catalogue, session.rasa_sender_id, "answer",
-                  Turn("choose", [{"entity": "concept", "value": "art"}], None, "touch"))
+        take_turn(
+            db,
+            catalogue,
+            session.rasa_sender_id,
+            "answer",
+            Turn("choose", [{"entity": "concept", "value": "art"}], None, "touch"),
+        )
     monkeypatch.undo()
     db.expire_all()
     assert db.execute(select(Entry)).scalars().all() == []
@@ -106,8 +128,7 @@ def test_a_failed_write_leaves_neither_entry_nor_state(db, people, catalogue, mo
 def test_unknown_provenance_is_refused(db, people, catalogue):
     session = _session(db, people)
     with pytest.raises(InvalidInput):
-        take_turn(db, catalogue, session.rasa_sender_id, "answer",
-                  Turn("affirm", [], "yes", provenance="made_up"))
+        take_turn(db, catalogue, session.rasa_sender_id, "answer", Turn("affirm", [], "yes", provenance="made_up"))
 
 
 def test_keep_answer_stores_a_draft_for_the_adult(db, people, catalogue):
@@ -129,8 +150,13 @@ def test_a_kept_disclosure_is_a_concern_once_and_never_an_entry(db, people, cata
     for _ in range(2):
         kept = keep_answer(db, session, words, None, "typed", "independent", "assistant down")
     assert kept is None  # the second time: kept already
-    take_turn(db, catalogue, session.rasa_sender_id, "answer",
-              Turn("express_feeling", [], words, input_mode="typed", provenance="independent"))
+    take_turn(
+        db,
+        catalogue,
+        session.rasa_sender_id,
+        "answer",
+        Turn("express_feeling", [], words, input_mode="typed", provenance="independent"),
+    )
     db.expire_all()
     concerns = db.execute(select(Concern).where(Concern.session_id == session.id)).scalars().all()
     assert [c.words for c in concerns] == [words]

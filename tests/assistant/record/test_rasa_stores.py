@@ -4,7 +4,6 @@ their own with small pools; Redis locks when REDIS_URL is set."""
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 
 import pytest
@@ -13,8 +12,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from assistant.record.rasa_stores import (lock_store_config, prepare_tracker_store, rasa_endpoints,
-                                          rasa_environment, write_endpoints)
+from assistant.record.rasa_stores import (
+    lock_store_config,
+    prepare_tracker_store,
+    rasa_endpoints,
+    rasa_environment,
+    write_endpoints,
+)
 from assistant.settings import load_settings
 from tests.conftest import POSTGRES_URL
 
@@ -27,28 +31,47 @@ def test_the_default_is_sqlite_in_the_instance_folder_and_no_lock_store(tmp_path
         monkeypatch.delenv(key, raising=False)
     settings = load_settings(tmp_path)
     endpoints = rasa_endpoints(settings, "http://127.0.0.1:5055/webhook")
-    assert endpoints == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},
-                         "tracker_store": {"type": "SQL", "dialect": "sqlite",
-                                           "db": str(tmp_path / "rasa_trackers.db")}}
+    assert endpoints == {
+        "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "rasa_trackers.db")},
+    }
     assert settings["RASA_URLS"] == ["http://127.0.0.1:5005"]
 
 
 def test_postgresql_record_means_a_postgresql_tracker_in_its_own_schema_and_role(tmp_path):
-    settings = load_settings(tmp_path, {
-        "DATABASE_URL": "postgresql://app:secret@db.school:6432/voice", "TRACKER_DB_PASSWORD": "p/w",
-        "REDIS_URL": "redis://:hush@cache.school:6380/2",
-        "RASA_URL": "http://10.0.0.5:5005/, http://10.0.0.6:5005"})
-    assert settings["TRACKER_STORE_URL"] == \
-        "postgresql://pupil_voice_rasa:p%2Fw@db.school:6432/voice?options=-csearch_path%3Drasa"
+    settings = load_settings(
+        tmp_path,
+        {
+            "DATABASE_URL": "postgresql://app:secret@db.school:6432/voice",
+            "TRACKER_DB_PASSWORD": "p/w",
+            "REDIS_URL": "redis://:hush@cache.school:6380/2",
+            "RASA_URL": "http://10.0.0.5:5005/, http://10.0.0.6:5005",
+        },
+    )
+    assert (
+        settings["TRACKER_STORE_URL"]
+        == "postgresql://pupil_voice_rasa:p%2Fw@db.school:6432/voice?options=-csearch_path%3Drasa"
+    )
     endpoints = rasa_endpoints(settings, "http://127.0.0.1:5055/webhook")
     assert endpoints["tracker_store"] == {
-        "type": "SQL", "dialect": "postgresql", "url": "db.school", "port": 6432, "db": "voice",
-        "username": "pupil_voice_rasa", "password": "p/w",
-        "query": {"options": "-csearch_path=rasa"}}
-    assert endpoints["lock_store"] == {"type": "redis", "url": "cache.school", "port": 6380,
-                                       "db": 2, "key_prefix": "pupilvoice", "password": "hush"}
-    assert rasa_environment(settings) == {"SQL_POOL_SIZE": "2", "SQL_MAX_OVERFLOW": "3",
-                                          "TICKET_LOCK_LIFETIME": "30"}
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.school",
+        "port": 6432,
+        "db": "voice",
+        "username": "pupil_voice_rasa",
+        "password": "p/w",
+        "query": {"options": "-csearch_path=rasa"},
+    }
+    assert endpoints["lock_store"] == {
+        "type": "redis",
+        "url": "cache.school",
+        "port": 6380,
+        "db": 2,
+        "key_prefix": "pupilvoice",
+        "password": "hush",
+    }
+    assert rasa_environment(settings) == {"SQL_POOL_SIZE": "2", "SQL_MAX_OVERFLOW": "3", "TICKET_LOCK_LIFETIME": "30"}
     assert settings["RASA_URLS"] == ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]
     written = write_endpoints(settings, tmp_path / "rasa" / "endpoints.yml", "http://a/webhook")
     assert yaml.safe_load(written.read_text())["tracker_store"]["username"] == "pupil_voice_rasa"
@@ -56,8 +79,9 @@ def test_postgresql_record_means_a_postgresql_tracker_in_its_own_schema_and_role
 
 
 def test_an_explicit_tracker_store_url_wins(tmp_path):
-    settings = load_settings(tmp_path, {"DATABASE_URL": "postgresql://a@h/db",
-                                        "TRACKER_STORE_URL": "sqlite:////srv/trackers.db"})
+    settings = load_settings(
+        tmp_path, {"DATABASE_URL": "postgresql://a@h/db", "TRACKER_STORE_URL": "sqlite:////srv/trackers.db"}
+    )
     assert rasa_endpoints(settings, "u")["tracker_store"]["db"] == "/srv/trackers.db"
     assert lock_store_config(settings) is None
 
@@ -66,8 +90,10 @@ def test_an_explicit_tracker_store_url_wins(tmp_path):
 def tracker_settings(tmp_path):
     """Settings on the local PostgreSQL with a throwaway tracker schema and role."""
     name = "scale_" + uuid.uuid4().hex[:10]
-    settings = load_settings(tmp_path, {"DATABASE_URL": POSTGRES_URL, "TRACKER_SCHEMA": name,
-                                        "TRACKER_DB_ROLE": name, "TRACKER_DB_PASSWORD": "pw"})
+    settings = load_settings(
+        tmp_path,
+        {"DATABASE_URL": POSTGRES_URL, "TRACKER_SCHEMA": name, "TRACKER_DB_ROLE": name, "TRACKER_DB_PASSWORD": "pw"},
+    )
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as db:
         db.execute(text("CREATE TABLE IF NOT EXISTS scale_record_probe (secret text)"))
@@ -87,8 +113,9 @@ def test_the_tracker_role_uses_its_schema_and_cannot_read_the_record(tracker_set
         with tracker.begin() as db:  # what Rasa does: its events table, in its own schema
             db.execute(text("CREATE TABLE events (id serial primary key, sender_id text)"))
             db.execute(text("INSERT INTO events (sender_id) VALUES ('s1')"))
-            schema = db.execute(text("SELECT table_schema FROM information_schema.tables "
-                                     "WHERE table_name = 'events'")).scalar()
+            schema = db.execute(
+                text("SELECT table_schema FROM information_schema.tables WHERE table_name = 'events'")
+            ).scalar()
             assert schema == tracker_settings["TRACKER_SCHEMA"]
         with pytest.raises(ProgrammingError, match="permission denied"):
             with tracker.begin() as db:

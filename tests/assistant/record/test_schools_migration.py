@@ -3,34 +3,15 @@ row, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
-import pytest
 from alembic import command
-from sqlalchemy import MetaData, create_engine, func, inspect, select, text
+from sqlalchemy import MetaData, func, inspect, select, text
 
 from assistant.record.database import make_engine
 from assistant.record.migrate import alembic_config
-from tests.conftest import POSTGRES_URL, _sqlite_url
 
 T = datetime(2026, 11, 1, 9, 0)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def bare_url(request, tmp_path):
-    """An empty database (no migration run yet)."""
-    if request.param == "sqlite":
-        yield _sqlite_url(tmp_path)
-        return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL, future=True)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def _fill_single_school_record(connection) -> None:
@@ -39,44 +20,147 @@ def _fill_single_school_record(connection) -> None:
     t.reflect(connection)
     rows = {
         "groups": [{"id": 1, "name": "Oak class"}, {"id": 2, "name": "Willow class"}],
-        "staff": [{"id": 1, "email": "lead@school.test", "display_name": "Ms Lead", "role": "careers_lead",
-                   "password_hash": "x", "failed_logins": 0, "created_at": T, "must_change_password": False},
-                  {"id": 2, "email": "ta@school.test", "display_name": "Mr TA", "role": "advocate",
-                   "password_hash": "x", "failed_logins": 0, "created_at": T, "must_change_password": False}],
+        "staff": [
+            {
+                "id": 1,
+                "email": "lead@school.test",
+                "display_name": "Ms Lead",
+                "role": "careers_lead",
+                "password_hash": "x",
+                "failed_logins": 0,
+                "created_at": T,
+                "must_change_password": False,
+            },
+            {
+                "id": 2,
+                "email": "ta@school.test",
+                "display_name": "Mr TA",
+                "role": "advocate",
+                "password_hash": "x",
+                "failed_logins": 0,
+                "created_at": T,
+                "must_change_password": False,
+            },
+        ],
         "staff_groups": [{"staff_id": 2, "group_id": 1}],
         "staff_sessions": [{"id": "h" * 64, "staff_id": 1, "created_at": T, "last_seen_at": T}],
-        "pupils": [{"id": 1, "given_name": "Sam", "family_name": "Taylor", "group_id": 1, "reference": "R1",
-                    "words_shareable": True, "sharing_note": "", "created_at": T},
-                   {"id": 2, "given_name": "Leo", "family_name": "Brown", "group_id": 2, "reference": None,
-                    "words_shareable": True, "sharing_note": "", "created_at": T}],
-        "communication_profiles": [{"id": 1, "pupil_id": 1, "symbol_set": "openmoji", "cards_per_board": 4,
-                                    "voice": "en-gb", "speech_rate": 140, "auto_speak": True,
-                                    "input_modes": ["touch"], "text_size": "large", "high_contrast": False,
-                                    "reduced_motion": False, "selection": "two_tap", "scanning": "off",
-                                    "scan_interval_ms": 2000, "listen_seconds": 6, "show_mic": True,
-                                    "help_after_seconds": 30}],
-        "encounters": [{"id": 1, "type": "workplace_visit", "title": "Garden centre", "date": date(2026, 10, 1),
-                        "place": "", "provider": "", "notes": "", "gatsby_benchmarks": [6],
-                        "photo_consent": "", "created_at": T}],
+        "pupils": [
+            {
+                "id": 1,
+                "given_name": "Sam",
+                "family_name": "Taylor",
+                "group_id": 1,
+                "reference": "R1",
+                "words_shareable": True,
+                "sharing_note": "",
+                "created_at": T,
+            },
+            {
+                "id": 2,
+                "given_name": "Leo",
+                "family_name": "Brown",
+                "group_id": 2,
+                "reference": None,
+                "words_shareable": True,
+                "sharing_note": "",
+                "created_at": T,
+            },
+        ],
+        "communication_profiles": [
+            {
+                "id": 1,
+                "pupil_id": 1,
+                "symbol_set": "openmoji",
+                "cards_per_board": 4,
+                "voice": "en-gb",
+                "speech_rate": 140,
+                "auto_speak": True,
+                "input_modes": ["touch"],
+                "text_size": "large",
+                "high_contrast": False,
+                "reduced_motion": False,
+                "selection": "two_tap",
+                "scanning": "off",
+                "scan_interval_ms": 2000,
+                "listen_seconds": 6,
+                "show_mic": True,
+                "help_after_seconds": 30,
+            }
+        ],
+        "encounters": [
+            {
+                "id": 1,
+                "type": "workplace_visit",
+                "title": "Garden centre",
+                "date": date(2026, 10, 1),
+                "place": "",
+                "provider": "",
+                "notes": "",
+                "gatsby_benchmarks": [6],
+                "photo_consent": "",
+                "created_at": T,
+            }
+        ],
         "encounter_pupils": [{"encounter_id": 1, "pupil_id": 1}],
-        "conversation_sessions": [{"id": "s1", "rasa_sender_id": "r1", "pupil_id": 1, "conversation": "debrief",
-                                   "encounter_id": 1, "started_by_id": 2, "adult_present": True,
-                                   "adult_name": "Mr TA", "status": "finished", "created_at": T}],
-        "entries": [{"id": "e1", "pupil_id": 1, "session_id": "s1", "moment": "debrief", "step": "liked",
-                     "question": "What did you like?", "answer_kind": "words", "concept_ids": [],
-                     "words": "the plants", "input_mode": "typed", "provenance": "independent",
-                     "adult_name": "", "status": "confirmed", "checked_back": False, "encounter_id": 1,
-                     "created_at": T, "updated_at": T}],
+        "conversation_sessions": [
+            {
+                "id": "s1",
+                "rasa_sender_id": "r1",
+                "pupil_id": 1,
+                "conversation": "debrief",
+                "encounter_id": 1,
+                "started_by_id": 2,
+                "adult_present": True,
+                "adult_name": "Mr TA",
+                "status": "finished",
+                "created_at": T,
+            }
+        ],
+        "entries": [
+            {
+                "id": "e1",
+                "pupil_id": 1,
+                "session_id": "s1",
+                "moment": "debrief",
+                "step": "liked",
+                "question": "What did you like?",
+                "answer_kind": "words",
+                "concept_ids": [],
+                "words": "the plants",
+                "input_mode": "typed",
+                "provenance": "independent",
+                "adult_name": "",
+                "status": "confirmed",
+                "checked_back": False,
+                "encounter_id": 1,
+                "created_at": T,
+                "updated_at": T,
+            }
+        ],
         "annotations": [{"id": 1, "entry_id": "e1", "staff_id": 1, "kind": "confirm", "text": "", "at": T}],
-        "concerns": [{"id": 1, "pupil_id": 1, "session_id": "s1", "words": "w", "category": "harm",
-                      "question": "", "input_mode": "typed", "provenance": "independent", "adult_name": "",
-                      "created_at": T}],
+        "concerns": [
+            {
+                "id": 1,
+                "pupil_id": 1,
+                "session_id": "s1",
+                "words": "w",
+                "category": "harm",
+                "question": "",
+                "input_mode": "typed",
+                "provenance": "independent",
+                "adult_name": "",
+                "created_at": T,
+            }
+        ],
         "chat_requests": [{"id": 1, "session_id": "s1", "client_id": "c1", "created_at": T}],
         "voice_profiles": [{"pupil_id": 1, "consent_given_by": "Parent", "consent_at": T, "scale": 1.0}],
-        "voice_templates": [{"id": 1, "pupil_id": 1, "card_id": "like", "features": b"\x00\x01",
-                             "source": "enrolment", "created_at": T}],
-        "audit_events": [{"id": 1, "at": T, "staff_id": 1, "action": "view", "pupil_id": 1, "detail": "pupil page"},
-                         {"id": 2, "at": T, "staff_id": None, "action": "import", "pupil_id": None, "detail": ""}],
+        "voice_templates": [
+            {"id": 1, "pupil_id": 1, "card_id": "like", "features": b"\x00\x01", "source": "enrolment", "created_at": T}
+        ],
+        "audit_events": [
+            {"id": 1, "at": T, "staff_id": 1, "action": "view", "pupil_id": 1, "detail": "pupil page"},
+            {"id": 2, "at": T, "staff_id": None, "action": "import", "pupil_id": None, "detail": ""},
+        ],
     }
     for table, values in rows.items():
         connection.execute(t.tables[table].insert(), values)
@@ -85,9 +169,12 @@ def _fill_single_school_record(connection) -> None:
 def _counts(connection) -> dict[str, int]:
     t = MetaData()
     t.reflect(connection)
-    return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            # Tables added empty by later migrations (trusts 16a2, school_settings 16a3) are not rows to lose.
-            for name, table in t.tables.items() if name not in ("alembic_version", "schools", "trusts", "school_settings")}
+    return {
+        name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        # Tables added empty by later migrations (trusts 16a2, school_settings 16a3) are not rows to lose.
+        for name, table in t.tables.items()
+        if name not in ("alembic_version", "schools", "trusts", "school_settings")
+    }
 
 
 def test_a_single_school_database_upgrades_in_place_under_its_first_school(bare_url, monkeypatch):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.record.database import make_engine
 from assistant.record.migrate import alembic_config
-from tests.assistant.record.test_schools_migration import T, _counts, _fill_single_school_record, bare_url  # noqa: F401
+from tests.assistant.record.test_schools_migration import T, _counts, _fill_single_school_record
 
 
 def _at_16a1(url):
@@ -35,22 +35,34 @@ def test_the_upgrade_keeps_every_row_and_adds_trusts(bare_url):
     with engine.connect() as connection:
         assert _counts(connection) == before
         assert connection.execute(text("SELECT count(*) FROM trusts")).scalar_one() == 0
-        columns = {t: {c["name"]: c for c in inspect(connection).get_columns(t)} for t in ("staff", "schools", "audit_events")}
+        columns = {
+            t: {c["name"]: c for c in inspect(connection).get_columns(t)} for t in ("staff", "schools", "audit_events")
+        }
         assert columns["staff"]["school_id"]["nullable"] and "trust_id" in columns["staff"]
         assert "trust_id" in columns["schools"] and "trust_id" in columns["audit_events"]
         assert connection.execute(text("SELECT DISTINCT school_id FROM staff")).all() == [(1,)]
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO trusts (id, name, created_at) VALUES (1, 'North Trust', :t)"), {"t": T})
         connection.execute(text("UPDATE schools SET trust_id = 1"))
-        connection.execute(text("INSERT INTO staff (id, school_id, trust_id, email, display_name, role, password_hash, "
-                                "failed_logins, created_at, must_change_password) VALUES "
-                                "(9, NULL, 1, 'trust@t.test', 'T', 'trust', 'x', 0, :t, false)"), {"t": T})
+        connection.execute(
+            text(
+                "INSERT INTO staff (id, school_id, trust_id, email, display_name, role, password_hash, "
+                "failed_logins, created_at, must_change_password) VALUES "
+                "(9, NULL, 1, 'trust@t.test', 'T', 'trust', 'x', 0, :t, false)"
+            ),
+            {"t": T},
+        )
     # The CHECK holds in the database itself: an account with neither a school nor a trust is refused.
     with pytest.raises(IntegrityError):
         with engine.begin() as connection:
-            connection.execute(text("INSERT INTO staff (id, school_id, trust_id, email, display_name, role, "
-                                    "password_hash, failed_logins, created_at, must_change_password) VALUES "
-                                    "(10, NULL, NULL, 'none@t.test', 'N', 'admin', 'x', 0, :t, false)"), {"t": T})
+            connection.execute(
+                text(
+                    "INSERT INTO staff (id, school_id, trust_id, email, display_name, role, "
+                    "password_hash, failed_logins, created_at, must_change_password) VALUES "
+                    "(10, NULL, NULL, 'none@t.test', 'N', 'admin', 'x', 0, :t, false)"
+                ),
+                {"t": T},
+            )
     engine.dispose()
 
 
@@ -62,13 +74,25 @@ def test_the_downgrade_keeps_every_schools_row_and_upgrades_again(bare_url):
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO trusts (id, name, created_at) VALUES (1, 'North Trust', :t)"), {"t": T})
         connection.execute(text("UPDATE schools SET trust_id = 1"))
-        connection.execute(text("INSERT INTO staff (id, school_id, trust_id, email, display_name, role, password_hash, "
-                                "failed_logins, created_at, must_change_password) VALUES "
-                                "(9, NULL, 1, 'trust@t.test', 'T', 'trust', 'x', 0, :t, false)"), {"t": T})
-        connection.execute(text("INSERT INTO staff_sessions (id, staff_id, created_at, last_seen_at) "
-                                "VALUES (:h, 9, :t, :t)"), {"h": "t" * 64, "t": T})
-        connection.execute(text("INSERT INTO audit_events (id, at, staff_id, action, pupil_id, detail, school_id, "
-                                "trust_id) VALUES (9, :t, 9, 'change_password', NULL, '', NULL, 1)"), {"t": T})
+        connection.execute(
+            text(
+                "INSERT INTO staff (id, school_id, trust_id, email, display_name, role, password_hash, "
+                "failed_logins, created_at, must_change_password) VALUES "
+                "(9, NULL, 1, 'trust@t.test', 'T', 'trust', 'x', 0, :t, false)"
+            ),
+            {"t": T},
+        )
+        connection.execute(
+            text("INSERT INTO staff_sessions (id, staff_id, created_at, last_seen_at) VALUES (:h, 9, :t, :t)"),
+            {"h": "t" * 64, "t": T},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (id, at, staff_id, action, pupil_id, detail, school_id, "
+                "trust_id) VALUES (9, :t, 9, 'change_password', NULL, '', NULL, 1)"
+            ),
+            {"t": T},
+        )
 
     command.downgrade(alembic_config(bare_url), "16a1")
 
@@ -76,8 +100,7 @@ def test_the_downgrade_keeps_every_schools_row_and_upgrades_again(bare_url):
         assert "trusts" not in inspect(connection).get_table_names()
         assert _counts(connection) == before  # the trust's account, session and line gone; nothing else
         assert not [c for c in inspect(connection).get_columns("staff") if c["name"] == "trust_id"]
-        assert not [c for c in inspect(connection).get_columns("staff")
-                    if c["name"] == "school_id" and c["nullable"]]
+        assert not [c for c in inspect(connection).get_columns("staff") if c["name"] == "school_id" and c["nullable"]]
     command.upgrade(alembic_config(bare_url), "head")
     with engine.connect() as connection:
         assert _counts(connection) == before

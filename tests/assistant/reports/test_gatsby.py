@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 
 from assistant import reports
-from assistant.services.encounters import create_encounter
 from assistant.errors import NotFound
 from assistant.reports.gatsby import CSV_COLUMNS, coverage, coverage_csv, coverage_svg
+from assistant.services.encounters import create_encounter
 from assistant.services.schools import school_named
 
 
@@ -32,8 +32,9 @@ def test_csv_columns_are_documented():
 
 
 def test_coverage_counts(record):
-    create_encounter(record.db, "careers_fair", "=cmd| transition fair", date(2026, 3, 1),
-                     pupil_ids=[record.sam.id, record.leo.id])
+    create_encounter(
+        record.db, "careers_fair", "=cmd| transition fair", date(2026, 3, 1), pupil_ids=[record.sam.id, record.leo.id]
+    )
     text = coverage_csv(coverage(record.db, _school(record)))
     assert text.splitlines()[0].split(",") == CSV_COLUMNS
     rows = {r["given_name"]: r for r in _rows(text)}
@@ -48,18 +49,22 @@ def test_coverage_counts(record):
 
 
 def test_group_and_year_filters(record):
-    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), group="Oak class")))] == ["Sam"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), group="Oak class")))] == [
+        "Sam"
+    ]
     assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), year="10")))] == ["Leo"]
-    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), year="Year 11")))] == ["Sam"]
+    assert [r["given_name"] for r in _rows(coverage_csv(coverage(record.db, _school(record), year="Year 11")))] == [
+        "Sam"
+    ]
     with pytest.raises(NotFound):
         coverage(record.db, _school(record), group="No such class")
 
 
 def test_spreadsheet_formulas_are_not_run(record):
-    record.sam.family_name = "=HYPERLINK(\"x\")"
+    record.sam.family_name = '=HYPERLINK("x")'
     record.db.commit()
     row = next(r for r in _rows(coverage_csv(coverage(record.db, _school(record)))) if r["given_name"] == "Sam")
-    assert row["family_name"] == "'=HYPERLINK(\"x\")"
+    assert row["family_name"] == '\'=HYPERLINK("x")'
 
 
 def test_chart_is_accessible_svg_with_a_table(record, db_url, monkeypatch, tmp_path):
@@ -82,8 +87,10 @@ def _staff_page(db_url, monkeypatch, tmp_path, path):
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))
     app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "test", "TESTING": True})
     client = app.test_client()
-    assert client.post("/api/login", json={"email": "lead@school.test",
-                                           "password": "correct horse battery"}).status_code == 200
+    assert (
+        client.post("/api/login", json={"email": "lead@school.test", "password": "correct horse battery"}).status_code
+        == 200
+    )
     response = client.get(path)
     assert response.status_code == 200
     html = response.get_data(as_text=True)

@@ -12,8 +12,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.reports import (render_pupil_html, render_pupil_pdf, render_summary_docx,
-                               render_summary_html, render_summary_pdf, review_summary)
+from assistant.reports import (
+    render_pupil_html,
+    render_pupil_pdf,
+    render_summary_docx,
+    render_summary_html,
+    render_summary_pdf,
+    review_summary,
+)
 from assistant.reports.images import can_rasterise
 from assistant.reports.wording import PROVENANCE_LABELS, WORDS_WITHHELD
 from tests.assistant.reports.conftest import SCRIPT_WORDS, add_entry
@@ -30,8 +36,7 @@ def summary(sqlite_record):
 def _pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "summary.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     return re.sub(r"\s+", " ", text)
 
 
@@ -39,7 +44,7 @@ def test_html_is_accessible_and_escapes_what_pupils_type(summary):
     html = render_summary_html(summary)
     assert '<html lang="en-GB">' in html
     assert "<script>" not in html
-    assert "dogs &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; \U0001F436 \u0643\u0644\u0628" in html
+    assert "dogs &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; \U0001f436 \u0643\u0644\u0628" in html
     images = re.findall(r"<img [^>]*>", html)
     assert images and all('alt="' in i and 'src="data:image/svg+xml;base64,' in i for i in images)
     assert '<h2 id="area-employment">Work and learning (employment)</h2>' in html
@@ -60,14 +65,32 @@ def test_pdf_holds_words_and_provenance_and_page_one_is_kept(summary, tmp_path):
     text = _pdf_text(pdf, tmp_path)
     for words in ("i want to be a chef", "it was gr8", "<script>alert('x')</script>"):
         assert words in text.lower()
-    for label in ("Pupil's own answer", "Interpreted by an adult (Mr TA)",
-                  "Pupil's answer, after an adult prompted", "The adult's view"):
+    for label in (
+        "Pupil's own answer",
+        "Interpreted by an adult (Mr TA)",
+        "Pupil's answer, after an adult prompted",
+        "The adult's view",
+    ):
         assert label in text
     assert "March 2026: I like cooking. June 2026: I don't like cooking." in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (tmp_path / "summary.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                    str(tmp_path / "summary.pdf"), str(ARTIFACTS / "summary-page1")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(tmp_path / "summary.pdf"),
+            str(ARTIFACTS / "summary-page1"),
+        ],
+        check=True,
+    )
     png = (ARTIFACTS / "summary-page1.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # text and symbols, not a blank page
 
@@ -76,15 +99,14 @@ def test_word_document_holds_the_same_points(summary):
     document = docx.Document(io.BytesIO(render_summary_docx(summary)))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     areas = headings.index("Work and learning (employment)")  # after Section A (test_review_documents)
-    assert headings[areas:areas + 3] == ["Work and learning (employment)", "My interests", "What I'm good at"]
+    assert headings[areas : areas + 3] == ["Work and learning (employment)", "My interests", "What I'm good at"]
     assert "What adults noticed (the adults' views, not the pupil's words)" in headings
     rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     points = {row[1]: row for row in rows if len(row) == 5 and row[1] != "What I said"}
     assert set(points) == {p.statement for s in summary.sections for p in s.points}
     assert points["I like animals."][2] == f"\u201c{SCRIPT_WORDS}\u201d"
     assert points["I like gardening."][3] == "Interpreted by an adult (Mr TA)"
-    assert all(row[3] in {*PROVENANCE_LABELS.values(), "Interpreted by an adult (Mr TA)"}
-               for row in points.values())
+    assert all(row[3] in {*PROVENANCE_LABELS.values(), "Interpreted by an adult (Mr TA)"} for row in points.values())
     if can_rasterise():
         assert len(document.inline_shapes) >= len(points)
 
@@ -108,8 +130,14 @@ def test_sharing_flag_in_every_format(sqlite_record, tmp_path):
 def test_pupil_friendly_version(summary, tmp_path):
     html = render_pupil_html(summary)
     headings = re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
-    assert headings == ["I like", "I don&#39;t like", "I am good at", "I need",
-                        "When I leave school I want", "Places I went"]
+    assert headings == [
+        "I like",
+        "I don&#39;t like",
+        "I am good at",
+        "I need",
+        "When I leave school I want",
+        "Places I went",
+    ]
     assert "Computers" not in html  # the adult's view is not the pupil's
     assert "Visit to Bean There Cafe" in html
     assert html.count("<img") >= 8

@@ -12,13 +12,13 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from assistant.services.history import VIEW_LABELS, concept_histories, view_of
-from assistant.record.models import Entry, Staff
 from assistant.conversation.plans import STANCES
+from assistant.record.models import Entry, Staff
 from assistant.reports import render_summary_docx, render_summary_html, render_summary_pdf, review_summary
 from assistant.reports.points import entry_points
 from assistant.reports.summary import about, adult_notes_for
 from assistant.reports.wording import said_when
+from assistant.services.history import VIEW_LABELS, concept_histories, view_of
 from assistant.services.review import observe
 from tests.assistant.reports.conftest import add_entry
 
@@ -32,7 +32,8 @@ def test_an_observation_written_at_review_reaches_the_summary_and_the_pupil_page
     summary = review_summary(r.db, r.sam.id)
     notes = [n for n in summary.adult_notes if n.kind == "review"]
     assert [(n.text, n.adult_name, n.question) for n in notes] == [
-        ("Sam said 'dunno' but pointed at the quiet room", "Ms Lead", "What don't you like doing?")]
+        ("Sam said 'dunno' but pointed at the quiet room", "Ms Lead", "What don't you like doing?")
+    ]
     assert notes[0].label == "Observation by the adult, written at review"
     html = render_summary_html(summary)
     adults = html.index('<aside class="adults"')
@@ -51,8 +52,17 @@ def test_an_observation_written_at_review_reaches_the_summary_and_the_pupil_page
 def test_about_never_quotes_a_reading_the_pupil_rejected(sqlite_record):
     r = sqlite_record
     rejected = "You don't like animals. Is that right? Or do you like animals?"
-    entry = add_entry(r.db, r.sam, "interests", "check", datetime(2026, 6, 12, 11), [], kind="observation",
-                      provenance="adult_view", words="He pointed at the dog picture")
+    entry = add_entry(
+        r.db,
+        r.sam,
+        "interests",
+        "check",
+        datetime(2026, 6, 12, 11),
+        [],
+        kind="observation",
+        provenance="adult_view",
+        words="He pointed at the dog picture",
+    )
     entry.question = rejected
     r.db.commit()
     assert about(entry) == "While an answer was checked back"
@@ -62,8 +72,17 @@ def test_about_never_quotes_a_reading_the_pupil_rejected(sqlite_record):
     html = render_summary_html(summary)
     assert "He pointed at the dog picture" in html and "You don&#39;t like animals" not in html
     # A note on a question shows the question as the plan asks it.
-    likes = add_entry(r.db, r.sam, "interests", "likes", datetime(2026, 6, 12, 11), [], kind="observation",
-                      provenance="adult_view", words="x")
+    likes = add_entry(
+        r.db,
+        r.sam,
+        "interests",
+        "likes",
+        datetime(2026, 6, 12, 11),
+        [],
+        kind="observation",
+        provenance="adult_view",
+        words="x",
+    )
     likes.question = "Did you mean: you like noisy places?"
     assert about(likes) == "What do you like doing?"
 
@@ -86,10 +105,17 @@ NEGATIVE = {"dont_like", "dont_want"}
 def test_every_stance_reads_as_itself_in_documents_and_on_the_pupil_page(stance, catalogue):
     """No stance but a dislike reads as a dislike, whatever the kind of concept."""
     for concept_id in ("cooking", "quiet_space", "noisy", "chef", "happy"):
-        entry = Entry(moment="interests", step="likes", question="", answer_kind="concept",
-                      concept_ids=[concept_id], stance=stance,
-                      rating={"like": "like", "dont_like": "dont_like"}.get(stance),
-                      input_mode="touch", provenance="independent")
+        entry = Entry(
+            moment="interests",
+            step="likes",
+            question="",
+            answer_kind="concept",
+            concept_ids=[concept_id],
+            stance=stance,
+            rating={"like": "like", "dont_like": "dont_like"}.get(stance),
+            input_mode="touch",
+            provenance="independent",
+        )
         concept = catalogue.get(concept_id)
         label = VIEW_LABELS[view_of(entry, concept.type)]
         statements = " ".join(s for _a, _c, s, _ in entry_points(entry, catalogue))
@@ -107,8 +133,18 @@ def test_near_identical_points_are_one_point_said_twice(sqlite_record):
     r = sqlite_record
     day = datetime(2026, 12, 1, 10)
     first = add_entry(r.db, r.leo, "interests", "dislikes", day, ["noisy"], "dont_like", "dont_like")
-    add_entry(r.db, r.leo, "interests", "recall", day.replace(hour=11), ["noisy"], "recall", "dont_like",
-              kind="rating", recalls=first)
+    add_entry(
+        r.db,
+        r.leo,
+        "interests",
+        "recall",
+        day.replace(hour=11),
+        ["noisy"],
+        "recall",
+        "dont_like",
+        kind="rating",
+        recalls=first,
+    )
     summary = review_summary(r.db, r.leo.id)
     noisy = [p for p in summary.points if any(c.id == "noisy" for c in p.concepts)]
     assert [p.statement for p in noisy] == ["I don't like it when it is noisy."]
@@ -139,8 +175,7 @@ def test_word_is_a4_with_the_name_and_period_on_every_page(sqlite_record):
 def _pages(pdf: bytes, tmp_path) -> list[str]:
     path = tmp_path / "s.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     return [re.sub(r"\s+", " ", page) for page in text.split("\f") if page.strip()]
 
 
@@ -154,9 +189,18 @@ def _pdfinfo(pdf: bytes, tmp_path) -> dict[str, str]:
 def test_pdf_is_a4_tagged_and_names_the_pupil_on_every_page(sqlite_record, tmp_path):
     r = sqlite_record
     for n in range(40):  # enough answers for several pages
-        add_entry(r.db, r.sam, "interests", "likes", datetime(2026, 5, 1 + n % 28, 9),
-                  [("cooking", "animals", "music", "art", "football")[n % 5]], "like", "like",
-                  words=f"answer number {n} in my own words", provenance=("independent", "prompted")[n % 2])
+        add_entry(
+            r.db,
+            r.sam,
+            "interests",
+            "likes",
+            datetime(2026, 5, 1 + n % 28, 9),
+            [("cooking", "animals", "music", "art", "football")[n % 5]],
+            "like",
+            "like",
+            words=f"answer number {n} in my own words",
+            provenance=("independent", "prompted")[n % 2],
+        )
     pdf = render_summary_pdf(review_summary(r.db, r.sam.id, r.start, r.end))
     pages = _pages(pdf, tmp_path)
     assert len(pages) >= 3
@@ -182,13 +226,19 @@ def test_the_one_page_profile_is_in_the_pupils_own_words_on_one_a4_page(sqlite_r
     parts = {key: [p.statement for p in points] for key, _title, points in one_page_profile(summary).parts}
     assert parts["admire"] == ["I am good at art."]
     assert "I like animals." in parts["important"] and "I like gardening." in parts["important"]
-    assert sorted(parts["support"]) == ["I don't like cooking.", "I don't like it when it is noisy.",
-                                        "I need a quiet space."]  # what I need, and what to avoid
+    assert sorted(parts["support"]) == [
+        "I don't like cooking.",
+        "I don't like it when it is noisy.",
+        "I need a quiet space.",
+    ]  # what I need, and what to avoid
     assert "I would like to be a chef." in parts["hopes"]
     html = render_one_page_html(summary)
     assert [h for h in re.findall(r"<h2 [^>]*>([^<]+)</h2>", html)] == [
-        "What people like and admire about me", "What is important to me", "How best to support me",
-        "My hopes for when I leave school"]
+        "What people like and admire about me",
+        "What is important to me",
+        "How best to support me",
+        "My hopes for when I leave school",
+    ]
     assert "I think Sam likes computers" not in html and "smiled a lot" not in html  # never the adults'
     assert "<q>I want to be a chef</q>" in html  # the pupil's own words
     pdf = render_one_page_pdf(summary)
@@ -203,11 +253,20 @@ def test_the_summary_follows_section_a_and_names_the_template(sqlite_record):
     assert "Order: Section A of an EHC plan" in html and "paragraph 9.69" in html
     headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", html)
     start = headings.index("Section A: my views, interests and aspirations")
-    assert headings[start + 1:start + 5] == ["What people like and admire about me", "What is important to me",
-                                             "How best to support me", "My hopes for when I leave school"]
+    assert headings[start + 1 : start + 5] == [
+        "What people like and admire about me",
+        "What is important to me",
+        "How best to support me",
+        "My hopes for when I leave school",
+    ]
     assert headings.index("Work and learning (employment)") > start + 4
     word = docx.Document(io.BytesIO(render_summary_docx(summary)))
     titles = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
-    assert titles[:5] == ["Section A: my views, interests and aspirations", "What people like and admire about me",
-                          "What is important to me", "How best to support me", "My hopes for when I leave school"]
+    assert titles[:5] == [
+        "Section A: my views, interests and aspirations",
+        "What people like and admire about me",
+        "What is important to me",
+        "How best to support me",
+        "My hopes for when I leave school",
+    ]
     assert any(p.text.startswith("Order: Section A of an EHC plan") for p in word.paragraphs)

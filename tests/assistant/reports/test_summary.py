@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from assistant.errors import InvalidInput, NotFound
 from assistant.conversation.plans import PLANS, describe
+from assistant.errors import InvalidInput, NotFound
 from assistant.reports.summary import review_summary
 from assistant.reports.wording import WORDS_WITHHELD, first_person
 from tests.assistant.reports.conftest import SCRIPT_WORDS
@@ -90,8 +90,11 @@ def test_prepare_beside_debrief_and_golden_thread(record):
     chef = next(link for link in s.thread if link.concept.id == "chef")
     assert [step.story.encounter.id for step in chef.steps] == [record.cafe.id]
     assert chef.next_step == "I would like to go again. I would like a job like that."
-    family = next(link for link in s.thread if link.concept.id == "with_family") if any(
-        link.concept.id == "with_family" for link in s.thread) else None
+    family = (
+        next(link for link in s.thread if link.concept.id == "with_family")
+        if any(link.concept.id == "with_family" for link in s.thread)
+        else None
+    )
     assert family is None  # living aspirations have no encounters to link
 
 

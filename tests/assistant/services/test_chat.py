@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.services import chat
 from assistant.channel import verify
-from assistant.services.entries import entries_of_session
 from assistant.errors import InvalidInput
+from assistant.services import chat
+from assistant.services.entries import entries_of_session
 from assistant.services.sessions import start_session
 from tests.conftest import make_people
 
@@ -39,8 +39,7 @@ def session(db):
 
 def test_a_card_is_sent_signed_with_how_it_was_given(db, session, catalogue):
     assistant = Assistant()
-    reply = chat.send_answer(db, assistant, SECRET, session, {"card": "cooking", "response_ms": 1200},
-                             catalogue, 500)
+    reply = chat.send_answer(db, assistant, SECRET, session, {"card": "cooking", "response_ms": 1200}, catalogue, 500)
     assert reply.status == 200 and reply.body["messages"] == [{"text": "Thank you.", "prompt": True}]
     assert reply.rasa_ms is not None
     ((sender, message, metadata),) = assistant.sent
@@ -49,10 +48,18 @@ def test_a_card_is_sent_signed_with_how_it_was_given(db, session, catalogue):
     assert verify(SECRET, sender, message, metadata)
 
 
-@pytest.mark.parametrize("body", [{}, {"text": "hi", "card": "cooking"}, {"card": "no_such_card"},
-                                  {"text": "hi", "stance": "like"}, {"text": " /  "},
-                                  {"card": "cooking", "provenance": "made_up"},
-                                  {"text": "hi", "speech_confidence": 0.5}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": "hi", "card": "cooking"},
+        {"card": "no_such_card"},
+        {"text": "hi", "stance": "like"},
+        {"text": " /  "},
+        {"card": "cooking", "provenance": "made_up"},
+        {"text": "hi", "speech_confidence": 0.5},
+    ],
+)
 def test_a_wrong_answer_is_refused_before_anything_is_sent(db, session, catalogue, body):
     assistant = Assistant()
     with pytest.raises(InvalidInput):

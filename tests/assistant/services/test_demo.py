@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from assistant.services.demo import DEMO_LOGIN, load_demo_data
 from assistant.record.models import Entry, Pupil
-from assistant.services.pupils import groups_of, visible_pupils
 from assistant.reports import review_summary
-from assistant.services.schools import list_schools
 from assistant.services.accounts import authenticate
+from assistant.services.demo import DEMO_LOGIN, load_demo_data
+from assistant.services.pupils import groups_of, visible_pupils
+from assistant.services.schools import list_schools
 
 
 def test_demo_data_loads_once(sqlite_db):

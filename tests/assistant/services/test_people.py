@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from assistant.services.encounters import ENCOUNTER_TYPES, create_encounter
 from assistant.errors import InvalidInput, LoginFailed, NotFound, SessionClosed
 from assistant.record.models import ConversationSession
+from assistant.services.accounts import authenticate
+from assistant.services.encounters import ENCOUNTER_TYPES, create_encounter
 from assistant.services.pupils import pupil_for, visible_pupils
 from assistant.services.sessions import claim_session, ensure_open, session_for_token, start_session
-from assistant.services.accounts import authenticate
 
 
 def test_passwords_are_hashed_with_argon2(db, people):
@@ -101,8 +101,7 @@ def test_gatsby_benchmarks_come_from_the_encounter_type(db, people):
 
 
 def test_encounter_types_match_the_shared_vocabulary(vocabulary):
-    assert {k: (v["label"], tuple(v["gatsby"])) for k, v in vocabulary["encounters"].items()} \
-        == ENCOUNTER_TYPES
+    assert {k: (v["label"], tuple(v["gatsby"])) for k, v in vocabulary["encounters"].items()} == ENCOUNTER_TYPES
 
 
 def test_starting_a_session_is_audited_however_it_is_started(db, people):

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from assistant.errors import InvalidInput
 from assistant.record.models import Base, ConversationSession, Encounter, SchoolSettings, StaffSession
 from assistant.services.school_exit import erase_school, export_school, school_rows
-from tests.conftest import OTHER_MARKERS, make_other_school, make_people, school_snapshot
 from symbols.sets import INSTANCE_SUBDIR, school_sets_dir
+from tests.conftest import OTHER_MARKERS, make_other_school, make_people, school_snapshot
 
 # The leaving school's words (OTHER_MARKERS, its name) and the staying school's.
 LEAVING = (*OTHER_MARKERS, "Other School", "Tessellate-photo")
@@ -30,10 +30,12 @@ def _database_bytes(db) -> bytes:
     engine = db.get_bind()
     if engine.dialect.name == "sqlite":
         path = Path(engine.url.database)
-        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))
-                        if p.exists())
-    tables = db.execute(text("SELECT table_name FROM information_schema.tables "
-                             "WHERE table_schema = current_schema()")).scalars().all()
+        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists())
+    tables = (
+        db.execute(text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"))
+        .scalars()
+        .all()
+    )
     dump = [repr(db.execute(text(f'SELECT t::text FROM "{name}" t')).scalars().all()) for name in tables]
     db.rollback()
     return "\n".join(dump).encode("utf-8")
@@ -74,8 +76,9 @@ def test_a_school_is_exported_then_erased_leaving_no_byte(db, tmp_path):
     db.commit()
     theirs = db.get(ConversationSession, other["session_id"]).rasa_sender_id
     tracker = tmp_path / "trackers.db"
-    tracker_url = _tracker(tracker, {theirs: '{"text": "zz other answer"}',
-                                     ours.rasa_sender_id: '{"text": "Taylor cooking"}'})
+    tracker_url = _tracker(
+        tracker, {theirs: '{"text": "zz other answer"}', ours.rasa_sender_id: '{"text": "Taylor cooking"}'}
+    )
     before = school_snapshot(db, sam.school_id)
     assert all(marker.encode() in _database_bytes(db) for marker in LEAVING[:-1])  # the search can fail
 
@@ -83,9 +86,20 @@ def test_a_school_is_exported_then_erased_leaving_no_byte(db, tmp_path):
         erase_school(db, other["school_id"], tracker_store_url=tracker_url, instance=instance)
     archive = zipfile.ZipFile(io.BytesIO(export_school(db, other["school_id"], instance)))
     names = set(archive.namelist())
-    assert {"README.txt", "pupils.json", "staff.json", "entries.json", "concerns.json", "annotations.json",
-            "encounters.json", "audit_events.json", "voice_templates.json", "photos/visit.png",
-            "school_settings.json", "symbol_sets/zz-signs/cook.svg"} <= names
+    assert {
+        "README.txt",
+        "pupils.json",
+        "staff.json",
+        "entries.json",
+        "concerns.json",
+        "annotations.json",
+        "encounters.json",
+        "audit_events.json",
+        "voice_templates.json",
+        "photos/visit.png",
+        "school_settings.json",
+        "symbol_sets/zz-signs/cook.svg",
+    } <= names
     assert not any("our-signs" in n for n in names)
     assert json.loads(archive.read("school_settings.json"))[0]["retention_days"] == 30
     everything = b"".join(archive.read(n) for n in names)

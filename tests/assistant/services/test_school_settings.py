@@ -12,19 +12,25 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, select, text
 
-from assistant.services import school_settings, accounts as staff
 from assistant.errors import InvalidInput, NotAllowed
 from assistant.record.migrate import alembic_config
 from assistant.record.models import AuditEvent, ChatRequest, ConversationSession, Entry, Pupil, utcnow
+from assistant.services import accounts as staff
+from assistant.services import school_settings
 from assistant.services.pupils import create_pupil, import_pupils
 from assistant.services.retention import apply_retention
 from assistant.services.school_settings import effective, update_settings
-from tests.assistant.reports.conftest import sqlite_record  # noqa: F401 (a fixture)
-from tests.assistant.record.test_schools_migration import bare_url  # noqa: F401 (a fixture)
-from tests.conftest import make_other_school
+from tests.assistant.reports.conftest import build_record
+from tests.conftest import make_other_school, make_people
 
 SERVER = {"RETENTION_DAYS": 0, "DEFAULT_VOICE": "en-gb", "SUMMARY_ADULT_NOTES": 1}
 VOICES = ["en-gb", "en-gb-scotland", "en-us+f3"]
+
+
+@pytest.fixture
+def sqlite_record(sqlite_db):
+    """Sam's record from the report tests, on SQLite."""
+    return build_record(sqlite_db, make_people(sqlite_db))
 
 
 def _admins(db):
@@ -44,10 +50,14 @@ def test_a_school_without_its_own_settings_follows_the_server(db, people):
 
 def test_each_school_has_its_own_settings_and_the_rest_default(db, people):
     mine, theirs, _other = _admins(db)
-    update_settings(db, mine, {"retention_days": "90", "default_voice": "en-gb-scotland",
-                               "summary_adult_notes": "no"}, VOICES, SERVER)
-    update_settings(db, theirs, {"retention_days": "7", "default_voice": "", "summary_adult_notes": ""},
-                    VOICES, SERVER)
+    update_settings(
+        db,
+        mine,
+        {"retention_days": "90", "default_voice": "en-gb-scotland", "summary_adult_notes": "no"},
+        VOICES,
+        SERVER,
+    )
+    update_settings(db, theirs, {"retention_days": "7", "default_voice": "", "summary_adult_notes": ""}, VOICES, SERVER)
     a, b = effective(db, mine.school_id, SERVER), effective(db, theirs.school_id, SERVER)
     assert (a.retention_days, a.default_voice, a.summary_adult_notes) == (90, "en-gb-scotland", False)
     assert a.own == {"retention_days", "default_voice", "summary_adult_notes"}
@@ -55,17 +65,33 @@ def test_each_school_has_its_own_settings_and_the_rest_default(db, people):
     # Back to the server's default: the value follows the server again.
     update_settings(db, mine, {"retention_days": ""}, VOICES, SERVER)
     assert effective(db, mine.school_id, {**SERVER, "RETENTION_DAYS": 5}).retention_days == 5
-    lines = db.execute(select(AuditEvent).where(AuditEvent.school_id == mine.school_id,
-                                                AuditEvent.detail.like("school settings%"))).scalars().all()
+    lines = (
+        db.execute(
+            select(AuditEvent).where(AuditEvent.school_id == mine.school_id, AuditEvent.detail.like("school settings%"))
+        )
+        .scalars()
+        .all()
+    )
     assert len(lines) == 2 and lines[0].staff_id == mine.id and "retention days 90" in lines[0].detail
 
 
-@pytest.mark.parametrize("values", [
-    {"retention_days": "-1"}, {"retention_days": "1.5"}, {"retention_days": "ten"},
-    {"retention_days": "99999999999999999999"}, {"retention_days": "36501"}, {"retention_days": "１２"},
-    {"retention_days": "1e3"}, {"default_voice": "mb/mb-en1"}, {"default_voice": "en-gb\x00"},
-    {"default_voice": "<script>"}, {"summary_adult_notes": "maybe"}, {"summary_adult_notes": "1"},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"retention_days": "-1"},
+        {"retention_days": "1.5"},
+        {"retention_days": "ten"},
+        {"retention_days": "99999999999999999999"},
+        {"retention_days": "36501"},
+        {"retention_days": "１２"},
+        {"retention_days": "1e3"},
+        {"default_voice": "mb/mb-en1"},
+        {"default_voice": "en-gb\x00"},
+        {"default_voice": "<script>"},
+        {"summary_adult_notes": "maybe"},
+        {"summary_adult_notes": "1"},
+    ],
+)
 def test_bad_values_are_refused_and_nothing_changes(db, people, values):
     mine, _theirs, _other = _admins(db)
     with pytest.raises(InvalidInput):
@@ -122,8 +148,9 @@ def _tracker_store(path, events):
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL)"))
         for sender, stamp in events:
-            connection.execute(text("INSERT INTO events (sender_id, timestamp) VALUES (:s, :t)"),
-                               {"s": sender, "t": stamp})
+            connection.execute(
+                text("INSERT INTO events (sender_id, timestamp) VALUES (:s, :t)"), {"s": sender, "t": stamp}
+            )
     engine.dispose()
     return f"sqlite:///{path}"
 
@@ -142,17 +169,33 @@ def test_retention_sweeps_each_school_by_its_own_period(db, people, tmp_path):
         db.flush()
         senders[pupil.id] = session.rasa_sender_id
         for when, name in ((old, "old"), (recent, "new")):
-            draft = Entry(pupil_id=pupil.id, session_id=session.id, moment="interests", step="likes",
-                          question="q", answer_kind="words", words=f"{name} draft", input_mode="typed",
-                          provenance="independent", status="draft", created_at=when)
+            draft = Entry(
+                pupil_id=pupil.id,
+                session_id=session.id,
+                moment="interests",
+                step="likes",
+                question="q",
+                answer_kind="words",
+                words=f"{name} draft",
+                input_mode="typed",
+                provenance="independent",
+                status="draft",
+                created_at=when,
+            )
             db.add(draft)
             db.add(ChatRequest(session_id=session.id, client_id=f"{name}-{pupil.id}", created_at=when))
             db.flush()
             drafts[(pupil.id, name)] = draft.id
     db.commit()
-    trackers = _tracker_store(tmp_path / "trackers.db", [
-        (senders[sam.id], (old - epoch).total_seconds()), (senders[sam.id], (recent - epoch).total_seconds()),
-        (senders[zeb.id], (old - epoch).total_seconds()), ("erased-pupil", (old - epoch).total_seconds())])
+    trackers = _tracker_store(
+        tmp_path / "trackers.db",
+        [
+            (senders[sam.id], (old - epoch).total_seconds()),
+            (senders[sam.id], (recent - epoch).total_seconds()),
+            (senders[zeb.id], (old - epoch).total_seconds()),
+            ("erased-pupil", (old - epoch).total_seconds()),
+        ],
+    )
 
     counts = apply_retention(db, None, trackers, None, server=SERVER)
 
@@ -163,11 +206,15 @@ def test_retention_sweeps_each_school_by_its_own_period(db, people, tmp_path):
     left = set(db.execute(select(Entry.id).where(Entry.words.like("% draft"))).scalars())
     assert left == {drafts[(sam.id, "new")], drafts[(zeb.id, "old")], drafts[(zeb.id, "new")]}
     assert set(db.execute(select(ChatRequest.client_id)).scalars()) == {
-        f"new-{sam.id}", f"old-{zeb.id}", f"new-{zeb.id}"}
+        f"new-{sam.id}",
+        f"old-{zeb.id}",
+        f"new-{zeb.id}",
+    }
     engine = create_engine(trackers)
     with engine.connect() as connection:
         assert sorted(connection.execute(text("SELECT sender_id FROM events")).scalars()) == sorted(
-            [senders[sam.id], senders[zeb.id]])
+            [senders[sam.id], senders[zeb.id]]
+        )
     engine.dispose()
     audit = db.execute(select(AuditEvent.school_id, AuditEvent.detail).where(AuditEvent.action == "retention")).all()
     assert audit == [(mine.school_id, "kept 30 days: removed 1 conversation events, 1 stored replies, 1 drafts")]
@@ -186,9 +233,13 @@ def test_the_migration_adds_and_removes_the_settings_table(bare_url):
     command.upgrade(config, "16a3")
     assert inspect(engine).has_table("school_settings")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO school_settings (school_id, retention_days, updated_at) "
-                                "VALUES (1, 14, :t)"), {"t": utcnow()})
-        assert connection.execute(text("SELECT retention_days, default_voice FROM school_settings")).all() == [(14, None)]
+        connection.execute(
+            text("INSERT INTO school_settings (school_id, retention_days, updated_at) VALUES (1, 14, :t)"),
+            {"t": utcnow()},
+        )
+        assert connection.execute(text("SELECT retention_days, default_voice FROM school_settings")).all() == [
+            (14, None)
+        ]
     engine.dispose()
     command.downgrade(config, "16a1")
     engine = create_engine(bare_url)

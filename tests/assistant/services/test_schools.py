@@ -9,12 +9,13 @@ from datetime import date
 
 import pytest
 
-from assistant.services import audit, concerns, encounters, erasure, pupils, review, sessions, accounts as staff
-from assistant.speech import my_voice
 from assistant.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from assistant.record.models import Pupil
 from assistant.reports.gatsby import coverage
+from assistant.services import accounts as staff
+from assistant.services import audit, concerns, encounters, erasure, pupils, review, sessions
 from assistant.services.schools import create_school, list_schools, school_named
+from assistant.speech import my_voice
 from tests.conftest import OTHER_MARKERS, make_other_school, school_snapshot
 
 
@@ -38,7 +39,8 @@ def _reaches(db, me, other) -> list:
         "update_profile": lambda: pupils.update_profile(db, me, other["pupil_id"], {"cards_per_board": 2}),
         "start_session": lambda: sessions.start_session(db, me, other["pupil_id"], "interests"),
         "start_session (their encounter)": lambda: sessions.start_session(
-            db, me, db.info["mine"], "prepare", encounter_id=other["encounter_id"]),
+            db, me, db.info["mine"], "prepare", encounter_id=other["encounter_id"]
+        ),
         "session_for_staff": lambda: sessions.session_for_staff(db, me, other["session_id"]),
         "entry_for": lambda: review.entry_for(db, me, other["entry_id"]),
         "confirm": lambda: review.confirm(db, me, other["entry_id"]),
@@ -48,9 +50,11 @@ def _reaches(db, me, other) -> list:
         "confirm_checked_back": lambda: review.confirm_checked_back(db, me, other["session_id"]),
         "encounter_for": lambda: encounters.encounter_for(db, me, other["encounter_id"]),
         "create_encounter (their pupil)": lambda: encounters.create_encounter(
-            db, "careers_fair", "Fair", date(2026, 1, 1), pupil_ids=[other["pupil_id"]], school_id=me.school_id),
+            db, "careers_fair", "Fair", date(2026, 1, 1), pupil_ids=[other["pupil_id"]], school_id=me.school_id
+        ),
         "create_group (their advocate)": lambda: pupils.create_group(
-            db, "Ash class", [other["advocate"]], school_id=me.school_id),
+            db, "Ash class", [other["advocate"]], school_id=me.school_id
+        ),
         "mark_seen": lambda: concerns.mark_seen(db, me, other["concern_id"]),
         "set_disabled": lambda: staff.set_disabled(db, me, other["careers_lead"], True),
         "reset_password": lambda: staff.reset_password(db, me, other["admin"]),
@@ -98,7 +102,9 @@ def test_lists_hold_only_the_own_schools_rows(db, two_schools, role):
     assert other["pupil_id"] not in found and other["oak_pupil_id"] not in found
     assert all(e.school_id == me.school_id for e in encounters.list_encounters(db, me))
     assert all(r["session"].pupil.school_id == me.school_id for r in review.review_queue(db, me, "all"))
-    assert [g.school_id for g in pupils.groups_of(db, me.school_id)] == [me.school_id] * len(pupils.groups_of(db, me.school_id))
+    assert [g.school_id for g in pupils.groups_of(db, me.school_id)] == [me.school_id] * len(
+        pupils.groups_of(db, me.school_id)
+    )
     assert all(a.school_id == me.school_id for a in staff.accounts_of(db, me))
     assert all(a.school_id == me.school_id for a in audit.recent(db, me.school_id))
     cover = coverage(db, me.school_id)
@@ -119,8 +125,9 @@ def test_the_advocate_of_a_same_named_group_sees_only_their_schools_pupils(db, t
 def test_a_csv_import_matches_references_within_its_school_only(db, two_schools):
     mine, other = two_schools
     before = school_snapshot(db, other["school_id"])
-    result = pupils.import_pupils(db, [{"row": 2, "reference": "R-SHARED", "given_name": "Ann",
-                                        "group": "Kestrel class"}], mine["lead"])
+    result = pupils.import_pupils(
+        db, [{"row": 2, "reference": "R-SHARED", "given_name": "Ann", "group": "Kestrel class"}], mine["lead"]
+    )
     assert result == {"created": 1, "updated": 0}
     ann = db.query(Pupil).filter_by(given_name="Ann").one()
     assert ann.school_id == mine["lead"].school_id and ann.group.school_id == mine["lead"].school_id

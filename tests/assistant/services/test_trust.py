@@ -12,14 +12,22 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from assistant.services import pupils, sessions, accounts as staff
-from assistant.speech import my_voice
-from assistant.services.encounters import create_encounter
 from assistant.errors import InvalidInput, NotAllowed, NotFound
 from assistant.record.models import AuditEvent, ConversationSession, Entry, School, Staff
+from assistant.services import accounts as staff
+from assistant.services import pupils, sessions
+from assistant.services.encounters import create_encounter
 from assistant.services.schools import create_school
-from assistant.services.trust import (CSV_COLUMNS, add_school_to_trust, create_trust, overview, overview_csv,
-                                      overview_svg, trust_named)
+from assistant.services.trust import (
+    CSV_COLUMNS,
+    add_school_to_trust,
+    create_trust,
+    overview,
+    overview_csv,
+    overview_svg,
+    trust_named,
+)
+from assistant.speech import my_voice
 from tests.conftest import OTHER_MARKERS, TRUST_LOGIN, make_other_school, make_trust
 
 PUPIL_WORDS = ("Sam", "Leo", "Taylor", "Brown", "the plants")
@@ -35,12 +43,30 @@ def trust_of_both(db, people):
     db.add(session)
     db.flush()
     for status in ("confirmed", "draft"):
-        db.add(Entry(pupil_id=sam.id, session_id=session.id, moment="interests", step="likes",
-                     question="What do you like?", answer_kind="words", words="the plants",
-                     input_mode="typed", provenance="independent", status=status))
+        db.add(
+            Entry(
+                pupil_id=sam.id,
+                session_id=session.id,
+                moment="interests",
+                step="likes",
+                question="What do you like?",
+                answer_kind="words",
+                words="the plants",
+                input_mode="typed",
+                provenance="independent",
+                status=status,
+            )
+        )
     db.commit()
-    create_encounter(db, "workplace_visit", "Garden centre", date(2026, 3, 3), pupil_ids=[sam.id],
-                     gatsby_benchmarks=[5, 6], school_id=lead.school_id)
+    create_encounter(
+        db,
+        "workplace_visit",
+        "Garden centre",
+        date(2026, 3, 3),
+        pupil_ids=[sam.id],
+        gatsby_benchmarks=[5, 6],
+        school_id=lead.school_id,
+    )
     me = staff.authenticate(db, TRUST_LOGIN, "correct horse battery")
     return me, people, other, session
 
@@ -106,17 +132,24 @@ def test_a_trust_account_opens_no_pupil_record(db, trust_of_both):
     me, (lead, advocate, sam, leo), other, session = trust_of_both
     assert pupils.visible_pupils(db, me) == []
     for pupil_id in (sam.id, leo.id, other["pupil_id"]):
-        for call in (lambda: pupils.open_record(db, me, pupil_id), lambda: pupils.pupil_for(db, me, pupil_id),
-                     lambda: sessions.start_session(db, me, pupil_id, "interests"),
-                     lambda: my_voice.record_consent(db, me, pupil_id, "Parent")):
+        for call in (
+            lambda p=pupil_id: pupils.open_record(db, me, p),
+            lambda p=pupil_id: pupils.pupil_for(db, me, p),
+            lambda p=pupil_id: sessions.start_session(db, me, p, "interests"),
+            lambda p=pupil_id: my_voice.record_consent(db, me, p, "Parent"),
+        ):
             with pytest.raises(NotFound):
                 call()
             db.rollback()
     for session_id in (session.id, other["session_id"]):
         with pytest.raises(NotFound):
             sessions.open_transcript(db, me, session_id)
-    assert db.execute(select(AuditEvent).where(AuditEvent.staff_id == me.id,
-                                               AuditEvent.pupil_id.is_not(None))).scalars().all() == []
+    assert (
+        db.execute(select(AuditEvent).where(AuditEvent.staff_id == me.id, AuditEvent.pupil_id.is_not(None)))
+        .scalars()
+        .all()
+        == []
+    )
 
 
 def test_opening_a_pupils_record_or_transcript_is_audited(db, trust_of_both):
@@ -124,13 +157,16 @@ def test_opening_a_pupils_record_or_transcript_is_audited(db, trust_of_both):
     pupils.open_record(db, lead, sam.id)
     sessions.open_transcript(db, lead, session.id)
     sessions.open_transcript(db, lead, session.id, "session transcript (API)")
-    lines = db.execute(select(AuditEvent.staff_id, AuditEvent.action, AuditEvent.pupil_id, AuditEvent.detail,
-                              AuditEvent.school_id).where(AuditEvent.pupil_id == sam.id,
-                                                           AuditEvent.action == "view")
-                       .order_by(AuditEvent.id)).all()
-    assert lines == [(lead.id, "view", sam.id, "pupil page", lead.school_id),
-                     (lead.id, "view", sam.id, "session review", lead.school_id),
-                     (lead.id, "view", sam.id, "session transcript (API)", lead.school_id)]
+    lines = db.execute(
+        select(AuditEvent.staff_id, AuditEvent.action, AuditEvent.pupil_id, AuditEvent.detail, AuditEvent.school_id)
+        .where(AuditEvent.pupil_id == sam.id, AuditEvent.action == "view")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert lines == [
+        (lead.id, "view", sam.id, "pupil page", lead.school_id),
+        (lead.id, "view", sam.id, "session review", lead.school_id),
+        (lead.id, "view", sam.id, "session transcript (API)", lead.school_id),
+    ]
     # Leo is not in the advocate's groups: refused, and nothing is written.
     with pytest.raises(NotFound):
         pupils.open_record(db, advocate, leo.id)
@@ -141,8 +177,11 @@ def test_a_trust_accounts_own_lines_go_to_its_trust(db, trust_of_both):
     me, *_ = trust_of_both
     overview(db, me)
     staff.change_password(db, me, "correct horse battery", "violet tractor moon lantern")
-    lines = db.execute(select(AuditEvent.action, AuditEvent.school_id, AuditEvent.trust_id)
-                       .where(AuditEvent.staff_id == me.id).order_by(AuditEvent.id)).all()
+    lines = db.execute(
+        select(AuditEvent.action, AuditEvent.school_id, AuditEvent.trust_id)
+        .where(AuditEvent.staff_id == me.id)
+        .order_by(AuditEvent.id)
+    ).all()
     assert lines == [("trust_overview", None, me.trust_id), ("change_password", None, me.trust_id)]
 
 
@@ -152,26 +191,31 @@ def test_a_school_administrator_manages_only_their_schools_accounts(db, trust_of
     assert me.id not in [a.id for a in staff.accounts_of(db, admin)]
     assert {a.school_id for a in staff.accounts_of(db, admin)} == {admin.school_id}
     for target in (me.id, other["careers_lead"], other["admin"]):
-        for call in (lambda: staff.managed_account(db, admin, target),
-                     lambda: staff.set_disabled(db, admin, target, True),
-                     lambda: staff.reset_password(db, admin, target)):
+        for call in (
+            lambda t=target: staff.managed_account(db, admin, t),
+            lambda t=target: staff.set_disabled(db, admin, t, True),
+            lambda t=target: staff.reset_password(db, admin, t),
+        ):
             with pytest.raises(NotFound):
                 call()
             db.rollback()
     assert staff.managed_account(db, admin, lead.id) == lead
     with pytest.raises(InvalidInput, match="Unknown role"):  # a school cannot make a trust account
-        staff.create_staff(db, "x@school.test", "X", "trust", "violet tractor moon lantern",
-                           school_id=admin.school_id)
+        staff.create_staff(db, "x@school.test", "X", "trust", "violet tractor moon lantern", school_id=admin.school_id)
 
 
 def test_an_account_has_a_school_or_a_trust_never_both_nor_neither(db, trust_of_both):
     me, (lead, *_), _other, _ = trust_of_both
     school2 = create_school(db, "Third School")
-    for i, bad in enumerate(({"role": "trust", "school_id": school2.id, "trust_id": me.trust_id},
-                {"role": "trust", "school_id": None, "trust_id": None},
-                {"role": "trust", "school_id": school2.id, "trust_id": None},
-                {"role": "admin", "school_id": None, "trust_id": me.trust_id},
-                {"role": "admin", "school_id": school2.id, "trust_id": me.trust_id})):
+    for i, bad in enumerate(
+        (
+            {"role": "trust", "school_id": school2.id, "trust_id": me.trust_id},
+            {"role": "trust", "school_id": None, "trust_id": None},
+            {"role": "trust", "school_id": school2.id, "trust_id": None},
+            {"role": "admin", "school_id": None, "trust_id": me.trust_id},
+            {"role": "admin", "school_id": school2.id, "trust_id": me.trust_id},
+        )
+    ):
         db.add(Staff(email=f"x{i}@t.test", display_name="X", password_hash="x", **bad))
         with pytest.raises(IntegrityError):
             db.commit()

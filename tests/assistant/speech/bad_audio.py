@@ -12,8 +12,19 @@ from pathlib import Path
 FOLDER = Path(__file__).resolve().parents[2] / "data" / "bad_audio"
 
 
-def wav(tag=1, channels=1, rate=16_000, bits=16, data: bytes | None = None, byte_rate=None,
-        align=None, data_size=None, riff_size=None, extra_fmt=b"", chunks=None) -> bytes:
+def wav(
+    tag=1,
+    channels=1,
+    rate=16_000,
+    bits=16,
+    data: bytes | None = None,
+    byte_rate=None,
+    align=None,
+    data_size=None,
+    riff_size=None,
+    extra_fmt=b"",
+    chunks=None,
+) -> bytes:
     """A RIFF WAVE file with every header field open to being wrong."""
     data = bytes(range(256)) * 8 if data is None else data
     align = (channels * bits // 8) & 0xFFFF if align is None else align
@@ -54,8 +65,12 @@ def corpus() -> dict[str, bytes]:
         "huge_riff_size.wav": wav(riff_size=0xFFFFFFF0),
         "empty_data.wav": wav(data=b""),
         "too_long_by_header.wav": wav(rate=8_000, bits=8, data=b"\x80" * (8_000 * 36)),
-        "fmt_too_short.wav": wav(chunks=[b"fmt " + struct.pack("<I", 8) + b"\x01\x00\x01\x00\x80>\x00\x00",
-                                         b"data\x04\x00\x00\x00\x00\x00\x00\x00"]),
+        "fmt_too_short.wav": wav(
+            chunks=[
+                b"fmt " + struct.pack("<I", 8) + b"\x01\x00\x01\x00\x80>\x00\x00",
+                b"data\x04\x00\x00\x00\x00\x00\x00\x00",
+            ]
+        ),
         "no_fmt.wav": wav(chunks=[b"data\x04\x00\x00\x00\x00\x00\x00\x00"]),
         "no_data.wav": wav(chunks=[good[12:36]]),
         "data_before_fmt.wav": wav(chunks=[b"data\x04\x00\x00\x00\x00\x00\x00\x00", good[12:36]]),
@@ -64,8 +79,13 @@ def corpus() -> dict[str, bytes]:
         "extensible_mu_law.wav": wav(tag=0xFFFE, bits=16, extra_fmt=extensible),
         "extensible_too_short.wav": wav(tag=0xFFFE, bits=16),
         "riff_not_wave.wav": b"RIFF" + struct.pack("<I", 100) + b"AVI " + noise(100),
-        "aiff.aiff": b"FORM" + struct.pack(">I", 4 + 26) + b"AIFF" + b"COMM" + struct.pack(">I", 18)
-                     + struct.pack(">hIh", 1, 0xFFFFFFFF, 0) + b"\x00" * 10,
+        "aiff.aiff": b"FORM"
+        + struct.pack(">I", 4 + 26)
+        + b"AIFF"
+        + b"COMM"
+        + struct.pack(">I", 18)
+        + struct.pack(">hIh", 1, 0xFFFFFFFF, 0)
+        + b"\x00" * 10,
         "flac_zero_rate.flac": flac(rate=0),
         "flac_wrong_block.flac": flac(length=12),
         "flac_too_long.flac": flac(samples=16_000 * 600),

@@ -45,9 +45,24 @@ def test_the_right_card_is_proposed_and_nothing_else(clips):
 def test_the_cli_prints_one_json_object(clips):
     clip = next(c for c in clips if c.expected == "yes" or c.said.lower().startswith("i like"))
     choices = "|".join(c.label for c in clip.board.choices)
-    done = subprocess.run([sys.executable, "-m", "assistant.speech", "transcribe", str(clip.path),
-                           "--choices", choices, "--engine", "grammar"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.speech",
+            "transcribe",
+            str(clip.path),
+            "--choices",
+            choices,
+            "--engine",
+            "grammar",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
     result = json.loads(done.stdout)
     assert set(result) >= {"choice", "text", "engine"}
     assert result["choice"] in [*choices.split("|"), None]

@@ -56,16 +56,18 @@ def test_what_the_checks_prevent_would_crash_a_decoder_and_only_its_worker(sandb
     assert len(sandbox.run(audio.decode, good).frame_data) == 32_000
 
 
-FIELDS = st.fixed_dictionaries({
-    "tag": st.sampled_from([0, 1, 2, 3, 6, 7, 0xFFFE, 0xFFFF]) | st.integers(0, 0xFFFF),
-    "channels": st.integers(0, 0xFFFF),
-    "rate": st.sampled_from([0, 1, 8_000, 16_000, 48_000, 192_000, 0xFFFFFFFF]) | st.integers(0, 0xFFFFFFFF),
-    "bits": st.sampled_from([0, 1, 4, 8, 12, 16, 24, 32, 64]) | st.integers(0, 0xFFFF),
-    "byte_rate": st.none() | st.integers(0, 0xFFFFFFFF),
-    "align": st.none() | st.integers(0, 0xFFFF),
-    "data_size": st.none() | st.integers(0, 0xFFFFFFFF),
-    "riff_size": st.none() | st.integers(0, 0xFFFFFFFF),
-})
+FIELDS = st.fixed_dictionaries(
+    {
+        "tag": st.sampled_from([0, 1, 2, 3, 6, 7, 0xFFFE, 0xFFFF]) | st.integers(0, 0xFFFF),
+        "channels": st.integers(0, 0xFFFF),
+        "rate": st.sampled_from([0, 1, 8_000, 16_000, 48_000, 192_000, 0xFFFFFFFF]) | st.integers(0, 0xFFFFFFFF),
+        "bits": st.sampled_from([0, 1, 4, 8, 12, 16, 24, 32, 64]) | st.integers(0, 0xFFFF),
+        "byte_rate": st.none() | st.integers(0, 0xFFFFFFFF),
+        "align": st.none() | st.integers(0, 0xFFFF),
+        "data_size": st.none() | st.integers(0, 0xFFFFFFFF),
+        "riff_size": st.none() | st.integers(0, 0xFFFFFFFF),
+    }
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,4 +1,4 @@
-""""My voice" in the record: consent first, enrolment clip by clip (checked, kept as
+""" "My voice" in the record: consent first, enrolment clip by clip (checked, kept as
 features only), counts and removal, learning from tapped answers, export and erasure."""
 
 from __future__ import annotations
@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from assistant.speech import my_voice
-from assistant.services.erasure import erase_pupil, export_pupil
 from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import AuditEvent, VoiceProfile, VoiceTemplate
-from assistant.speech import enrolment_clip
+from assistant.services.erasure import erase_pupil, export_pupil
+from assistant.speech import enrolment_clip, my_voice
 from assistant.speech import templates as tpl
 from tests.assistant.speech.voices import say
 
@@ -18,10 +17,12 @@ from tests.assistant.speech.voices import say
 @pytest.fixture(scope="module")
 def clips():
     """Three clips each of two cards and one of another word, by one pupil-like voice."""
-    return {"cooking": [say("too tin", seed=s) for s in range(3)],
-            "yes": [say("yes", seed=s) for s in range(3)],
-            "other": say("elephant sandwich", seed=4),
-            "silence": _silence()}
+    return {
+        "cooking": [say("too tin", seed=s) for s in range(3)],
+        "yes": [say("yes", seed=s) for s in range(3)],
+        "other": say("elephant sandwich", seed=4),
+        "silence": _silence(),
+    }
 
 
 def _silence() -> bytes:
@@ -38,15 +39,15 @@ def _silence() -> bytes:
 
 
 def _templates(db, pupil_id):
-    return db.execute(select(func.count()).select_from(VoiceTemplate)
-                      .where(VoiceTemplate.pupil_id == pupil_id)).scalar_one()
+    return db.execute(
+        select(func.count()).select_from(VoiceTemplate).where(VoiceTemplate.pupil_id == pupil_id)
+    ).scalar_one()
 
 
 def test_consent_comes_first(db, people, catalogue, clips):
     lead, _, sam, _ = people
     with pytest.raises(my_voice.ConsentNeeded):
-        my_voice.enrol_clip(db, lead, sam.id, "cooking", clips["cooking"][0], catalogue,
-                         check=enrolment_clip)
+        my_voice.enrol_clip(db, lead, sam.id, "cooking", clips["cooking"][0], catalogue, check=enrolment_clip)
     with pytest.raises(InvalidInput):
         my_voice.record_consent(db, lead, sam.id, "   ")
     profile = my_voice.record_consent(db, lead, sam.id, "Sam and his dad,  Mr Taylor")
@@ -59,8 +60,7 @@ def test_enrolment_keeps_features_checks_clips_and_sets_the_scale(db, people, ca
     lead, advocate, sam, leo = people
     my_voice.record_consent(db, lead, sam.id, "Sam and Mr Taylor")
     for index, data in enumerate(clips["cooking"]):
-        count = my_voice.enrol_clip(db, advocate, sam.id, "cooking", data, catalogue,
-                                 check=enrolment_clip)
+        count = my_voice.enrol_clip(db, advocate, sam.id, "cooking", data, catalogue, check=enrolment_clip)
         assert count.enrolment == index + 1
     stored = db.execute(select(VoiceTemplate)).scalars().all()
     assert len(stored) == 3
@@ -74,8 +74,7 @@ def test_enrolment_keeps_features_checks_clips_and_sets_the_scale(db, people, ca
     with pytest.raises(my_voice.ClipRejected, match="did not sound like"):
         my_voice.enrol_clip(db, lead, sam.id, "cooking", clips["other"], catalogue, check=enrolment_clip)
     with pytest.raises(InvalidInput, match="not a sound recording"):
-        my_voice.enrol_clip(db, lead, sam.id, "cooking", b"RIFF" + b"\x00" * 100, catalogue,
-                         check=enrolment_clip)
+        my_voice.enrol_clip(db, lead, sam.id, "cooking", b"RIFF" + b"\x00" * 100, catalogue, check=enrolment_clip)
     with pytest.raises(InvalidInput, match="Unknown card"):
         my_voice.enrol_clip(db, lead, sam.id, "not_a_card", clips["yes"][0], catalogue, check=enrolment_clip)
     with pytest.raises(NotFound):  # the advocate does not work with Leo

@@ -33,11 +33,12 @@ def test_the_first_engine_that_names_a_card_wins():
 
 
 def test_the_grammar_after_whisper_needs_whisper_to_have_heard_something_like_it():
-    assert Recogniser([Heard("whisper", "I like cookin'", None),
-                       Heard("grammar", "cooking")]).propose(AUDIO, BOARD).choice == "cooking"
+    assert (
+        Recogniser([Heard("whisper", "I like cookin'", None), Heard("grammar", "cooking")]).propose(AUDIO, BOARD).choice
+        == "cooking"
+    )
     for heard in ("", "pizza", "I like football and animals"):
-        proposal = Recogniser([Heard("whisper", heard, None),
-                               Heard("grammar", "cooking")]).propose(AUDIO, BOARD)
+        proposal = Recogniser([Heard("whisper", heard, None), Heard("grammar", "cooking")]).propose(AUDIO, BOARD)
         assert proposal.choice is None and proposal.engine is None
 
 
@@ -55,8 +56,7 @@ def test_one_recognition_per_slot_the_others_queue(monkeypatch):
     engine = Heard("grammar", "cooking", delay=0.2)
     recogniser = Recogniser([engine], slots=1)
     results, started = [], time.perf_counter()
-    threads = [threading.Thread(target=lambda: results.append(recogniser.propose(AUDIO, BOARD)))
-               for _ in range(3)]
+    threads = [threading.Thread(target=lambda: results.append(recogniser.propose(AUDIO, BOARD))) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -9,8 +9,16 @@ import wave
 import pytest
 
 from assistant.errors import InvalidInput
-from assistant.speech.synthesis import (MAX_TEXT_CHARS, SpeechTimeout, SpeechUnavailable, Synthesiser,
-                                        clamp_rate, clean_text, resolve_voice, wav_seconds)
+from assistant.speech.synthesis import (
+    MAX_TEXT_CHARS,
+    SpeechTimeout,
+    SpeechUnavailable,
+    Synthesiser,
+    clamp_rate,
+    clean_text,
+    resolve_voice,
+    wav_seconds,
+)
 
 PROMPT = "What did you like at the garden centre?"
 LONGER = PROMPT + " Tell me about the plants, the shop and the cafe, and who you went with."
@@ -18,6 +26,7 @@ VOICES = [("gmw/en", ["en-gb"]), ("gmw/en-us", ["en-us"]), ("mb/mb-en1", ["en"])
 
 
 # ---------------------------------------------------------------- fake workers (run in the spawned process)
+
 
 def fake_worker(conn):
     """Answers like `serve` with silence (10 ms a character); hangs on "sleep forever", dies on "die now"."""
@@ -70,6 +79,7 @@ def _format(data: bytes) -> tuple[int, int, int]:
 
 # ---------------------------------------------------------------- plain helpers
 
+
 def test_text_is_cleaned_and_limited():
     assert clean_text("  What  did\tyou\nlike? ") == "What did you like?"
     assert clean_text("a\x00b") == "a b"
@@ -80,7 +90,16 @@ def test_text_is_cleaned_and_limited():
 
 
 def test_rate_is_clamped():
-    assert [clamp_rate(r) for r in (10, 80, 140, 220, 400, "120", "fast", None)] == [80, 80, 140, 220, 220, 120, 140, 140]
+    assert [clamp_rate(r) for r in (10, 80, 140, 220, 400, "120", "fast", None)] == [
+        80,
+        80,
+        140,
+        220,
+        220,
+        120,
+        140,
+        140,
+    ]
 
 
 def test_voices_resolve_to_installed_ids_and_unknown_ones_to_en_gb():
@@ -96,6 +115,7 @@ def test_voices_resolve_to_installed_ids_and_unknown_ones_to_en_gb():
 
 
 # ---------------------------------------------------------------- the worker, faked
+
 
 def test_nothing_starts_until_the_first_uncached_request(tmp_path):
     synthesiser = Synthesiser(tmp_path, target=fake_worker)
@@ -190,6 +210,7 @@ def test_a_closed_synthesiser_refuses_work(tmp_path):
 
 # ---------------------------------------------------------------- real audio (pyttsx3 + espeak-ng)
 
+
 def test_real_speech_is_22050_hz_mono_16_bit_and_as_long_as_the_text(real):
     audio = real.synthesise(PROMPT, "en-gb", 140)
     assert _format(audio) == (22050, 1, 2)
@@ -203,7 +224,8 @@ def test_real_speech_is_slower_at_a_lower_rate(real):
     slow = wav_seconds(real.synthesise(LONGER, "en-gb", 100))
     assert slow > fast * 1.6  # 200/100 = 2, less the fixed pauses
     assert wav_seconds(real.synthesise(LONGER, "en-gb", 10)) == pytest.approx(
-        wav_seconds(real.synthesise(LONGER, "en-gb", 80)), rel=0.02)  # clamped to 80
+        wav_seconds(real.synthesise(LONGER, "en-gb", 80)), rel=0.02
+    )  # clamped to 80
 
 
 def test_real_rates_stick_when_they_change_every_request(real):

@@ -1,4 +1,4 @@
-""""My voice" templates: features, DTW, rejection and the on-the-spot checks, on clips
+""" "My voice" templates: features, DTW, rejection and the on-the-spot checks, on clips
 espeak-ng makes at test time (a pupil-like voice with its own way of saying some words)."""
 
 from __future__ import annotations
@@ -10,8 +10,15 @@ from assistant.speech import templates as tpl
 from tests.assistant.speech.voices import samples, say
 
 # A pupil-like speaker: high pitch, and "puter" for computers, "too tin" for cooking.
-SAYS = {"computers": "puter", "cooking": "too tin", "animals": "aminals", "football": "foo bo",
-        "music": "music", "yes": "yes", "no": "no"}
+SAYS = {
+    "computers": "puter",
+    "cooking": "too tin",
+    "animals": "aminals",
+    "football": "foo bo",
+    "music": "music",
+    "yes": "yes",
+    "no": "no",
+}
 CARDS = list(SAYS)
 
 
@@ -100,8 +107,10 @@ def test_an_enrolled_speaker_is_recognised_and_unknown_words_are_not(enrolled):
             right += match.accepted and match.card == card
             wrong += match.accepted and match.card != card
     assert right >= 12 and wrong == 0  # of 14
-    proposed = [tpl.nearest(samples(say(word, seed=5)), enrolled, CARDS)
-                for word in ("elephant", "purple", "banana", "my brother")]
+    proposed = [
+        tpl.nearest(samples(say(word, seed=5)), enrolled, CARDS)
+        for word in ("elephant", "purple", "banana", "my brother")
+    ]
     assert sum(m.accepted for m in proposed) <= 1
     noise = np.random.default_rng(2).normal(scale=0.05, size=24_000).astype(np.float32)
     assert not tpl.nearest(noise, enrolled, CARDS).accepted
@@ -157,8 +166,9 @@ def test_whisper_encoder_frames_tell_words_apart():
     from scripts.bench_voice import EncoderFrames
 
     frames = EncoderFrames()
-    one, again, other = (frames(samples(say(w, seed=s, pad=0.5)), None)
-                         for w, s in (("cooking", 1), ("cooking", 2), ("football", 1)))
+    one, again, other = (
+        frames(samples(say(w, seed=s, pad=0.5)), None) for w, s in (("cooking", 1), ("cooking", 2), ("football", 1))
+    )
     assert one.shape[1] == 384 and one.shape[0] < 100  # 20 ms frames of the word, not 30 s
     assert np.allclose(one.mean(axis=0), 0, atol=1e-3)
     near, far = tpl.dtw_many(one, [again, other])

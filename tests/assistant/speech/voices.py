@@ -12,18 +12,58 @@ from pathlib import Path
 import numpy as np
 
 
-def say(text: str, voice: str = "en-gb+f4", speed: int = 130, pitch: int = 80,
-        effects: tuple[str, ...] = (), seed: int = 0, pad: float = 0.4) -> bytes:
+def say(
+    text: str,
+    voice: str = "en-gb+f4",
+    speed: int = 130,
+    pitch: int = 80,
+    effects: tuple[str, ...] = (),
+    seed: int = 0,
+    pad: float = 0.4,
+) -> bytes:
     """A 16 kHz mono 16-bit WAV of `text`, varied by `seed`."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as folder:
         raw, out = Path(folder) / "raw.wav", Path(folder) / "out.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(int(speed * rng.uniform(0.9, 1.1))),
-                        "-p", str(max(0, min(99, pitch + rng.randint(-6, 6)))), "-w", str(raw),
-                        text], check=True, capture_output=True)
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
-                        *effects, "gain", "-n", f"{rng.uniform(-6, -1):.1f}",
-                        "pad", str(pad), str(pad), "dither"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "espeak-ng",
+                "-v",
+                voice,
+                "-s",
+                str(int(speed * rng.uniform(0.9, 1.1))),
+                "-p",
+                str(max(0, min(99, pitch + rng.randint(-6, 6)))),
+                "-w",
+                str(raw),
+                text,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                "sox",
+                str(raw),
+                "-r",
+                "16000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(out),
+                *effects,
+                "gain",
+                "-n",
+                f"{rng.uniform(-6, -1):.1f}",
+                "pad",
+                str(pad),
+                str(pad),
+                "dither",
+            ],
+            check=True,
+            capture_output=True,
+        )
         return out.read_bytes()
 
 

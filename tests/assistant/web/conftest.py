@@ -14,8 +14,9 @@ def app_on(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)  # the actions' own way into the record
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))  # caches, symbol sets
     session_factory.cache_clear()
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True,
-                      "RASA_URL": "http://127.0.0.1:9"})
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True, "RASA_URL": "http://127.0.0.1:9"}
+    )
     with app.app_context():
         from assistant.web.store import get_db
 
@@ -63,8 +64,7 @@ def tablet(client, app, fake_rasa):
     client.post("/api/logout")
     claimed = client.post("/api/chat/claim", json={"code": response.json["code"]})
     assert claimed.status_code == 200
-    return Tablet({"Authorization": "Bearer " + claimed.json["tablet_token"]},
-                  response.json["session_id"])
+    return Tablet({"Authorization": "Bearer " + claimed.json["tablet_token"]}, response.json["session_id"])
 
 
 class Tablet:

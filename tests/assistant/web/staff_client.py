@@ -15,8 +15,7 @@ def csrf(client, path: str = "/staff/login") -> str:
 
 
 def staff_login(client, email="lead@school.test", password="correct horse battery"):
-    response = client.post("/staff/login", data={"email": email, "password": password,
-                                                 "csrf_token": csrf(client)})
+    response = client.post("/staff/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 

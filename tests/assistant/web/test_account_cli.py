@@ -10,8 +10,10 @@ def test_set_password_then_log_in_with_it(app):
     assert weak.exit_code != 0
     client = app.test_client()
     # The weak choice changed nothing: the old password still works.
-    assert client.post("/api/login", json={"email": "lead@school.test",
-                                           "password": "correct horse battery"}).status_code == 200
+    assert (
+        client.post("/api/login", json={"email": "lead@school.test", "password": "correct horse battery"}).status_code
+        == 200
+    )
     chosen = "violet tractor moon lantern"
     done = runner.invoke(args=["set-password", "LEAD@school.test"], input=f"{chosen}\n{chosen}\n")
     assert done.exit_code == 0, done.output

@@ -10,9 +10,9 @@ import pytest
 import assistant
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
 from assistant.sandbox import SandboxBusy
+from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.speech.recogniser import Busy
 from assistant.speech.synthesis import SpeechTimeout, SpeechUnavailable
-from assistant.speech.my_voice import ClipRejected, ConsentNeeded
 from assistant.web.auth import NotLoggedIn
 from assistant.web.errors import STATUSES, status_of
 
@@ -39,12 +39,24 @@ def test_core_errors_know_no_status():
     assert [cls.__name__ for cls in errors if hasattr(cls, "status")] == []
 
 
-@pytest.mark.parametrize("error, status", [
-    (InvalidInput("x"), 400), (LoginFailed("x"), 401), (NotLoggedIn("x"), 401),
-    (NotAllowed("x"), 403), (NotFound("x"), 404), (SessionClosed("x"), 409),
-    (ConsentNeeded("x"), 409), (ClipRejected("x"), 422), (SpeechUnavailable("x"), 503),
-    (SpeechTimeout("x"), 503), (Busy("x"), 503), (SandboxBusy("x"), 503), (DomainError("x"), 400),
-])
+@pytest.mark.parametrize(
+    "error, status",
+    [
+        (InvalidInput("x"), 400),
+        (LoginFailed("x"), 401),
+        (NotLoggedIn("x"), 401),
+        (NotAllowed("x"), 403),
+        (NotFound("x"), 404),
+        (SessionClosed("x"), 409),
+        (ConsentNeeded("x"), 409),
+        (ClipRejected("x"), 422),
+        (SpeechUnavailable("x"), 503),
+        (SpeechTimeout("x"), 503),
+        (Busy("x"), 503),
+        (SandboxBusy("x"), 503),
+        (DomainError("x"), 400),
+    ],
+)
 def test_each_error_has_its_status(error, status):
     assert status_of(error) == status
 

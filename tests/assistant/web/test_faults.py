@@ -21,8 +21,7 @@ def entries(client, session_id):
 
 
 def send(client, tablet, client_id, **answer):
-    return client.post("/api/chat/message", headers=tablet.headers,
-                       json={**answer, "client_id": client_id})
+    return client.post("/api/chat/message", headers=tablet.headers, json={**answer, "client_id": client_id})
 
 
 @pytest.mark.parametrize("fault", ["down", "empty", "error"])
@@ -115,6 +114,9 @@ def test_commands_ask_to_try_again_and_keep_nothing(client, tablet, fake_rasa):
     fake_rasa.fault = "empty"
     reply = client.post("/api/chat/start", headers=tablet.headers)
     assert reply.status_code == 503 and reply.json == {
-        "error": "Just a moment, please. The assistant will carry on soon.", "kept": False,
-        "retry": True, "messages": []}
+        "error": "Just a moment, please. The assistant will carry on soon.",
+        "kept": False,
+        "retry": True,
+        "messages": [],
+    }
     assert entries(client, tablet.session_id) == []

@@ -8,8 +8,7 @@ import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import (ignored_auth, missing_required_header,
-                                               positive_data_acceptance)
+from schemathesis.specs.openapi.checks import ignored_auth, missing_required_header, positive_data_acceptance
 
 from tests.assistant.web.conftest import login
 
@@ -23,8 +22,7 @@ class UniqueKeyLoader(yaml.SafeLoader):
         keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:
-            raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {duplicates}",
-                                                    node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {duplicates}", node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -62,9 +60,11 @@ NOT_CHECKED = [missing_required_header, ignored_auth, positive_data_acceptance]
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_no_route_answers_5xx_or_strays_from_the_document(case, credentials):
     # Real credentials where the case sends some; a case that leaves them out keeps them out.
     headers, cookies = dict(case.headers or {}), dict(case.cookies or {})

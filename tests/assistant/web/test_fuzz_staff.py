@@ -21,12 +21,35 @@ pytestmark = pytest.mark.slow
 
 HOSTILE = st.one_of(
     st.text(max_size=60),
-    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FFFF, exclude_categories=("Cs",)),
-            max_size=20),  # a browser cannot send a lone surrogate in a form
-    st.sampled_from(["", " ", "0", "-1", "1e400", "NaN", "10" * 20, "2147483648", "9" * 30,
-                     "0001-01-01", "9999-12-31", "2026-02-30", "../../etc/passwd", "<script>",
-                     "\x00", "a\x00b", "%00", "true", "[]", "{}", "x" * 6000]),
-    st.integers(min_value=-(10 ** 30), max_value=10 ** 30).map(str),
+    st.text(
+        alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FFFF, exclude_categories=("Cs",)), max_size=20
+    ),  # a browser cannot send a lone surrogate in a form
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e400",
+            "NaN",
+            "10" * 20,
+            "2147483648",
+            "9" * 30,
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "../../etc/passwd",
+            "<script>",
+            "\x00",
+            "a\x00b",
+            "%00",
+            "true",
+            "[]",
+            "{}",
+            "x" * 6000,
+        ]
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.dates().map(str),
 )
 
@@ -41,8 +64,9 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
-                               "fields": {}})
+            self.forms.append(
+                {"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(), "fields": {}}
+            )
         elif self.forms and tag in ("input", "select", "textarea") and attrs.get("name"):
             field = self.forms[-1]["fields"].setdefault(attrs["name"], {"type": attrs.get("type", tag), "values": []})
             if attrs.get("value") is not None:
@@ -68,8 +92,13 @@ def pages(app, tablet, client, fake_rasa) -> list[str]:
 
         encounter = create_encounter(db, "careers_fair", "Fair", date(2026, 3, 3), pupil_ids=[app.people[2]])
         entry = db.execute(select(Entry)).scalars().first()
-        ids = {"pupil_id": str(app.people[2]), "session_id": tablet.session_id,
-               "encounter_id": str(encounter.id), "entry_id": entry.id, "action": "confirm"}
+        ids = {
+            "pupil_id": str(app.people[2]),
+            "session_id": tablet.session_id,
+            "encounter_id": str(encounter.id),
+            "entry_id": entry.id,
+            "action": "confirm",
+        }
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staff/") and "GET" in rule.methods:
@@ -111,8 +140,9 @@ def field_value(field):
     return st.sampled_from(offered) | HOSTILE if offered else HOSTILE
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_no_staff_form_answers_5xx(client, staff_forms, data):
     client.environ_base["REMOTE_ADDR"] = next(ADDRESSES)
@@ -124,9 +154,12 @@ def test_no_staff_form_answers_5xx(client, staff_forms, data):
         for name, field in fields.items():
             if name == "csrf_token" or not data.draw(st.booleans(), label=f"{action} {name} sent"):
                 continue
-            form[name] = data.draw(st.lists(field_value(field), min_size=1, max_size=2)
-                                   if field["type"] in ("checkbox", "select") else field_value(field),
-                                   label=f"{action} {name}")
+            form[name] = data.draw(
+                st.lists(field_value(field), min_size=1, max_size=2)
+                if field["type"] in ("checkbox", "select")
+                else field_value(field),
+                label=f"{action} {name}",
+            )
         response = client.post(action, data=form, content_type="multipart/form-data")
         assert response.status_code < 500, (action, form)
         if "/staff/login" in action or response.status_code == 401:
@@ -134,14 +167,23 @@ def test_no_staff_form_answers_5xx(client, staff_forms, data):
             token = csrf(client, "/staff/")
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(query=st.dictionaries(st.sampled_from(["from", "to", "format", "group", "year", "pupil_id"]),
-                             HOSTILE, max_size=4),
-       number=st.integers(min_value=-(10 ** 30), max_value=10 ** 30))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    query=st.dictionaries(st.sampled_from(["from", "to", "format", "group", "year", "pupil_id"]), HOSTILE, max_size=4),
+    number=st.integers(min_value=-(10**30), max_value=10**30),
+)
 def test_no_staff_page_answers_5xx_to_any_query_or_id(client, staff_forms, app, query, number):
-    for url in ("/staff/pupils/{}/summary", "/staff/pupils/{}", "/staff/pupils/{}/my-profile",
-                "/staff/encounters/{}", "/staff/gatsby", "/staff/gatsby.csv", "/staff/sessions/new"):
+    for url in (
+        "/staff/pupils/{}/summary",
+        "/staff/pupils/{}",
+        "/staff/pupils/{}/my-profile",
+        "/staff/encounters/{}",
+        "/staff/gatsby",
+        "/staff/gatsby.csv",
+        "/staff/sessions/new",
+    ):
         for pupil in (app.people[2], number):
             response = client.get(url.format(pupil), query_string=query)
             assert response.status_code < 500, (url, pupil, query)

@@ -14,14 +14,16 @@ def spoken(tmp_path_factory):
     folder = tmp_path_factory.mktemp("spoken")
     raw, wav = folder / "raw.wav", folder / "answer.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(raw), "I like cooking"], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav), "pad", "0.4", "0.4",
-                    "dither"], check=True)
+    subprocess.run(
+        ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav), "pad", "0.4", "0.4", "dither"], check=True
+    )
     return wav.read_bytes()
 
 
 def listen(client, tablet, data, cards="cooking,animals,football,dont_know"):
-    return client.post(f"/api/chat/listen?cards={cards}", data=data,
-                       headers={**tablet.headers, "Content-Type": "audio/wav"})
+    return client.post(
+        f"/api/chat/listen?cards={cards}", data=data, headers={**tablet.headers, "Content-Type": "audio/wav"}
+    )
 
 
 @pytest.mark.slow
@@ -41,14 +43,17 @@ def test_no_answer_heard_is_no_guess(client, tablet):
     assert response.json == {"proposal": None, "prompt": "Tell me again, or touch the picture."}
 
 
-@pytest.mark.parametrize("data, cards, status, words", [
-    (b"not audio at all" * 20, "cooking,animals", 400, "not a sound recording"),
-    (b"", "cooking,animals", 400, "empty"),
-    (b"RIFF", "", 400, "which cards"),
-    (b"RIFF", "cooking,cooking", 400, "which cards"),
-    (b"RIFF", "cooking,Robert');DROP", 400, "Unknown card"),
-    (b"RIFF", "not_a_card", 400, "Unknown card"),
-])
+@pytest.mark.parametrize(
+    "data, cards, status, words",
+    [
+        (b"not audio at all" * 20, "cooking,animals", 400, "not a sound recording"),
+        (b"", "cooking,animals", 400, "empty"),
+        (b"RIFF", "", 400, "which cards"),
+        (b"RIFF", "cooking,cooking", 400, "which cards"),
+        (b"RIFF", "cooking,Robert');DROP", 400, "Unknown card"),
+        (b"RIFF", "not_a_card", 400, "Unknown card"),
+    ],
+)
 def test_bad_uploads(client, tablet, data, cards, status, words):
     response = listen(client, tablet, data, cards)
     assert response.status_code == status

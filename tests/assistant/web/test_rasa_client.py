@@ -64,8 +64,7 @@ def test_each_conversation_keeps_to_one_server_and_they_are_spread(servers):
     spread = {name: list(chosen.values()).count(name) for name in "abc"}
     assert all(count >= 8 for count in spread.values()), spread
     # Every worker (a new client) picks the same server for the same conversation.
-    assert RasaClient([s.url for s in reversed(servers)]).send("session-7", "x", {})[0]["text"] \
-        == chosen["session-7"]
+    assert RasaClient([s.url for s in reversed(servers)]).send("session-7", "x", {})[0]["text"] == chosen["session-7"]
 
 
 def test_a_server_that_is_down_is_skipped_and_only_its_conversations_move(servers):

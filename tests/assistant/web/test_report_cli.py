@@ -20,14 +20,37 @@ def test_review_summary_in_each_format(app, tmp_path):
     runner = app.test_cli_runner()
     for fmt, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("html", b"<!DOCTYPE html>")):
         out = tmp_path / f"summary.{fmt}"
-        result = runner.invoke(args=["review-summary", str(app.people[2]), "--format", fmt,
-                                     "--out", str(out), "--from", "2026-01-01", "--to", "2026-12-31"])
+        result = runner.invoke(
+            args=[
+                "review-summary",
+                str(app.people[2]),
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+            ]
+        )
         assert result.exit_code == 0, result.output
         assert out.read_bytes().startswith(magic)
-    assert docx.Document(str(tmp_path / "summary.docx")).paragraphs[0].text \
+    assert (
+        docx.Document(str(tmp_path / "summary.docx")).paragraphs[0].text
         == "Pupil voice for the EHCP review: Sam Taylor"
-    result = runner.invoke(args=["review-summary", str(app.people[2]), "--format", "html",
-                                 "--for-pupil", "--out", str(tmp_path / "mine.html")])
+    )
+    result = runner.invoke(
+        args=[
+            "review-summary",
+            str(app.people[2]),
+            "--format",
+            "html",
+            "--for-pupil",
+            "--out",
+            str(tmp_path / "mine.html"),
+        ]
+    )
     assert result.exit_code == 0 and "My profile: Sam" in (tmp_path / "mine.html").read_text()
 
 
@@ -36,11 +59,22 @@ def test_review_summary_errors_are_clear(app, tmp_path):
     result = runner.invoke(args=["review-summary", "999", "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
     assert "No pupil with id 999." in result.output and "Traceback" not in result.output
-    result = runner.invoke(args=["review-summary", str(app.people[2]), "--out", str(tmp_path / "x.pdf"),
-                                 "--from", "2026-06-01", "--to", "2026-01-01"])
+    result = runner.invoke(
+        args=[
+            "review-summary",
+            str(app.people[2]),
+            "--out",
+            str(tmp_path / "x.pdf"),
+            "--from",
+            "2026-06-01",
+            "--to",
+            "2026-01-01",
+        ]
+    )
     assert result.exit_code == 1 and "starts after it ends" in result.output
-    result = runner.invoke(args=["review-summary", str(app.people[2]),
-                                 "--out", str(tmp_path / "no" / "such" / "x.pdf")])
+    result = runner.invoke(
+        args=["review-summary", str(app.people[2]), "--out", str(tmp_path / "no" / "such" / "x.pdf")]
+    )
     assert result.exit_code == 1 and "Cannot write" in result.output
 
 

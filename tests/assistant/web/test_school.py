@@ -72,12 +72,21 @@ def test_saved_settings_hold_for_this_school_only_and_are_audited(app, client):
         assert line.school_id != other["school_id"] and "retention days 45" in line.detail
 
 
-@pytest.mark.parametrize("data", [
-    {"retention_days": "-5"}, {"retention_days": "abc"}, {"retention_days": "36501"},
-    {"retention_days": "9" * 99}, {"retention_days": "<script>alert(1)</script>"},
-    {"retention_days": "٣"}, {"default_voice": "../../etc/passwd"}, {"default_voice": "en-gb\x00x"},
-    {"default_voice": "x" * 5000}, {"summary_adult_notes": "perhaps"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"retention_days": "-5"},
+        {"retention_days": "abc"},
+        {"retention_days": "36501"},
+        {"retention_days": "9" * 99},
+        {"retention_days": "<script>alert(1)</script>"},
+        {"retention_days": "٣"},
+        {"default_voice": "../../etc/passwd"},
+        {"default_voice": "en-gb\x00x"},
+        {"default_voice": "x" * 5000},
+        {"summary_adult_notes": "perhaps"},
+    ],
+)
 def test_hostile_input_is_a_clear_400_that_changes_nothing(app, client, data):
     staff_login(client, "admin@school.test")
     response = _save(client, data)

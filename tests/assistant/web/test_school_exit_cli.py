@@ -29,6 +29,5 @@ def test_the_commands_ask_for_the_name_twice_and_an_export_first(app, tmp_path):
     assert gone.exit_code != 0 and "No school named" in gone.output
     with app.app_context():
         make_other_school(get_db())
-    forced = runner.invoke(args=["erase-school", "Other School", "--confirm", "other school",
-                                 "--without-export"])
+    forced = runner.invoke(args=["erase-school", "Other School", "--confirm", "other school", "--without-export"])
     assert forced.exit_code == 0, forced.output

@@ -52,8 +52,19 @@ def test_a_second_school_then_each_command_says_which(app, tmp_path):
     assert runner.invoke(args=["gatsby-csv", "--out", str(out)]).exit_code != 0
     assert runner.invoke(args=["gatsby-csv", "--out", str(out), "--school", "Hilltop Academy"]).exit_code == 0
     assert "Nia" in out.read_text() and "Sam" not in out.read_text()
-    admin = runner.invoke(args=["create-admin", "--email", "head@hilltop.test", "--name", "Head",
-                                "--school", "Hilltop Academy", "--password", "violet tractor moon lantern"])
+    admin = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "head@hilltop.test",
+            "--name",
+            "Head",
+            "--school",
+            "Hilltop Academy",
+            "--password",
+            "violet tractor moon lantern",
+        ]
+    )
     assert admin.exit_code == 0, admin.output
 
 

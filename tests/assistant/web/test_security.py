@@ -36,11 +36,12 @@ def _staff(app, email) -> Staff:
 
 # ---------------------------------------------------------------- 1. no published password
 
+
 def test_demo_accounts_get_a_generated_one_time_password(sqlite_db, tmp_path):
-    from assistant.services.demo import DEMO_ADMIN, DEMO_LOGIN, load_demo_data
-    from assistant.record.migrate import upgrade
     from assistant.record.database import make_engine, make_session_factory
+    from assistant.record.migrate import upgrade
     from assistant.services.accounts import authenticate
+    from assistant.services.demo import DEMO_ADMIN, DEMO_LOGIN, load_demo_data
 
     password = load_demo_data(sqlite_db)
     assert password and password != "pupil-voice-demo"
@@ -64,15 +65,20 @@ def test_a_one_time_password_must_be_changed_before_anything_else(app, client):
     from assistant.services.accounts import create_staff
 
     with app.app_context():
-        create_staff(_db(app), "new@school.test", "Ms New", "careers_lead", PASSWORD,
-                     must_change_password=True)
+        create_staff(_db(app), "new@school.test", "Ms New", "careers_lead", PASSWORD, must_change_password=True)
     staff_login(client, "new@school.test")
     response = client.get("/staff/pupils")
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/account/password")
     assert client.get("/api/pupils").status_code == 403
-    changed = client.post("/staff/account/password", data={
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD,
-        "csrf_token": csrf(client, "/staff/account/password")})
+    changed = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "repeat_password": NEW_PASSWORD,
+            "csrf_token": csrf(client, "/staff/account/password"),
+        },
+    )
     assert changed.status_code == 302
     assert client.get("/staff/pupils").status_code == 200
     assert not _staff(app, "new@school.test").must_change_password
@@ -80,15 +86,26 @@ def test_a_one_time_password_must_be_changed_before_anything_else(app, client):
 
 def test_staff_change_their_password_and_the_old_one_stops_working(app, client):
     staff_login(client)
-    weak = post(client, "/staff/account/password", {
-        "current_password": PASSWORD, "new_password": "aaaaaaaaaaaa", "repeat_password": "aaaaaaaaaaaa"})
+    weak = post(
+        client,
+        "/staff/account/password",
+        {"current_password": PASSWORD, "new_password": "aaaaaaaaaaaa", "repeat_password": "aaaaaaaaaaaa"},
+    )
     assert weak.status_code == 400 and "stronger password" in weak.get_data(as_text=True)
-    wrong = post(client, "/staff/account/password", {
-        "current_password": "not it at all", "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD})
+    wrong = post(
+        client,
+        "/staff/account/password",
+        {"current_password": "not it at all", "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD},
+    )
     assert wrong.status_code == 400
-    assert post(client, "/staff/account/password", {
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD,
-        "repeat_password": NEW_PASSWORD}).status_code == 302
+    assert (
+        post(
+            client,
+            "/staff/account/password",
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD},
+        ).status_code
+        == 302
+    )
     other = app.test_client()
     assert other.post("/api/login", json={"email": "lead@school.test", "password": PASSWORD}).status_code == 401
     assert other.post("/api/login", json={"email": "lead@school.test", "password": NEW_PASSWORD}).status_code == 200
@@ -132,6 +149,7 @@ def test_only_an_administrator_manages_accounts(app, client):
 
 # ---------------------------------------------------------------- 2. sessions on the server
 
+
 def test_logout_ends_the_session_for_a_copied_cookie(app, client):
     staff_login(client)
     thief = app.test_client()
@@ -168,14 +186,17 @@ def test_the_cookie_holds_no_staff_id_and_is_secure_over_https(app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     https = app.test_client()
     token = csrf(https, "https://localhost/staff/login")
-    secure = https.post("https://localhost/staff/login", data={
-        "email": "lead@school.test", "password": PASSWORD, "csrf_token": token},
-        headers={"Referer": "https://localhost/staff/login"})
+    secure = https.post(
+        "https://localhost/staff/login",
+        data={"email": "lead@school.test", "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://localhost/staff/login"},
+    )
     assert secure.status_code == 302
     assert "Secure" in secure.headers["Set-Cookie"]
 
 
 # ---------------------------------------------------------------- 3. headers
+
 
 def test_every_route_sends_the_security_headers(app, client, tablet):
     staff_login(client, "admin@school.test")
@@ -197,8 +218,11 @@ def test_every_route_sends_the_security_headers(app, client, tablet):
 
 def test_pages_with_pupils_data_are_never_stored(app, client, tablet):
     staff_login(client)
-    for path in [f"/staff/pupils/{app.people[2]}", f"/staff/sessions/{tablet.session_id}",
-                 f"/staff/pupils/{app.people[2]}/summary"]:
+    for path in [
+        f"/staff/pupils/{app.people[2]}",
+        f"/staff/sessions/{tablet.session_id}",
+        f"/staff/pupils/{app.people[2]}/summary",
+    ]:
         assert client.get(path).headers["Cache-Control"] == "no-store", path
     assert client.get("/api/chat/my-profile", headers=tablet.headers).headers["Cache-Control"] == "no-store"
 
@@ -215,6 +239,7 @@ def test_no_inline_script_in_any_page_template():
 
 
 # ---------------------------------------------------------------- 5. throttling, policy, claim
+
 
 def test_failed_logins_are_limited_per_client_not_per_account(app):
     attacker = app.test_client()
@@ -257,8 +282,10 @@ def test_code_guessing_is_limited_per_client(app):
 
 def test_a_class_of_tablets_claims_from_one_address(app, client):
     login(client)
-    codes = [client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"}).json["code"]
-             for _ in range(12)]
+    codes = [
+        client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"}).json["code"]
+        for _ in range(12)
+    ]
     for code in codes:
         assert app.test_client().post("/api/chat/claim", json={"code": code}).status_code == 200
 
@@ -266,8 +293,11 @@ def test_a_class_of_tablets_claims_from_one_address(app, client):
 def test_weak_and_common_passwords_are_refused(app, client):
     staff_login(client, "admin@school.test")
     for weak in ["aaaaaaaaaa", "password123", "qwertyuiop", "1234567890", "newstaff@school.test"]:
-        response = post(client, "/staff/accounts", {"email": "newstaff@school.test", "display_name": "New",
-                                                    "role": "advocate", "password": weak})
+        response = post(
+            client,
+            "/staff/accounts",
+            {"email": "newstaff@school.test", "display_name": "New", "role": "advocate", "password": weak},
+        )
         assert response.status_code == 302
         page = client.get("/staff/accounts").get_data(as_text=True)
         assert "stronger password" in page, weak
@@ -277,11 +307,15 @@ def test_weak_and_common_passwords_are_refused(app, client):
 
 # ---------------------------------------------------------------- 6. tablet token ends with its session
 
+
 def _end_session(app, session_id, minutes_ago):
     with app.app_context():
         db = _db(app)
-        db.execute(update(ConversationSession).where(ConversationSession.id == session_id)
-                   .values(status="stopped", ended_at=utcnow() - timedelta(minutes=minutes_ago)))
+        db.execute(
+            update(ConversationSession)
+            .where(ConversationSession.id == session_id)
+            .values(status="stopped", ended_at=utcnow() - timedelta(minutes=minutes_ago))
+        )
         db.commit()
 
 
@@ -318,15 +352,16 @@ def test_the_speech_cache_is_bounded(app, tmp_path):
 
 # ---------------------------------------------------------------- 7. encounters by role
 
+
 def test_advocates_see_only_their_groups_encounters(app, client):
     from assistant.services.encounters import create_encounter
 
     with app.app_context():
         db = _db(app)
-        willow = create_encounter(db, "workplace_visit", "Willow visit", date(2026, 5, 5),
-                                  notes="Leo's notes", pupil_ids=[app.people[3]]).id
-        oak = create_encounter(db, "workplace_visit", "Oak visit", date(2026, 5, 6),
-                               pupil_ids=[app.people[2]]).id
+        willow = create_encounter(
+            db, "workplace_visit", "Willow visit", date(2026, 5, 5), notes="Leo's notes", pupil_ids=[app.people[3]]
+        ).id
+        oak = create_encounter(db, "workplace_visit", "Oak visit", date(2026, 5, 6), pupil_ids=[app.people[2]]).id
     staff_login(client, "ta@school.test")
     assert client.get(f"/staff/encounters/{willow}").status_code == 404
     assert client.get(f"/staff/encounters/{willow}/photo").status_code == 404
@@ -334,8 +369,9 @@ def test_advocates_see_only_their_groups_encounters(app, client):
     listing = client.get("/staff/encounters").get_data(as_text=True)
     assert "Oak visit" in listing and "Willow visit" not in listing
     assert [e["title"] for e in client.get("/api/encounters").json["encounters"]] == ["Oak visit"]
-    started = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "debrief",
-                                                  "encounter_id": willow})
+    started = client.post(
+        "/api/sessions", json={"pupil_id": app.people[2], "conversation": "debrief", "encounter_id": willow}
+    )
     assert started.status_code == 404
     lead = app.test_client()
     staff_login(lead)
@@ -343,6 +379,7 @@ def test_advocates_see_only_their_groups_encounters(app, client):
 
 
 # ---------------------------------------------------------------- 4. the signed channel
+
 
 def test_the_web_app_signs_what_it_sends(app, client, tablet, fake_rasa):
     from assistant.channel import verify
@@ -355,8 +392,9 @@ def test_the_web_app_signs_what_it_sends(app, client, tablet, fake_rasa):
 
 # ---------------------------------------------------------------- 8. joiners kept
 
+
 def test_joiners_are_kept_in_a_pupils_answer(app, client, tablet, fake_rasa):
-    chef = "\U0001F469\u200d\U0001F373"  # woman cook: woman, zero-width joiner, cooking
+    chef = "\U0001f469\u200d\U0001f373"  # woman cook: woman, zero-width joiner, cooking
     client.post("/api/chat/start", headers=tablet.headers)
     client.post("/api/chat/message", headers=tablet.headers, json={"text": f"{chef} cooking"})
     assert any(chef in call["message"] for call in fake_rasa.calls)
@@ -369,6 +407,7 @@ def test_joiners_are_kept_in_a_pupils_answer(app, client, tablet, fake_rasa):
 
 # ---------------------------------------------------------------- 5. limits shared through Redis
 
+
 @pytest.fixture
 def redis_url(tmp_path):
     """A private redis-server on a unix socket (bin/setup installs it)."""
@@ -377,9 +416,21 @@ def redis_url(tmp_path):
     import time
 
     socket = tmp_path / "redis.sock"
-    server = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", "0",
-                               "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             if socket.exists():
@@ -395,12 +446,11 @@ def test_failed_logins_count_across_processes_with_redis(sqlite_url, tmp_path, m
     from assistant import create_app
 
     monkeypatch.setenv("PUPIL_VOICE_INSTANCE", str(tmp_path / "instance"))
-    config = {"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True,
-              "REDIS_URL": redis_url}
+    config = {"DATABASE_URL": sqlite_url, "SECRET_KEY": "test", "TESTING": True, "REDIS_URL": redis_url}
     first, second = create_app(config), create_app(config)  # two web processes
     with first.app_context():
-        from tests.conftest import make_people
         from assistant.web.store import get_db
+        from tests.conftest import make_people
 
         make_people(get_db())
     guess = {"email": "admin@school.test", "password": "guess guess guess"}

@@ -47,8 +47,9 @@ def _set_profile(app, voice: str, rate: int) -> None:
 def test_the_tablet_gets_a_wav_in_the_pupils_voice_and_rate(client, app, tablet, speech_cache):
     _set_profile(app, "en-gb+f3", 90)
     calls_before = settled(app).worker_calls
-    response = client.post("/api/chat/speech", json={"text": PROMPT, "voice": "en-us", "rate": 220},
-                           headers=tablet.headers)
+    response = client.post(
+        "/api/chat/speech", json={"text": PROMPT, "voice": "en-us", "rate": 220}, headers=tablet.headers
+    )
     assert response.status_code == 200, response.data[:200]
     assert response.mimetype == "audio/wav"
     with wave.open(io.BytesIO(response.data), "rb") as wav:
@@ -67,14 +68,17 @@ def test_the_default_profile_speaks_at_140(client, app, tablet):
     assert synthesiser(app).cached_path(PROMPT, "en-gb", 140).exists()
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"text": ""}, "no text"),
-    ({"text": "   "}, "no text"),
-    ({"text": "x" * 501}, "longer than 500"),
-    ({"text": 5}, "must be a string"),
-    ({}, "must be a string"),
-    (["text"], "JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"text": ""}, "no text"),
+        ({"text": "   "}, "no text"),
+        ({"text": "x" * 501}, "longer than 500"),
+        ({"text": 5}, "must be a string"),
+        ({}, "must be a string"),
+        (["text"], "JSON object"),
+    ],
+)
 def test_bad_text_is_a_400(client, app, tablet, body, message):
     calls_before = settled(app).worker_calls
     response = client.post("/api/chat/speech", json=body, headers=tablet.headers)

@@ -19,10 +19,13 @@ def db_of(app):
 
 
 def test_login_needs_the_csrf_token_and_the_right_password(client):
-    assert client.post("/staff/login", data={"email": "lead@school.test",
-                                             "password": "correct horse battery"}).status_code == 400
-    wrong = client.post("/staff/login", data={"email": "lead@school.test", "password": "nope",
-                                              "csrf_token": csrf(client)})
+    assert (
+        client.post("/staff/login", data={"email": "lead@school.test", "password": "correct horse battery"}).status_code
+        == 400
+    )
+    wrong = client.post(
+        "/staff/login", data={"email": "lead@school.test", "password": "nope", "csrf_token": csrf(client)}
+    )
     assert wrong.status_code == 401 and "Wrong email or password" in wrong.get_data(as_text=True)
     staff_login(client)
     home = client.get("/staff/")
@@ -40,13 +43,23 @@ def test_pages_redirect_to_login_and_cookies_are_safe(client):
 def test_import_pupils_from_csv_all_or_nothing(client, app):
     staff_login(client)
     good = "reference,given_name,family_name,year_group,group\nA1,Maya,Green,Year 9,Oak class\nA2,Jo,<b>Bold</b>,Year 10,Ash class\n"
-    response = post(client, "/staff/pupils/import", {"file": (io.BytesIO(good.encode()), "p.csv")},
-                    content_type="multipart/form-data", follow_redirects=True)
+    response = post(
+        client,
+        "/staff/pupils/import",
+        {"file": (io.BytesIO(good.encode()), "p.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "2 pupils added, 0 updated" in page and "&lt;b&gt;Bold&lt;/b&gt;" in page
     again = "reference,given_name,family_name\nA1,Maya,Greene\nA3,,Nameless\n"
-    response = post(client, "/staff/pupils/import", {"file": (io.BytesIO(again.encode()), "p.csv")},
-                    content_type="multipart/form-data", follow_redirects=True)
+    response = post(
+        client,
+        "/staff/pupils/import",
+        {"file": (io.BytesIO(again.encode()), "p.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Row 3" in response.get_data(as_text=True)
     with app.app_context():
         maya = db_of(app).execute(select(Pupil).where(Pupil.reference == "A1")).scalar_one()
@@ -56,10 +69,24 @@ def test_import_pupils_from_csv_all_or_nothing(client, app):
 def test_profile_and_sharing_flags_are_saved(client, app):
     staff_login(client)
     sam = app.people[2]
-    response = post(client, f"/staff/pupils/{sam}/profile", {
-        "symbol_set": "openmoji", "cards_per_board": "9", "voice": "en-gb+f3", "speech_rate": "100",
-        "selection": "single_tap", "scanning": "step", "scan_interval_ms": "1500", "text_size": "xx-large",
-        "help_after_seconds": "45", "auto_speak": "1", "input_modes": ["touch", "switch"], "sharing_note": "Mum asked: not outside school"})
+    response = post(
+        client,
+        f"/staff/pupils/{sam}/profile",
+        {
+            "symbol_set": "openmoji",
+            "cards_per_board": "9",
+            "voice": "en-gb+f3",
+            "speech_rate": "100",
+            "selection": "single_tap",
+            "scanning": "step",
+            "scan_interval_ms": "1500",
+            "text_size": "xx-large",
+            "help_after_seconds": "45",
+            "auto_speak": "1",
+            "input_modes": ["touch", "switch"],
+            "sharing_note": "Mum asked: not outside school",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         pupil = db_of(app).get(Pupil, sam)
@@ -78,8 +105,11 @@ def test_profile_and_sharing_flags_are_saved(client, app):
 
 def test_start_a_session_shows_a_one_time_code(client, app):
     staff_login(client, "ta@school.test")
-    response = post(client, "/staff/sessions/new", {"pupil_id": str(app.people[2]), "conversation": "interests",
-                                                     "adult_name": "Mr TA"})
+    response = post(
+        client,
+        "/staff/sessions/new",
+        {"pupil_id": str(app.people[2]), "conversation": "interests", "adult_name": "Mr TA"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "#code=" in page
     code = page.split("#code=")[1][:8]
@@ -99,21 +129,29 @@ def test_the_start_form_keeps_what_was_chosen_on_an_error(client, app):
     staff_login(client)
     sam, leo = app.people[2], app.people[3]
     with app.app_context():
-        visit_id = create_encounter(db_of(app), "workplace_visit", "Garden centre", date(2026, 11, 1),
-                                    pupil_ids=[sam]).id
-    response = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
-                                                     "encounter_id": "", "adult_name": "Mrs Jones"})
+        visit_id = create_encounter(
+            db_of(app), "workplace_visit", "Garden centre", date(2026, 11, 1), pupil_ids=[sam]
+        ).id
+    response = post(
+        client,
+        "/staff/sessions/new",
+        {"pupil_id": str(leo), "conversation": "debrief", "encounter_id": "", "adult_name": "Mrs Jones"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "need one: choose it" in page
     assert f'<option value="{leo}" selected>' in page
     assert '<option value="debrief" selected>' in page and 'value="Mrs Jones"' in page
-    refused = post(client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief",
-                                                    "encounter_id": str(visit_id)})
+    refused = post(
+        client, "/staff/sessions/new", {"pupil_id": str(leo), "conversation": "debrief", "encounter_id": str(visit_id)}
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Leo Brown is not recorded as going to Garden centre" in page
     assert f'value="{visit_id}" data-pupils="{sam}" selected' in page
-    interests = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "interests",
-                                                      "encounter_id": str(visit_id)})
+    interests = post(
+        client,
+        "/staff/sessions/new",
+        {"pupil_id": str(sam), "conversation": "interests", "encounter_id": str(visit_id)},
+    )
     assert interests.status_code == 400 and "leave the encounter empty" in interests.get_data(as_text=True)
     with app.app_context():
         assert db_of(app).query(ConversationSession).count() == 0  # nothing was started
@@ -123,8 +161,9 @@ def test_the_start_form_keeps_what_was_chosen_on_an_error(client, app):
     assert link in encounter_page and "Start a debrief with Sam" in encounter_page
     form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert f'<option value="{sam}" selected>' in form and '<option value="debrief" selected>' in form
-    started = post(client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "debrief",
-                                                    "encounter_id": str(visit_id)})
+    started = post(
+        client, "/staff/sessions/new", {"pupil_id": str(sam), "conversation": "debrief", "encounter_id": str(visit_id)}
+    )
     assert started.status_code == 200 and "#code=" in started.get_data(as_text=True)
 
 
@@ -152,8 +191,12 @@ def test_review_confirm_correct_observe_discard(client, app, tablet, fake_rasa):
         entry = db.get(Entry, entry_id)
         assert entry.words == "cooking"  # the pupil's words are never edited
         assert entry.provenance == "interpreted" and entry.status == "discarded"
-        kinds = [a.kind for a in db.execute(select(Annotation).where(Annotation.entry_id == entry_id)
-                                            .order_by(Annotation.id)).scalars()]
+        kinds = [
+            a.kind
+            for a in db.execute(
+                select(Annotation).where(Annotation.entry_id == entry_id).order_by(Annotation.id)
+            ).scalars()
+        ]
         assert kinds == ["provenance", "observation", "confirm", "discard"]
         first = db.execute(select(Annotation).where(Annotation.entry_id == entry_id)).scalars().first()
         assert (first.old_value, first.new_value) == ("independent", "interpreted")
@@ -167,10 +210,21 @@ def test_a_changed_answer_shows_both_on_the_pupil_page(client, app, tablet, fake
         db = db_of(app)
         first = db.get(Entry, entry_id)
         first.status = "confirmed"
-        db.add(Entry(pupil_id=first.pupil_id, session_id=first.session_id, moment="interests",
-                     step="recall", question="What do you think about cooking now?", answer_kind="rating",
-                     concept_ids=["cooking"], rating="dont_like", input_mode="touch",
-                     provenance="independent", status="confirmed"))
+        db.add(
+            Entry(
+                pupil_id=first.pupil_id,
+                session_id=first.session_id,
+                moment="interests",
+                step="recall",
+                question="What do you think about cooking now?",
+                answer_kind="rating",
+                concept_ids=["cooking"],
+                rating="dont_like",
+                input_mode="touch",
+                provenance="independent",
+                status="confirmed",
+            )
+        )
         db.commit()
     staff_login(client)
     page = client.get(f"/staff/pupils/{app.people[2]}").get_data(as_text=True)
@@ -188,20 +242,39 @@ def picture(kind: str, size=(40, 30), exif: bytes | None = None) -> bytes:
 def test_encounter_with_photo_and_benchmarks(client, app, tmp_path):
     staff_login(client)
     png = picture("PNG")
-    response = post(client, "/staff/encounters/new", {
-        "type": "careers_fair", "title": "Spring fair", "date": "2026-03-03", "place": "Town hall",
-        "pupil_ids": [str(app.people[2])], "photo": (io.BytesIO(png), "hall.png"),
-        "photo_consent": "The hall manager agreed"}, content_type="multipart/form-data")
+    response = post(
+        client,
+        "/staff/encounters/new",
+        {
+            "type": "careers_fair",
+            "title": "Spring fair",
+            "date": "2026-03-03",
+            "place": "Town hall",
+            "pupil_ids": [str(app.people[2])],
+            "photo": (io.BytesIO(png), "hall.png"),
+            "photo_consent": "The hall manager agreed",
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Gatsby benchmarks: 2, 5, 7" in page and "The hall manager agreed" in page
     photo = client.get(response.headers["Location"] + "/photo")
     assert photo.status_code == 200 and photo.data.startswith(b"\\x89PNG".decode("unicode_escape").encode("latin-1"))
     photo.close()
-    not_a_photo = post(client, "/staff/encounters/new", {
-        "type": "careers_fair", "title": "X", "date": "2026-03-03",
-        "photo": (io.BytesIO(b"<script>"), "x.png"), "photo_consent": "yes"},
-        content_type="multipart/form-data", follow_redirects=True)
+    not_a_photo = post(
+        client,
+        "/staff/encounters/new",
+        {
+            "type": "careers_fair",
+            "title": "X",
+            "date": "2026-03-03",
+            "photo": (io.BytesIO(b"<script>"), "x.png"),
+            "photo_consent": "yes",
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "must be a JPEG or PNG" in not_a_photo.get_data(as_text=True)
 
 
@@ -217,8 +290,10 @@ def test_export_and_erase_leave_no_trace(client, app, tablet, fake_rasa, tmp_pat
     tracker.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(tracker) as con:
         con.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
-        con.execute("INSERT INTO events (sender_id, data) VALUES (?, ?), ('someone-else', 'hi')",
-                    (sender, '{"text": "cooking"}'))
+        con.execute(
+            "INSERT INTO events (sender_id, data) VALUES (?, ?), ('someone-else', 'hi')",
+            (sender, '{"text": "cooking"}'),
+        )
     con.close()
     staff_login(client, "admin@school.test")
     sam = app.people[2]
@@ -283,8 +358,13 @@ def test_a_concern_is_in_no_document_and_on_no_advocate_screen(client, app, fake
     sam = app.people[2]
     for login in ("ta@school.test", "lead@school.test"):
         staff_login(client, login)
-        pages = [f"/staff/pupils/{sam}", f"/staff/pupils/{sam}/summary", f"/staff/pupils/{sam}/my-profile",
-                 f"/staff/sessions/{tablet.session_id}", "/staff/"]
+        pages = [
+            f"/staff/pupils/{sam}",
+            f"/staff/pupils/{sam}/summary",
+            f"/staff/pupils/{sam}/my-profile",
+            f"/staff/sessions/{tablet.session_id}",
+            "/staff/",
+        ]
         for path in pages:
             response = client.get(path)
             assert response.status_code == 200, path
@@ -308,12 +388,25 @@ def _answers(app, session_id, pupil_id, n=3):
         db = db_of(app)
         ids = []
         for i in range(n):
-            entry = Entry(pupil_id=pupil_id, session_id=session_id, moment="interests", step="likes",
-                          question="What do you like doing?", answer_kind="concept",
-                          concept_ids=[("cooking", "animals", "music", "art")[i % 4]], stance="like",
-                          rating="like", words=f"word {i}", input_mode="typed", provenance="independent",
-                          status="draft", checked_back=i < n - 1, response_ms=400 + 2000 * i,
-                          card_position=0, created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i))
+            entry = Entry(
+                pupil_id=pupil_id,
+                session_id=session_id,
+                moment="interests",
+                step="likes",
+                question="What do you like doing?",
+                answer_kind="concept",
+                concept_ids=[("cooking", "animals", "music", "art")[i % 4]],
+                stance="like",
+                rating="like",
+                words=f"word {i}",
+                input_mode="typed",
+                provenance="independent",
+                status="draft",
+                checked_back=i < n - 1,
+                response_ms=400 + 2000 * i,
+                card_position=0,
+                created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i),
+            )
             db.add(entry)
             db.flush()
             ids.append(entry.id)
@@ -340,8 +433,12 @@ def test_confirm_every_checked_back_answer_in_one_action_and_undo_it(client, app
     with app.app_context():
         db = db_of(app)
         assert [db.get(Entry, i).status for i in ids] == ["draft"] * 3
-        kinds = [a.kind for a in db.execute(select(Annotation).where(Annotation.entry_id == ids[0])
-                                            .order_by(Annotation.id)).scalars()]
+        kinds = [
+            a.kind
+            for a in db.execute(
+                select(Annotation).where(Annotation.entry_id == ids[0]).order_by(Annotation.id)
+            ).scalars()
+        ]
         assert kinds == ["confirm", "undo"]
     again = post(client, f"/staff/sessions/{tablet.session_id}/undo-confirm", follow_redirects=True)
     assert "There is no confirmation to undo." in again.get_data(as_text=True)
@@ -358,8 +455,8 @@ def test_another_pupils_session_cannot_be_confirmed_in_bulk(client, app, tablet)
     staff_login(client, "ta@school.test")  # Sam is in the advocate's group: allowed
     assert post(client, f"/staff/sessions/{tablet.session_id}/confirm-checked").status_code == 302
     with app.app_context():
-        from assistant.services.sessions import start_session
         from assistant.services.accounts import authenticate
+        from assistant.services.sessions import start_session
 
         lead = authenticate(db_of(app), "lead@school.test", "correct horse battery")
         leos, _ = start_session(db_of(app), lead, app.people[3], "interests")
@@ -373,8 +470,10 @@ def test_saved_shows_beside_the_answer_and_how_it_was_given(client, app, tablet)
     ids = _answers(app, tablet.session_id, app.people[2], n=4)
     staff_login(client)
     page = client.get(f"/staff/sessions/{tablet.session_id}").get_data(as_text=True)
-    assert "How it was given: answered in 0.4 seconds; very quick: it may have been a tap by chance; " \
-           "chose the first card on the board; the pupil checked it back by choosing." in page
+    assert (
+        "How it was given: answered in 0.4 seconds; very quick: it may have been a tap by chance; "
+        "chose the first card on the board; the pupil checked it back by choosing." in page
+    )
     assert "answered in 6.4 seconds; chose the first card on the board." in page
     response = post(client, f"/staff/entries/{ids[2]}/confirm", {"state": "draft"})
     location = response.headers["Location"]
@@ -394,11 +493,24 @@ def test_card_position_flags_show_on_the_review_page(client, app, tablet):
     with app.app_context():
         db = db_of(app)
         for i in range(5):
-            db.add(Entry(pupil_id=app.people[2], session_id=tablet.session_id, moment="interests",
-                         step="likes", question="What do you like doing?", answer_kind="concept",
-                         concept_ids=["cooking"], stance="like", rating="like", input_mode="touch",
-                         provenance="independent", status="draft", card_position=0,
-                         created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i)))
+            db.add(
+                Entry(
+                    pupil_id=app.people[2],
+                    session_id=tablet.session_id,
+                    moment="interests",
+                    step="likes",
+                    question="What do you like doing?",
+                    answer_kind="concept",
+                    concept_ids=["cooking"],
+                    stance="like",
+                    rating="like",
+                    input_mode="touch",
+                    provenance="independent",
+                    status="draft",
+                    card_position=0,
+                    created_at=datetime(2026, 12, 1, 9) + timedelta(minutes=i),
+                )
+            )
         db.commit()
     staff_login(client)
     page = client.get(f"/staff/sessions/{tablet.session_id}").get_data(as_text=True)
@@ -411,8 +523,9 @@ def test_home_is_filtered_by_need_today_and_pupil(client, app, tablet):
     _answers(app, tablet.session_id, app.people[2])
     with app.app_context():
         db = db_of(app)
-        old = ConversationSession(pupil_id=app.people[2], conversation="aspirations", status="finished",
-                                  created_at=datetime(2025, 1, 5, 9))
+        old = ConversationSession(
+            pupil_id=app.people[2], conversation="aspirations", status="finished", created_at=datetime(2025, 1, 5, 9)
+        )
         done = ConversationSession(pupil_id=app.people[3], conversation="interests", status="finished")
         db.add_all([old, done])
         db.commit()
@@ -454,8 +567,12 @@ def test_voice_is_chosen_from_the_installed_voices(client, app, tmp_path):
     for name in ("en", "en-US"):
         (data / "lang" / "gmw" / name).write_text("")
     (data / "voices" / "!v" / "f3").write_text("")
-    assert installed_voices([data]) == [("en-gb", "English (England)"), ("en-gb+f3", "English (England), higher"),
-                                        ("en-us", "English (America)"), ("en-us+f3", "English (America), higher")]
+    assert installed_voices([data]) == [
+        ("en-gb", "English (England)"),
+        ("en-gb+f3", "English (England), higher"),
+        ("en-us", "English (America)"),
+        ("en-us+f3", "English (America), higher"),
+    ]
     assert installed_voices([data], current="en-gb+m7")[0] == ("en-gb+m7", "en-gb+m7 (as set before)")
     assert installed_voices([tmp_path / "none"]) == [("en-gb", "English (England)")]
     staff_login(client)
@@ -470,7 +587,9 @@ def test_hear_it_plays_an_installed_voice(client, app):
 
     staff_login(client)
     voice = installed_voices()[-1][0]  # "en-029+m3" on this computer: the + must be encoded, as the page does
-    with client.get("/staff/voice-sample", query_string={"voice": voice, "rate": "9999"}) as sample:  # the rate is clamped
+    with client.get(
+        "/staff/voice-sample", query_string={"voice": voice, "rate": "9999"}
+    ) as sample:  # the rate is clamped
         assert sample.status_code == 200 and sample.mimetype == "audio/wav" and sample.data[:4] == b"RIFF"
 
 
@@ -482,7 +601,7 @@ def test_an_empty_group_explains_what_to_do(client, app):
     staff_login(client)
     page = client.get("/staff/gatsby?group=Empty+class").get_data(as_text=True)
     assert "No pupils in group Empty class. There is nothing to count yet." in page and "Pupils page" in page
-    assert '<option selected>Empty class</option>' in page  # the filter, to choose another
+    assert "<option selected>Empty class</option>" in page  # the filter, to choose another
     assert "Everyone has had one." not in page and "<svg" not in page
     full = client.get("/staff/gatsby").get_data(as_text=True)
     assert "<svg" in full and "No pupils" not in full

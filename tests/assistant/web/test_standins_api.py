@@ -22,8 +22,9 @@ def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
         pupil.given_name, pupil.family_name = "Ottoline", "Fairweather"
         db.commit()
     login(client)
-    started = client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests",
-                                                 "adult_name": "Mrs Ng"})
+    started = client.post(
+        "/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests", "adult_name": "Mrs Ng"}
+    )
     client.post("/api/logout")
     token = client.post("/api/chat/claim", json={"code": started.json["code"]}).json["tablet_token"]
     headers = {"Authorization": "Bearer " + token}
@@ -32,8 +33,11 @@ def test_names_reach_the_tablet_but_not_rasa(app, client, fake_rasa):
     reply = client.post("/api/chat/message", headers=headers, json={"text": "OTTOLINE Fairweather likes cooking"})
     assert reply.status_code == 200 and "OTTOLINE Fairweather" in json.dumps(reply.json)
     check = reply.json["messages"][-1]
-    client.post("/api/chat/message", headers=headers,
-                json={"card": "cooking", "stance": "like", "prompt_id": check["prompt_id"]})
+    client.post(
+        "/api/chat/message",
+        headers=headers,
+        json={"card": "cooking", "stance": "like", "prompt_id": check["prompt_id"]},
+    )
     stop = client.post("/api/chat/stop", headers=headers)
     assert "Thank you, Ottoline." in stop.json["messages"][0]["text"]
     seen_by_rasa = json.dumps([fake_rasa.calls, answered], ensure_ascii=False)
@@ -54,8 +58,10 @@ def test_sender_ids_are_opaque(app, client, fake_rasa):
     from assistant.web.store import get_db
 
     login(client)
-    made = [client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"}).json
-            for _ in range(2)]
+    made = [
+        client.post("/api/sessions", json={"pupil_id": app.people[2], "conversation": "interests"}).json
+        for _ in range(2)
+    ]
     with app.app_context():
         db = get_db()
         senders = [db.get(ConversationSession, m["session_id"]).rasa_sender_id for m in made]

@@ -16,8 +16,10 @@ def school_app(app, tmp_path):
     (folder / "cooking.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (folder / "set.yml").write_text(
         "title: Widgit <Symbols>\nversion: '2024.1'\nlicence: Licensed to Oak & Ash School\n"
-        "attribution: \"Widgit Symbols © <script>alert(1)</script>\"\n"
-        "url: \"javascript:alert(1)\"\n", encoding="utf-8")
+        'attribution: "Widgit Symbols © <script>alert(1)</script>"\n'
+        'url: "javascript:alert(1)"\n',
+        encoding="utf-8",
+    )
     app.config["INSTANCE_PATH"] = str(tmp_path / "instance")
     return app
 
@@ -44,15 +46,23 @@ def test_a_symbol_is_served_as_svg_with_long_caching(client):
 
 
 def test_the_widget_controls_and_answer_cards_have_pictures(client):
-    for symbol in ("again", "time", "stop", "yes", "no", "dont_know", "skip", "like", "not_sure",
-                   "dont_like"):
+    for symbol in ("again", "time", "stop", "yes", "no", "dont_know", "skip", "like", "not_sure", "dont_like"):
         assert get(client, f"/symbols/openmoji/{symbol}").status_code == 200, symbol
 
 
-@pytest.mark.parametrize("url", ["/symbols/openmoji/unicorn_rides", "/symbols/openmoji/Cooking",
-                                 "/symbols/openmoji/cooking.svg", "/symbols/openmoji/set",
-                                 "/symbols/openmoji/..%2Fset.yml", "/symbols/openmoji/%2E%2E",
-                                 "/symbols/openmoji/choices", "/symbols/openmoji/LICENSE"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/symbols/openmoji/unicorn_rides",
+        "/symbols/openmoji/Cooking",
+        "/symbols/openmoji/cooking.svg",
+        "/symbols/openmoji/set",
+        "/symbols/openmoji/..%2Fset.yml",
+        "/symbols/openmoji/%2E%2E",
+        "/symbols/openmoji/choices",
+        "/symbols/openmoji/LICENSE",
+    ],
+)
 def test_unknown_or_odd_symbols_are_a_clean_404(client, url):
     response = get(client, url)
     assert response.status_code == 404
@@ -86,6 +96,7 @@ def test_the_about_page_shows_each_set_with_its_licence(client, school_app):
 
 
 # ---------------------------------------------------------------- two schools' sets
+
 
 @pytest.fixture
 def two_school_sets(app, tmp_path):

@@ -28,17 +28,48 @@ def test_a_trust_its_schools_and_an_account_from_the_command_line(app, client):
     moved = runner.invoke(args=["add-school-to-trust", "Our school", "--trust", "South Trust"])
     assert moved.exit_code != 0 and "another trust" in moved.output
 
-    weak = runner.invoke(args=["create-trust-account", "ceo@north.test", "--trust", "North Trust",
-                               "--name", "Cleo", "--password", "password12345"])
+    weak = runner.invoke(
+        args=[
+            "create-trust-account",
+            "ceo@north.test",
+            "--trust",
+            "North Trust",
+            "--name",
+            "Cleo",
+            "--password",
+            "password12345",
+        ]
+    )
     assert weak.exit_code != 0 and "stronger password" in weak.output
-    chosen = runner.invoke(args=["create-trust-account", "CEO@north.test", "--trust", "North Trust",
-                                 "--name", "Cleo", "--password", "violet tractor moon lantern"])
+    chosen = runner.invoke(
+        args=[
+            "create-trust-account",
+            "CEO@north.test",
+            "--trust",
+            "North Trust",
+            "--name",
+            "Cleo",
+            "--password",
+            "violet tractor moon lantern",
+        ]
+    )
     assert chosen.exit_code == 0, chosen.output
-    taken = runner.invoke(args=["create-trust-account", "ceo@north.test", "--trust", "North Trust",
-                                "--name", "Cleo", "--password", "violet tractor moon lantern"])
+    taken = runner.invoke(
+        args=[
+            "create-trust-account",
+            "ceo@north.test",
+            "--trust",
+            "North Trust",
+            "--name",
+            "Cleo",
+            "--password",
+            "violet tractor moon lantern",
+        ]
+    )
     assert taken.exit_code != 0 and "already an account" in taken.output
-    one_time = runner.invoke(args=["create-trust-account", "data@north.test", "--trust", "North Trust",
-                                   "--name", "Dee", "--one-time"])
+    one_time = runner.invoke(
+        args=["create-trust-account", "data@north.test", "--trust", "North Trust", "--name", "Dee", "--one-time"]
+    )
     assert one_time.exit_code == 0, one_time.output
     password = one_time.output.split("One-time password: ")[1].split()[0]
 
@@ -47,14 +78,19 @@ def test_a_trust_its_schools_and_an_account_from_the_command_line(app, client):
         north = db.execute(select(Trust).where(Trust.name == "North Trust")).scalar_one()
         schools = {s.name: s.trust_id for s in db.execute(select(School)).scalars()}
         assert schools == {"Our school": north.id, "Hilltop Academy": None}
-        accounts = {s.email: (s.role, s.school_id, s.trust_id, s.must_change_password)
-                    for s in db.execute(select(Staff).where(Staff.trust_id.is_not(None))).scalars()}
-        assert accounts == {"ceo@north.test": ("trust", None, north.id, False),
-                            "data@north.test": ("trust", None, north.id, True)}
+        accounts = {
+            s.email: (s.role, s.school_id, s.trust_id, s.must_change_password)
+            for s in db.execute(select(Staff).where(Staff.trust_id.is_not(None))).scalars()
+        }
+        assert accounts == {
+            "ceo@north.test": ("trust", None, north.id, False),
+            "data@north.test": ("trust", None, north.id, True),
+        }
 
     # The one-time password opens the account, which must choose its own first.
-    response = client.post("/staff/login", data={"email": "data@north.test", "password": password,
-                                                  "csrf_token": _token(client)})
+    response = client.post(
+        "/staff/login", data={"email": "data@north.test", "password": password, "csrf_token": _token(client)}
+    )
     assert response.status_code == 302
     assert client.get("/staff/trust/").headers["Location"].endswith("/staff/account/password")
     # reset-password works for a trust's account too (its line goes to the trust).

@@ -32,14 +32,27 @@ def test_a_trust_account_lands_on_its_overview(app, client):
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     nav = html.split('<nav aria-label="Staff area">')[1].split("</nav>")[0]
     assert "Trust overview" in nav and "My account" in nav
-    assert not [w for w in ("Pupils", "Encounters", "Start a session", "Gatsby records", "Groups",
-                            "Accounts", "Audit log", "Concerns") if w in nav]
+    assert not [
+        w
+        for w in (
+            "Pupils",
+            "Encounters",
+            "Start a session",
+            "Gatsby records",
+            "Groups",
+            "Accounts",
+            "Audit log",
+            "Concerns",
+        )
+        if w in nav
+    ]
     assert not [w for w in PUPIL_WORDS + OTHER_MARKERS if w in html]
     # A pupil's page named in ?next= does not take a trust account there.
     client.post("/staff/logout", data={"csrf_token": _csrf(client)})
-    staff_login_next = client.post("/staff/login?next=/staff/pupils/1",
-                                   data={"email": TRUST_LOGIN, "password": "correct horse battery",
-                                         "csrf_token": _csrf(client)})
+    staff_login_next = client.post(
+        "/staff/login?next=/staff/pupils/1",
+        data={"email": TRUST_LOGIN, "password": "correct horse battery", "csrf_token": _csrf(client)},
+    )
     assert staff_login_next.headers["Location"].endswith("/staff/trust/")
 
 
@@ -54,7 +67,7 @@ def test_the_csv_holds_the_same_figures_and_no_pupil(app, client):
     assert not [w for w in PUPIL_WORDS + OTHER_MARKERS if w in text]
     page = client.get("/staff/trust/").get_data(as_text=True)
     for row in rows:  # each figure of the CSV is on the page
-        assert f'{row["pupils_meeting"]} of {row["pupils"]} ({row["percent"]}%)' in page
+        assert f"{row['pupils_meeting']} of {row['pupils']} ({row['percent']}%)" in page
 
 
 def test_school_staff_are_kept_out_of_the_overview(app, client):

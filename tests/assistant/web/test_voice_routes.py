@@ -1,4 +1,4 @@
-""""My voice" through the app: the enrolment page and its routes (consent, clips checked in
+""" "My voice" through the app: the enrolment page and its routes (consent, clips checked in
 the listening sandbox, removal), and an enrolled pupil's answers through the real
 /api/chat/listen, confirmed with a tap and learnt."""
 
@@ -12,8 +12,7 @@ from tests.assistant.speech.voices import say
 from tests.assistant.web.staff_client import csrf, post, staff_login
 
 # A pupil-like speaker's own way of saying the cards of Sam's first board and yes/no.
-SAYS = {"cooking": "too tin", "animals": "aminals", "football": "foo bo", "music": "music",
-        "yes": "yes", "no": "no"}
+SAYS = {"cooking": "too tin", "animals": "aminals", "football": "foo bo", "music": "music", "yes": "yes", "no": "no"}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +31,11 @@ def _count(app, pupil_id, card=None):
 
 
 def _clip(client, pupil_id, card, data, token):
-    return client.post(f"/staff/pupils/{pupil_id}/voice/cards/{card}/clips", data=data,
-                       headers={"Content-Type": "audio/wav", "X-CSRFToken": token})
+    return client.post(
+        f"/staff/pupils/{pupil_id}/voice/cards/{card}/clips",
+        data=data,
+        headers={"Content-Type": "audio/wav", "X-CSRFToken": token},
+    )
 
 
 def test_the_page_asks_for_consent_first_and_links_from_the_pupil(app, client):
@@ -57,8 +59,9 @@ def test_a_clip_without_the_csrf_token_is_refused(app, client):
     sam = app.people[2]
     staff_login(client)
     post(client, f"/staff/pupils/{sam}/voice/consent", {"given_by": "Sam"})
-    response = client.post(f"/staff/pupils/{sam}/voice/cards/cooking/clips", data=say("too tin"),
-                           headers={"Content-Type": "audio/wav"})
+    response = client.post(
+        f"/staff/pupils/{sam}/voice/cards/cooking/clips", data=say("too tin"), headers={"Content-Type": "audio/wav"}
+    )
     assert response.status_code == 400
     assert _count(app, sam) == 0
 
@@ -72,8 +75,13 @@ def test_enrolment_clips_are_checked_in_the_sandbox(app, client, recordings):
     for index, data in enumerate(recordings["cooking"][:3]):
         response = _clip(client, sam, "cooking", data, token)
         assert response.status_code == 200, response.json
-        assert response.json == {"card": "cooking", "enrolment": index + 1, "confirmed": 0,
-                                 "total": index + 1, "needed": 3}
+        assert response.json == {
+            "card": "cooking",
+            "enrolment": index + 1,
+            "confirmed": 0,
+            "total": index + 1,
+            "needed": 3,
+        }
     bad = _clip(client, sam, "cooking", b"not audio" * 50, token)
     assert bad.status_code == 400 and "not a sound recording" in bad.json["error"]
     other = _clip(client, sam, "cooking", say("elephant sandwich", seed=3), token)
@@ -96,8 +104,7 @@ def test_enrolment_clips_are_checked_in_the_sandbox(app, client, recordings):
 
 @pytest.mark.slow
 def test_an_enrolled_pupil_is_heard_through_listen_and_taps_teach(app, client, tablet, recordings):
-    from assistant.speech import my_voice
-    from assistant.speech import enrolment_clip
+    from assistant.speech import enrolment_clip, my_voice
     from assistant.web.store import get_db
     from symbols.catalogue import load_catalogue
 
@@ -115,24 +122,31 @@ def test_an_enrolled_pupil_is_heard_through_listen_and_taps_teach(app, client, t
     right = wrong = 0
     for card in ("cooking", "animals", "football", "music"):
         for data in recordings[card][3:]:
-            response = client.post(f"/api/chat/listen?cards={cards}", data=data,
-                                   headers={**tablet.headers, "Content-Type": "audio/wav"})
+            response = client.post(
+                f"/api/chat/listen?cards={cards}", data=data, headers={**tablet.headers, "Content-Type": "audio/wav"}
+            )
             assert response.status_code == 200, response.json
             proposal = response.json["proposal"]
             right += proposal is not None and proposal["card"] == card
             wrong += proposal is not None and proposal["card"] != card
     assert right >= 7 and wrong == 0  # of 8: "too tin", "aminals" and "foo bo" included
     client.post("/api/chat/start", headers=tablet.headers)
-    response = client.post(f"/api/chat/listen?cards={cards}", data=recordings["cooking"][4],
-                           headers={**tablet.headers, "Content-Type": "audio/wav"})
+    response = client.post(
+        f"/api/chat/listen?cards={cards}",
+        data=recordings["cooking"][4],
+        headers={**tablet.headers, "Content-Type": "audio/wav"},
+    )
     assert response.json["proposal"]["card"] == "cooking"
     assert response.json["proposal"]["engine"] == "voice"
     before = _count(app, sam, "cooking")
-    answered = client.post("/api/chat/message", headers=tablet.headers,
-                           json={"card": "cooking", "input_mode": "speech",
-                                 "speech_confidence": response.json["proposal"]["confidence"]})
+    answered = client.post(
+        "/api/chat/message",
+        headers=tablet.headers,
+        json={"card": "cooking", "input_mode": "speech", "speech_confidence": response.json["proposal"]["confidence"]},
+    )
     assert answered.status_code == 200, answered.json
     assert _count(app, sam, "cooking") == before + 1  # the tapped answer is now a template
-    answered = client.post("/api/chat/message", headers=tablet.headers,
-                           json={"card": "cooking", "input_mode": "speech"})
+    answered = client.post(
+        "/api/chat/message", headers=tablet.headers, json={"card": "cooking", "input_mode": "speech"}
+    )
     assert _count(app, sam, "cooking") == before + 1  # learnt once, not again
