@@ -1,6 +1,7 @@
 """The layout's promises, read from the source with ast: the modules of `assistant` import one
-another without a cycle (counting imports inside functions, which would only hide one), and
-the core (assistant/ outside assistant/web) imports neither Flask nor Rasa."""
+another without a cycle (counting imports inside functions, which would only hide one), the
+project's own imports stand at the top of each module (one path can be read top to bottom),
+and the core (assistant/ outside assistant/web) imports neither Flask nor Rasa."""
 
 from __future__ import annotations
 
@@ -137,3 +138,39 @@ def test_the_core_does_not_reach_into_the_web_app():
         if not path.is_relative_to(WEB) and module != "assistant"
     }
     assert {m: names for m, names in reaching.items() if names} == {}
+
+
+PROJECT = ("assistant", "actions", "symbols", "nlu_components")
+# Where a project import inside a function is the point: `flask --app assistant` reaches the
+# web app only when called (so the core loads without Flask), and the app factory loads the
+# blueprints only when an app is made.
+LAZY_ON_PURPOSE = {"assistant", "assistant.web"}
+
+
+def project_imports_in_functions(path: Path) -> list[str]:
+    """'line: name' for each import of the project's own code made inside a function."""
+    found = []
+    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = ["." * node.level + (node.module or "")]
+            else:
+                continue
+            found += [f"{node.lineno}: {n}" for n in names if n.startswith(".") or n.split(".")[0] in PROJECT]
+    return found
+
+
+def test_the_project_imports_its_own_code_at_the_top_of_each_module():
+    files = {_module_name(p): p for folder in ("assistant", "actions") for p in (ROOT / folder).rglob("*.py")}
+    hidden = {m: project_imports_in_functions(p) for m, p in files.items() if m not in LAZY_ON_PURPOSE}
+    assert {m: lines for m, lines in hidden.items() if lines} == {}
+
+
+def test_an_import_inside_a_function_is_found(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\n\ndef f():\n    import json\n    from assistant.errors import NotFound\n")
+    assert project_imports_in_functions(sample) == ["5: assistant.errors"]

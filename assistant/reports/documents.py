@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from assistant.errors import NotFound
 from assistant.record.models import Staff
 from assistant.reports.html import render_one_page_html, render_pupil_html, render_summary_html
-from assistant.reports.pdf import render_one_page_pdf, render_summary_pdf
+from assistant.reports.pdf import render_one_page_pdf, render_pupil_pdf, render_summary_pdf
 from assistant.reports.summary import review_summary
 from assistant.reports.word import render_summary_docx
 from assistant.services import audit
+from assistant.services.files import write_private_file
 from assistant.services.pupils import pupil_for
 
 PDF = "application/pdf"
@@ -67,6 +68,36 @@ def staff_document(
     if media_type is None:
         return Document(render(data, sets_root=sets_root))
     return Document(render(data, sets_root=sets_root), media_type, FILE_NAMES[document].format(id=record.id, kind=kind))
+
+
+def export_document_as_server(
+    db: Session,
+    pupil_id: int,
+    kind: str,
+    out: Path,
+    start: date,
+    end: date,
+    include_drafts: bool = False,
+    for_pupil: bool = False,
+    sets_root: Path | None = None,
+) -> None:
+    """Write the review summary (or the pupil's version: pdf or html) to `out`, for the
+    server's own command line; NotFound for an unknown pupil or format. The export goes in
+    the audit log once the file is written."""
+    formats = {"pdf": (render_pupil_pdf, PDF), "html": (render_pupil_html, None)} if for_pupil else DOCUMENTS["summary"]
+    if kind not in formats:
+        raise NotFound(f"The {'pupil-friendly version' if for_pupil else 'summary'} is not made as {kind}.")
+    body = formats[kind][0](
+        review_summary(db, pupil_id, start, end, include_drafts=include_drafts), sets_root=sets_root
+    )
+    write_private_file(out, body.encode("utf-8") if isinstance(body, str) else body)
+    audit.log(
+        db,
+        None,
+        "export",
+        pupil_id,
+        f"review summary {'(pupil version) ' if for_pupil else ''}{kind}, {start} to {end}, command line",
+    )
 
 
 def pupil_document(db: Session, pupil_id: int, staff: Staff | None = None, sets_root: Path | None = None) -> str:

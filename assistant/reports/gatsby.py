@@ -29,6 +29,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from assistant.errors import NotAllowed, NotFound
 from assistant.record.models import Encounter, Entry, Group, Pupil, Staff, encounter_pupils
 from assistant.services import audit
+from assistant.services.files import write_private_file
 from assistant.services.pupils import groups_of
 from assistant.vocabulary import WHOLE_SCHOOL_ROLES
 
@@ -319,3 +321,15 @@ def coverage_csv_for_staff(db: Session, staff: Staff, group: str | None = None, 
         raise NotFound(shown.empty)
     audit.log(db, staff, "export", None, f"Gatsby CSV: {shown.cover.title}")
     return coverage_csv(shown.cover)
+
+
+def export_coverage_csv_as_server(
+    db: Session, school_id: int, out: Path, group: str | None = None, year: str | None = None
+) -> Coverage:
+    """Write a school's coverage as CSV to `out`, for the server's own command line (NotFound
+    when no pupil matches); the export goes in the audit log once the file is written."""
+    cover = coverage(db, school_id, group=group, year=year)
+    write_private_file(out, coverage_csv(cover).encode("utf-8"))
+    audit.record(db, None, "export", None, f"Gatsby CSV: {cover.title}, command line", school_id=school_id)
+    db.commit()
+    return cover

@@ -81,28 +81,53 @@ def create_staff(
     must_change_password: bool = False,
     school_id: int | None = None,
 ) -> Staff:
-    """Add a member of staff to `school_id` (or the only school); the password is stored
-    only as an argon2 hash. An email names one account on the whole server."""
-    email = (email or "").strip().lower()
-    display_name = clean_name(display_name)
+    """Add a member of staff to `school_id` (or the only school)."""
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    return new_account(
+        db,
+        email,
+        display_name,
+        password,
+        role=role,
+        school_id=school_id_or_only(db, school_id),
+        group_names=group_names or [],
+        must_change_password=must_change_password,
+    )
+
+
+def new_account(
+    db: Session,
+    email: str,
+    display_name: str,
+    password: str,
+    *,
+    role: str,
+    school_id: int | None = None,
+    trust_id: int | None = None,
+    group_names: list[str] = (),
+    must_change_password: bool = False,
+) -> Staff:
+    """Add an account of a school or of a trust. An email names one account on the whole
+    server; the password passes the policy and is stored only as an argon2 hash."""
+    email = (email or "").strip().lower()
+    display_name = clean_name(display_name)
     if "@" not in email or len(email) > 200:
         raise InvalidInput("Please give a valid email address.")
     check_password(password, email, display_name)
-    school_id = school_id_or_only(db, school_id)
     with transaction(db):
         if db.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none():
             raise InvalidInput("There is already an account with that email.")
         staff = Staff(
             school_id=school_id,
+            trust_id=trust_id,
             email=email,
             display_name=display_name.strip() or email,
             role=role,
             password_hash=_hasher.hash(password),
             must_change_password=must_change_password,
         )
-        for name in group_names or []:
+        for name in group_names:
             staff.groups.append(group_named(db, school_id, name))
         db.add(staff)
     return staff
@@ -216,6 +241,48 @@ def reset_password(db: Session, admin: Staff, staff_id: int) -> str:
         _revoke_all(db, person.id)
         audit.record(db, admin, "reset_password", None, person.email)
     return password
+
+
+# ---------------------------------------------------------------- the server's own command line
+
+
+def server_authority(school_id: int | None, trust_id: int | None = None) -> Staff:
+    """The authority of the person who runs the server, for its command line: a stand-in
+    administrator of the school (or, for a trust's account, of the trust) concerned. Never
+    stored, so it can do nothing an administrator of that school could not."""
+    return Staff(
+        id=None,
+        school_id=school_id,
+        trust_id=trust_id,
+        role="admin",
+        display_name="command line",
+        email="",
+        password_hash="",
+    )
+
+
+def account_by_email(db: Session, email: str) -> Staff:
+    """The account with this email (any school or trust); NotFound if there is none."""
+    person = db.execute(select(Staff).where(Staff.email == (email or "").strip().lower())).scalar_one_or_none()
+    if person is None:
+        raise NotFound(f"No account with the email {email}.")
+    return person
+
+
+def reset_password_as_server(db: Session, email: str) -> tuple[Staff, str]:
+    """The command line's forced reset: the account and its one-time password."""
+    person = account_by_email(db, email)
+    return person, reset_password(db, server_authority(person.school_id, person.trust_id), person.id)
+
+
+def set_password_as_server(db: Session, email: str, password: str) -> Staff:
+    """The command line chooses an account's password: the same policy as at login, checked
+    before anything changes, and the account need not change it."""
+    person = account_by_email(db, email)
+    check_password(password, person.email, person.display_name)
+    one_time = reset_password(db, server_authority(person.school_id, person.trust_id), person.id)
+    change_password(db, person, one_time, password)
+    return person
 
 
 # ---------------------------------------------------------------- sessions on the server

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 
-from assistant.errors import InvalidInput
+from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import (
     Annotation,
     AuditEvent,
@@ -19,11 +19,13 @@ from assistant.record.models import (
     ConversationSession,
     Encounter,
     Entry,
+    Pupil,
     Staff,
     encounter_pupils,
 )
 from assistant.record.unit_of_work import transaction
 from assistant.services import audit
+from assistant.services.accounts import server_authority
 from assistant.services.pupils import pupil_for
 from assistant.speech.my_voice import erase_voice, export_voice
 
@@ -127,6 +129,14 @@ def erase_pupil(
         # Prompts are cached by text, and the pupil's name is in some: clear it all (it refills).
         shutil.rmtree(speech_cache, ignore_errors=True)
     return counts
+
+
+def erase_pupil_as_server(db: Session, pupil_id: int, tracker_store_url: str | None, speech_cache: Path | None) -> dict:
+    """The command line's erasure, with the authority of the pupil's school's administrator."""
+    pupil = db.get(Pupil, pupil_id)
+    if pupil is None:
+        raise NotFound(f"No pupil with id {pupil_id}.")
+    return erase_pupil(db, server_authority(pupil.school_id), pupil_id, tracker_store_url, speech_cache)
 
 
 def _erase_tracker_events(url: str, senders: list[str]) -> int:

@@ -83,6 +83,11 @@ def visible_pupils(db: Session, staff: Staff) -> list[Pupil]:
     return list(db.execute(query).scalars())
 
 
+def pupils_of_school(db: Session, school_id: int) -> list[Pupil]:
+    """Every pupil of a school, by id (for the server's own command line)."""
+    return list(db.execute(select(Pupil).where(Pupil.school_id == school_id).order_by(Pupil.id)).scalars())
+
+
 def pupil_for(db: Session, staff: Staff, pupil_id: int) -> Pupil:
     """One pupil this member of staff may see; NotFound otherwise (never says which)."""
     pupil = db.get(Pupil, pupil_id) if is_id(pupil_id) else None

@@ -15,6 +15,7 @@ from assistant.errors import InvalidInput, NotAllowed
 from assistant.record.models import SchoolSettings, Staff
 from assistant.record.unit_of_work import transaction
 from assistant.services import audit
+from assistant.settings import load_settings
 
 # Each school setting and the server setting that is its default.
 SERVER_KEYS = {
@@ -38,8 +39,6 @@ class Effective:
 def server_defaults(server: Mapping | None = None) -> dict:
     """The server's defaults (from `server`, e.g. the app's config, else settings.py's merge)."""
     if server is None:
-        from assistant.settings import load_settings
-
         server = load_settings()
     return {
         "retention_days": int(server["RETENTION_DAYS"]),

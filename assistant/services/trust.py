@@ -34,6 +34,7 @@ from assistant.record.models import Encounter, Entry, Pupil, School, Staff, Trus
 from assistant.record.unit_of_work import transaction
 from assistant.reports.gatsby import BENCHMARKS, _cell, coverage
 from assistant.services import audit
+from assistant.services.accounts import new_account
 from assistant.services.text import clean_name
 from assistant.vocabulary import TRUST_ROLE
 
@@ -85,29 +86,10 @@ def add_school_to_trust(db: Session, school: School, trust: Trust) -> School:
 def create_trust_account(
     db: Session, email: str, display_name: str, trust: Trust, password: str, must_change_password: bool = False
 ) -> Staff:
-    """An account of the trust (no school): the same email and password rules as a school's
-    accounts (assistant/services/accounts.py)."""
-    from assistant.services.accounts import _hasher, check_password
-
-    email = (email or "").strip().lower()
-    display_name = clean_name(display_name)
-    if "@" not in email or len(email) > 200:
-        raise InvalidInput("Please give a valid email address.")
-    check_password(password, email, display_name)
-    with transaction(db):
-        if db.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none():
-            raise InvalidInput("There is already an account with that email.")
-        staff = Staff(
-            school_id=None,
-            trust_id=trust.id,
-            email=email,
-            role=TRUST_ROLE,
-            display_name=display_name or email,
-            password_hash=_hasher.hash(password),
-            must_change_password=must_change_password,
-        )
-        db.add(staff)
-    return staff
+    """An account of the trust (no school), under the same rules as a school's accounts."""
+    return new_account(
+        db, email, display_name, password, role=TRUST_ROLE, trust_id=trust.id, must_change_password=must_change_password
+    )
 
 
 def schools_of(db: Session, trust_id: int) -> list[School]:

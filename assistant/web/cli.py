@@ -7,21 +7,19 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
 
 from assistant.errors import DomainError
 from assistant.record.migrate import upgrade
-from assistant.record.models import Pupil, Staff
 from assistant.services.accounts import (
-    change_password,
-    check_password,
     create_staff,
     generated_password,
-    reset_password,
+    reset_password_as_server,
+    set_password_as_server,
 )
 from assistant.services.backup import backup, restore
 from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
-from assistant.services.erasure import erase_pupil
+from assistant.services.erasure import erase_pupil_as_server
+from assistant.services.files import write_private_file
 from assistant.services.pupils import import_pupils
 from assistant.services.retention import apply_retention
 from assistant.services.school_exit import erase_school, export_school
@@ -40,24 +38,28 @@ def _migrate() -> None:
     secure_instance(Path(current_app.config["INSTANCE_PATH"]))  # the record file too: 0600
 
 
+def app_command(app: Flask, name: str, migrate_first: bool = True):
+    """Register an app command: it brings the database up to date first, and a domain error
+    (a name not found, a password too weak, a file it cannot write) ends it with that
+    error's message and exit code 1, never a traceback."""
+
+    def register(body):
+        @functools.wraps(body)
+        def run(*args, **kwargs):
+            if migrate_first:
+                _migrate()
+            try:
+                return body(*args, **kwargs)
+            except DomainError as error:
+                raise click.ClickException(error.message) from error
+
+        return app.cli.command(name)(run)
+
+    return register
+
+
 def init_app(app: Flask) -> None:
-    def command(name: str, migrate_first: bool = True):
-        """Register an app command: it brings the database up to date first, and a domain
-        error (a name not found, a password too weak) ends it with that error's message."""
-
-        def register(body):
-            @functools.wraps(body)
-            def run(*args, **kwargs):
-                if migrate_first:
-                    _migrate()
-                try:
-                    return body(*args, **kwargs)
-                except DomainError as error:
-                    raise click.ClickException(error.message) from error
-
-            return app.cli.command(name)(run)
-
-        return register
+    command = functools.partial(app_command, app)
 
     @command("migrate")
     def migrate_command():
@@ -143,11 +145,7 @@ def init_app(app: Flask) -> None:
     @click.argument("email")
     def reset_password_command(email: str):
         """Give an account a one-time password (printed once) and end its sessions."""
-        db = get_db()
-        person = db.execute(select(Staff).where(Staff.email == email.strip().lower())).scalar_one_or_none()
-        if person is None:
-            raise click.ClickException(f"No account with the email {email}.")
-        password = reset_password(db, _cli_staff(person.school_id, person.trust_id), person.id)
+        person, password = reset_password_as_server(get_db(), email)
         click.echo(f"One-time password for {person.email}: {password} (it must be changed at the next login)")
 
     @command("set-password")
@@ -157,13 +155,7 @@ def init_app(app: Flask) -> None:
         """Choose an account's password here (it passes the same policy as at login, and the
         account need not change it): for the person who runs the server, e.g. to give a
         scoring script a login."""
-        db = get_db()
-        person = db.execute(select(Staff).where(Staff.email == email.strip().lower())).scalar_one_or_none()
-        if person is None:
-            raise click.ClickException(f"No account with the email {email}.")
-        check_password(password, person.email, person.display_name)  # before anything changes
-        one_time = reset_password(db, _cli_staff(person.school_id, person.trust_id), person.id)
-        change_password(db, person, one_time, password)
+        person = set_password_as_server(get_db(), email, password)
         click.echo(f"New password set for {person.email}.")
 
     @command("import-pupils")
@@ -232,13 +224,8 @@ def init_app(app: Flask) -> None:
     @click.argument("pupil_id", type=int)
     def erase_pupil_command(pupil_id: int):
         """Erase one pupil entirely: record, conversation events, cached audio."""
-        db = get_db()
-        pupil = db.get(Pupil, pupil_id)
-        if pupil is None:
-            raise click.ClickException(f"No pupil with id {pupil_id}.")
-        counts = erase_pupil(
-            db,
-            _cli_staff(pupil.school_id),
+        counts = erase_pupil_as_server(
+            get_db(),
             pupil_id,
             current_app.config["TRACKER_STORE_URL"],
             Path(current_app.config["INSTANCE_PATH"]) / "speech_cache",
@@ -260,11 +247,8 @@ def init_app(app: Flask) -> None:
     def export_school_command(name: str, out_file: str):
         """Write a school's whole record to one zip (a JSON file per table, photos, README.txt)."""
         data = export_school(get_db(), school_named(get_db(), name).id, Path(current_app.config["INSTANCE_PATH"]))
-        out = Path(out_file)
-        out.touch(mode=0o600, exist_ok=True)
-        out.chmod(0o600)
-        out.write_bytes(data)
-        click.echo(f"The record of {name!r} is in {out} ({len(data)} bytes; keep it as safely as the server).")
+        write_private_file(Path(out_file), data)
+        click.echo(f"The record of {name!r} is in {out_file} ({len(data)} bytes; keep it as safely as the server).")
 
     @command("erase-school")
     @click.argument("name")
@@ -288,17 +272,3 @@ def init_app(app: Flask) -> None:
             f"Erased {name!r}: {counts['pupils']} pupils, {counts['staff']} staff, "
             f"{counts['entries']} entries, {counts['tracker_events']} conversation events."
         )
-
-
-def _cli_staff(school_id: int | None, trust_id: int | None = None):
-    """Commands run with the server's own authority: a stand-in administrator of the school
-    (or, for a trust's account, the trust) concerned (not stored)."""
-    return Staff(
-        id=None,
-        school_id=school_id,
-        trust_id=trust_id,
-        role="admin",
-        display_name="command line",
-        email="",
-        password_hash="",
-    )

@@ -19,6 +19,7 @@ from flask import Blueprint, abort, current_app, send_file
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 
+from assistant.web.auth import current_staff
 from symbols.sets import DEFAULT_SET, INSTANCE_SUBDIR, SymbolSets, media_type
 
 bp = Blueprint("symbols", __name__, url_prefix="/symbols")
@@ -75,8 +76,6 @@ def _school_of_key(key: str) -> int | None:
 
 
 def _staff_school() -> int | None:
-    from assistant.web.auth import current_staff
-
     staff = current_staff()
     return staff.school_id if staff is not None else None
 
