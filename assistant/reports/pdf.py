@@ -44,31 +44,31 @@ def render_summary_pdf(
     return render_summary_pdf_weasyprint(summary, SymbolImages(images.symbol_set, images.sets, raster=True))
 
 
+def _printed(render_html, summary: ReviewSummary, images: SymbolImages | None, sets_root: Path | None) -> bytes:
+    """A document's printable HTML made into a PDF by WeasyPrint (pictures as PNG: it draws
+    them more surely than SVG)."""
+    images = images or SymbolImages(
+        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
+    )
+    return html_to_pdf(render_html(summary, images, for_print=True))
+
+
 def render_summary_pdf_weasyprint(
     summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
 ) -> bytes:
     """The same summary from its HTML by WeasyPrint: kept to measure against (bench_reports.py)."""
-    images = images or SymbolImages(
-        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
-    )
-    return html_to_pdf(render_summary_html(summary, images, for_print=True))
+    return _printed(render_summary_html, summary, images, sets_root)
 
 
 def render_pupil_pdf(
     summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
 ) -> bytes:
     """The pupil-friendly version as an A4 PDF."""
-    images = images or SymbolImages(
-        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
-    )
-    return html_to_pdf(render_pupil_html(summary, images, for_print=True))
+    return _printed(render_pupil_html, summary, images, sets_root)
 
 
 def render_one_page_pdf(
     summary: ReviewSummary, images: SymbolImages | None = None, sets_root: Path | None = None
 ) -> bytes:
     """The "all about me" one-page profile as an A4 PDF."""
-    images = images or SymbolImages(
-        summary.symbol_set, raster=True, school_id=summary.pupil.school_id, sets_root=sets_root
-    )
-    return html_to_pdf(render_one_page_html(summary, images, for_print=True))
+    return _printed(render_one_page_html, summary, images, sets_root)

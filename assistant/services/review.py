@@ -43,18 +43,26 @@ def _note(text: str, required: bool, what: str) -> str:
     return text
 
 
+def _annotate(db: Session, staff: Staff, entry: Entry, kind: str, text: str, old=None, new=None, at=None) -> Annotation:
+    """Keep what an adult did to an entry beside it: their note, and the value before and after."""
+    annotation = Annotation(entry_id=entry.id, staff_id=staff.id, kind=kind, text=text, old_value=old, new_value=new)
+    if at is not None:  # a batch shares one time
+        annotation.at = at
+    db.add(annotation)
+    return annotation
+
+
+def _confirm(entry: Entry, staff: Staff, at: datetime) -> None:
+    entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", at
+
+
 def confirm(db: Session, staff: Staff, entry_id: str, note: str = "") -> Entry:
     """The adult confirms a draft (or a discarded entry back into the record)."""
     entry = entry_for(db, staff, entry_id)
     note = _note(note, False, "a note")
     with transaction(db):
-        old = entry.status
-        entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", utcnow()
-        db.add(
-            Annotation(
-                entry_id=entry.id, staff_id=staff.id, kind="confirm", text=note, old_value=old, new_value="confirmed"
-            )
-        )
+        _annotate(db, staff, entry, "confirm", note, old=entry.status, new="confirmed")
+        _confirm(entry, staff, utcnow())
         audit.record(db, staff, "review", entry.pupil_id, f"confirmed entry {entry.id}")
     return entry
 
@@ -65,16 +73,7 @@ def correct_provenance(db: Session, staff: Staff, entry_id: str, provenance: str
     entry = entry_for(db, staff, entry_id)
     note = _note(note, False, "a note")
     with transaction(db):
-        db.add(
-            Annotation(
-                entry_id=entry.id,
-                staff_id=staff.id,
-                kind="provenance",
-                text=note,
-                old_value=entry.provenance,
-                new_value=provenance,
-            )
-        )
+        _annotate(db, staff, entry, "provenance", note, old=entry.provenance, new=provenance)
         entry.provenance = provenance
         audit.record(db, staff, "review", entry.pupil_id, f"provenance of entry {entry.id}")
     return entry
@@ -85,8 +84,7 @@ def observe(db: Session, staff: Staff, entry_id: str, text: str) -> Annotation:
     entry = entry_for(db, staff, entry_id)
     text = _note(text, True, "your observation")
     with transaction(db):
-        annotation = Annotation(entry_id=entry.id, staff_id=staff.id, kind="observation", text=text)
-        db.add(annotation)
+        annotation = _annotate(db, staff, entry, "observation", text)
         audit.record(db, staff, "review", entry.pupil_id, f"observation on entry {entry.id}")
     return annotation
 
@@ -96,16 +94,7 @@ def discard(db: Session, staff: Staff, entry_id: str, reason: str) -> Entry:
     entry = entry_for(db, staff, entry_id)
     reason = _note(reason, True, "a reason")
     with transaction(db):
-        db.add(
-            Annotation(
-                entry_id=entry.id,
-                staff_id=staff.id,
-                kind="discard",
-                text=reason,
-                old_value=entry.status,
-                new_value="discarded",
-            )
-        )
+        _annotate(db, staff, entry, "discard", reason, old=entry.status, new="discarded")
         entry.status, entry.status_reason = "discarded", reason
         audit.record(db, staff, "review", entry.pupil_id, f"discarded entry {entry.id}")
     return entry
@@ -155,18 +144,8 @@ def confirm_checked_back(db: Session, staff: Staff, session_id: str) -> tuple[da
         return at, []
     with transaction(db):
         for entry in entries:
-            entry.status, entry.confirmed_by, entry.confirmed_at = "confirmed", f"staff:{staff.id}", at
-            db.add(
-                Annotation(
-                    entry_id=entry.id,
-                    staff_id=staff.id,
-                    kind="confirm",
-                    text=BATCH_NOTE,
-                    old_value="draft",
-                    new_value="confirmed",
-                    at=at,
-                )
-            )
+            _annotate(db, staff, entry, "confirm", BATCH_NOTE, old="draft", new="confirmed", at=at)
+            _confirm(entry, staff, at)
         audit.record(
             db,
             staff,
@@ -223,16 +202,7 @@ def undo_confirm_batch(db: Session, staff: Staff, session_id: str) -> list[Entry
     with transaction(db):
         for entry in entries:
             entry.status, entry.confirmed_by, entry.confirmed_at = "draft", None, None
-            db.add(
-                Annotation(
-                    entry_id=entry.id,
-                    staff_id=staff.id,
-                    kind="undo",
-                    text="Confirmation undone.",
-                    old_value="confirmed",
-                    new_value="draft",
-                )
-            )
+            _annotate(db, staff, entry, "undo", "Confirmation undone.", old="confirmed", new="draft")
         audit.record(
             db, staff, "review", session.pupil_id, f"undid confirming {len(entries)} entries of session {session.id}"
         )

@@ -23,15 +23,7 @@ bp.context_processor(labels)
 @login_required
 def enrolment(pupil_id: int):
     page = enrolment_of(get_db(), current_staff(), pupil_id, load_catalogue())
-    return render_template(
-        "voice/enrolment.html",
-        pupil=page.pupil,
-        consent=page.consent,
-        counts=page.counts,
-        recordings=page.recordings,
-        per_card=PER_CARD,
-        symbols=page.symbols,
-    )
+    return render_template("voice/enrolment.html", **vars(page), per_card=PER_CARD)
 
 
 @bp.post("/consent")

@@ -64,17 +64,8 @@ def _filter() -> tuple[str | None, str | None]:
 def gatsby():
     shown = coverage_for_staff(get_db(), current_staff(), *_filter())
     # With no pupil in that group or year, the page says so, with the filter to choose again.
-    return render_template(
-        "staff/gatsby.html",
-        cover=shown.cover,
-        empty=shown.empty,
-        chart=coverage_svg(shown.cover) if shown.cover else "",
-        benchmarks=BENCHMARKS,
-        group=shown.group,
-        year=shown.year,
-        group_names=shown.group_names,
-        whole_school=shown.whole_school,
-    )
+    chart = coverage_svg(shown.cover) if shown.cover else ""
+    return render_template("staff/gatsby.html", **vars(shown), chart=chart, benchmarks=BENCHMARKS)
 
 
 @bp.get("/gatsby.csv")

@@ -57,16 +57,7 @@ def import_csv():
 @login_required
 def pupil(pupil_id: int):
     page = pupil_overview(get_db(), current_staff(), pupil_id)
-    return render_template(
-        "staff/pupil.html",
-        pupil=page.pupil,
-        sessions=page.sessions,
-        histories=page.histories,
-        adult_notes=page.adult_notes,
-        concepts=page.concepts,
-        gatsby=page.gatsby,
-        benchmarks=BENCHMARKS,
-    )
+    return render_template("staff/pupil.html", **vars(page), benchmarks=BENCHMARKS)
 
 
 @bp.route("/pupils/<int:pupil_id>/profile", methods=["GET", "POST"])
@@ -82,14 +73,7 @@ def edit_profile(pupil_id: int):
         flash("Saved.", "ok")
         return redirect(url_for("staff.pupil", pupil_id=pupil_id))
     page = profile_form(get_db(), current_staff(), pupil_id, sets_root())
-    return render_template(
-        "staff/profile.html",
-        pupil=page.pupil,
-        profile=page.profile,
-        symbol_sets=page.symbol_sets,
-        input_modes=page.input_modes,
-        voices=page.voices,
-    )
+    return render_template("staff/profile.html", **vars(page))
 
 
 @bp.get("/voice-sample")

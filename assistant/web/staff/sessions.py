@@ -87,15 +87,9 @@ def review_session(session_id: str):
     done = request.args.get("done")
     return render_template(
         "staff/review.html",
-        session=page.session,
-        items=page.items,
+        **vars(page),
         state=state,
         states=REVIEW_STATES,
-        drafts=page.drafts,
-        total=page.total,
-        checked=page.checked,
-        flags=page.flags,
-        batch=page.batch,
         saved=saved,
         done=_bulk_done(min(max(request.args.get("n", 0, type=int) or 0, 0), MAX_BATCH), done == "undone")
         if done in ("confirmed", "undone")
