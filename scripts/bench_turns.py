@@ -11,11 +11,12 @@ of an answer (POST /api/chat/message), in ms. Loopback only; stops by itself.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
 import requests
+
+from scripts.staff_login import add_login_arguments, logged_in
 
 WORDS = ["cooking", "loud noises", "drawing", "someone with me", "my family"]
 
@@ -26,19 +27,11 @@ def prompt_of(messages: list[dict]) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    add_login_arguments(parser)
     parser.add_argument("--conversations", type=int, default=20)
-    parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument(
-        "--password",
-        default=os.environ.get("PUPIL_VOICE_PASSWORD"),
-        required="PUPIL_VOICE_PASSWORD" not in os.environ,
-        help="the account's password (or PUPIL_VOICE_PASSWORD)",
-    )
     args = parser.parse_args(argv)
-    staff = requests.Session()
-    staff.post(args.base + "/api/login", json={"email": args.email, "password": args.password}).raise_for_status()
-    pupil = staff.get(args.base + "/api/pupils").json()["pupils"][0]["id"]
+    staff, pupils = logged_in(args)
+    pupil = pupils[0]
     times = []
     for n in range(args.conversations):
         created = staff.post(args.base + "/api/sessions", json={"pupil_id": pupil, "conversation": "interests"}).json()

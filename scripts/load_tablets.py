@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from scripts.staff_login import add_login_arguments, logged_in
+
 WORDS = [
     "cooking",
     "drawing",
@@ -243,23 +245,17 @@ def run_level(args, staff: requests.Session, pupils: list[int], tablets: int) ->
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    add_login_arguments(parser)
     parser.add_argument("--tablets", type=int, nargs="+", default=[10, 30, 100])
     parser.add_argument("--seconds", type=float, default=60, help="length of each level")
     parser.add_argument("--max-answers", type=int, default=5000, help="per level")
     parser.add_argument("--instance", type=Path, help="instance folder of a supervised stack")
-    parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument("--password", required=True, help="that login's own password")
     args = parser.parse_args(argv)
     if urlsplit(args.base).hostname not in ("127.0.0.1", "localhost"):
         parser.error("loopback only: --base must be on 127.0.0.1")
     if args.seconds > 600 or max(args.tablets) > 300:
         parser.error("bounded: at most 600 s a level and 300 tablets")
-    staff = requests.Session()
-    staff.post(
-        args.base + "/api/login", json={"email": args.email, "password": args.password}, timeout=60
-    ).raise_for_status()
-    pupils = [p["id"] for p in staff.get(args.base + "/api/pupils", timeout=60).json()["pupils"]]
+    staff, pupils = logged_in(args)
     print(
         "| tablets | load avg before | answers | p50 ms | p95 ms | p99 ms | max ms "
         "| Rasa p50/p95 ms | errors | taken / stored | peak memory MiB | CPU ms per answer |"

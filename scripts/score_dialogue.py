@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ import requests
 import yaml
 
 from assistant.vocabulary import ENDED_STATUSES as ENDED
+from scripts.staff_login import add_login_arguments, logged_in
 
 
 def prompt_of(messages: list[dict]) -> dict | None:
@@ -78,21 +78,12 @@ def judge(item: dict, reply: dict, entry: dict | None, status: str) -> tuple[str
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("items")
-    parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--email", default="careers@demo.school")
-    parser.add_argument(
-        "--password",
-        default=os.environ.get("PUPIL_VOICE_PASSWORD"),
-        required="PUPIL_VOICE_PASSWORD" not in os.environ,
-        help="the account's password (or PUPIL_VOICE_PASSWORD)",
-    )
+    add_login_arguments(parser)
     parser.add_argument("--json", help="write the figures here as JSON")
     args = parser.parse_args(argv)
     items = yaml.safe_load(open(args.items, encoding="utf-8"))["items"]
     base = args.base
-    staff = requests.Session()
-    staff.post(base + "/api/login", json={"email": args.email, "password": args.password}).raise_for_status()
-    pupils = [p["id"] for p in staff.get(base + "/api/pupils").json()["pupils"]]
+    staff, pupils = logged_in(args)
     encounters = [e["id"] for e in staff.get(base + "/api/encounters").json()["encounters"]]
     counts = {
         k: 0
