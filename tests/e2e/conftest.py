@@ -14,7 +14,7 @@ from assistant.record.migrate import upgrade
 from assistant.services.encounters import create_encounter
 from scripts.train_model import model_path
 from tests.conftest import make_people
-from tests.e2e.browser import CHROMIUM_FLAGS, TABLET
+from tests.e2e.browser import CHROMIUM_FLAGS, TABLET, close_page
 from tests.e2e.stack import Stack
 
 
@@ -86,4 +86,4 @@ def browser():
 def page(browser):
     page = browser.new_page()
     yield page
-    page.close()
+    close_page(page)

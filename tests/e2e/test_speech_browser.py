@@ -13,6 +13,7 @@ import tempfile
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.e2e.browser import close_page
 from tests.e2e.test_tablet_browser import CHROMIUM_FLAGS, TABLET, entries_of, pupil_with, wait_for_prompt
 
 pytestmark = [pytest.mark.slow, pytest.mark.speech]
@@ -63,4 +64,4 @@ def test_a_spoken_answer_is_proposed_then_confirmed_with_a_tap(speaking_browser,
     (entry,) = entries_of(stack, created["session_id"])
     assert entry.concept_ids == ["cooking"] and entry.input_mode == "speech"
     assert 0 < entry.speech_confidence <= 1
-    page.close()
+    close_page(page)

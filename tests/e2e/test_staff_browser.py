@@ -93,6 +93,7 @@ def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(page, sta
     page.goto(f"{stack.web_url}/staff/")
     expect(page.get_by_role("alert")).to_have_count(0)
     page.click("form.logout button[type=submit]")  # the next test logs in as someone else
+    page.wait_for_url("**/staff/login")
 
 
 def _log_in(page, stack):

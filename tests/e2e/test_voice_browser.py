@@ -17,6 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
 from assistant.record.models import VoiceProfile, VoiceTemplate
+from tests.e2e.browser import close_page
 from tests.e2e.test_tablet_browser import CHROMIUM_FLAGS, PHONE, PORTRAIT, TABLET, check_accessibility, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.speech]
@@ -169,4 +170,4 @@ def test_enrolment_by_touch_records_three_clips_of_a_card(speaking_browser, web)
     page.locator('button[aria-label="Remove this recording of Cooking"]').first.click()
     expect(page.locator(".flash")).to_contain_text("Removed one recording of cooking")
     expect(page.locator('.voice-card[data-card="cooking"] .card-count')).to_have_text("2 recordings")
-    page.close()
+    close_page(page)
