@@ -122,11 +122,16 @@ class _Writer:
         for i, point in enumerate(points):
             if i:
                 paragraph = cell.add_paragraph()
-            self.symbols(paragraph, point.concepts)
-            paragraph.add_run(" " + _t(point.statement))
-            for words in point.words:
-                paragraph.add_run(" " + (words if words == WORDS_WITHHELD else f"\u201c{_t(words)}\u201d"))
-            paragraph.add_run(f" ({point.provenance_label})").italic = True
+            self.point(paragraph, point, point.provenance_label)
+
+    def point(self, paragraph, point: Point, how: str) -> None:
+        """One point: its symbols, what it says, the pupil's words in quotes (or that they
+        stay in school), and how it was given."""
+        self.symbols(paragraph, point.concepts)
+        paragraph.add_run(" " + _t(point.statement))
+        for words in point.words:
+            paragraph.add_run(" " + (words if words == WORDS_WITHHELD else f"\u201c{_t(words)}\u201d"))
+        paragraph.add_run(f" ({how})").italic = True
 
     def header(self) -> None:
         s = self.s
@@ -172,12 +177,7 @@ class _Writer:
             if not points:
                 self.doc.add_paragraph("Not asked in this period.").runs[0].italic = True
             for point in points:
-                paragraph = self.paragraph(style="List Bullet")
-                self.symbols(paragraph, point.concepts)
-                paragraph.add_run(" " + _t(point.statement))
-                for words in point.words:
-                    paragraph.add_run(" " + (words if words == WORDS_WITHHELD else f"\u201c{_t(words)}\u201d"))
-                paragraph.add_run(f" ({point.provenance_label}; {point.when})").italic = True
+                self.point(self.paragraph(style="List Bullet"), point, f"{point.provenance_label}; {point.when}")
 
     def areas(self) -> None:
         if not self.s.sections:
