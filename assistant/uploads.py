@@ -12,12 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy.orm import Session
-
 from assistant.errors import InvalidInput
-from assistant.record.models import Staff
 from assistant.sandbox import Limits, SandboxFailed, shared_sandbox
-from assistant.services.pupils import import_pupils
 
 # The size the staff pages promise for a CSV file or a photo.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -84,12 +80,6 @@ def read_pupils_csv(data: bytes) -> list[dict]:
     except csv.Error:
         raise InvalidInput(f"Row {reader.line_num}: this line could not be read as CSV.") from None
     return rows
-
-
-def import_pupils_file(db: Session, staff: Staff, data: bytes) -> dict:
-    """Add or update the pupils of a CSV file (read in the parsing sandbox) in the staff
-    member's school: {"created": n, "updated": n}."""
-    return import_pupils(db, parse(read_pupils_csv, data), staff)
 
 
 def clean_photo(data: bytes) -> tuple[bytes, str]:

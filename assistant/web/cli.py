@@ -20,13 +20,12 @@ from assistant.services.backup import backup, restore
 from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
 from assistant.services.erasure import erase_pupil_as_server
 from assistant.services.files import write_private_file
-from assistant.services.pupils import import_pupils
+from assistant.services.pupils import import_pupils_file
 from assistant.services.retention import apply_retention
 from assistant.services.school_exit import erase_school, export_school
 from assistant.services.schools import create_school, school_named, upgrade_symbol_sets
 from assistant.services.trust import add_school_to_trust, create_trust, create_trust_account, trust_named
 from assistant.settings import secure_instance
-from assistant.uploads import read_pupils_csv
 from assistant.web.store import get_db
 
 SCHOOL_HELP = "The school's name (not needed while the server has only one school)."
@@ -164,7 +163,7 @@ def init_app(app: Flask) -> None:
     def import_pupils_command(csv_file: str, school: str | None):
         """Add or update a school's pupils from a CSV file (reference, given_name, family_name, year_group, group)."""
         school_id = school_named(get_db(), school).id
-        result = import_pupils(get_db(), read_pupils_csv(Path(csv_file).read_bytes()), school_id=school_id)
+        result = import_pupils_file(get_db(), Path(csv_file).read_bytes(), school_id=school_id)
         click.echo(f"{result['created']} pupils added, {result['updated']} updated.")
 
     @command("backup")

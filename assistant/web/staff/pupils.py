@@ -12,9 +12,9 @@ from assistant.reports.gatsby import BENCHMARKS
 from assistant.services.erasure import erase_confirmed
 from assistant.services.erasure import export_pupil as export_record
 from assistant.services.overview import profile_form, pupil_overview
-from assistant.services.pupils import pupil_for, update_profile, visible_pupils
+from assistant.services.pupils import import_pupils_file, pupil_for, update_profile, visible_pupils
 from assistant.speech.synthesis import voice_sample as sample_of
-from assistant.uploads import MAX_FILE_BYTES, import_pupils_file
+from assistant.uploads import MAX_FILE_BYTES
 from assistant.web.auth import current_staff
 from assistant.web.speech import synthesiser
 from assistant.web.staff.base import WHOLE_SCHOOL, bp, instance, login_required, roles_required
@@ -48,7 +48,7 @@ def import_csv():
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput("Choose a CSV file.")
-    result = import_pupils_file(get_db(), current_staff(), upload.read(MAX_FILE_BYTES + 1))
+    result = import_pupils_file(get_db(), upload.read(MAX_FILE_BYTES + 1), current_staff())
     flash(f"{result['created']} pupils added, {result['updated']} updated.", "ok")
     return redirect(url_for("staff.pupils"))
 
