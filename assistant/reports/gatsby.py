@@ -217,7 +217,8 @@ def coverage(
     return Coverage(title[:1].upper() + title[1:], _for_pupils(db, pupils, start, end), start, end)
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (a leading =, +, -, @ is quoted)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -233,11 +234,11 @@ def coverage_csv(cover: Coverage) -> str:
         writer.writerow(
             [
                 pupil.id,
-                _cell(pupil.reference),
-                _cell(pupil.given_name),
-                _cell(pupil.family_name),
-                _cell(pupil.year_group),
-                _cell(pupil.group.name if pupil.group else ""),
+                csv_cell(pupil.reference),
+                csv_cell(pupil.given_name),
+                csv_cell(pupil.family_name),
+                csv_cell(pupil.year_group),
+                csv_cell(pupil.group.name if pupil.group else ""),
                 row.entries,
                 len(row.encounters),
                 *[row.count(n) for n in BENCHMARKS],

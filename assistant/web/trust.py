@@ -1,13 +1,13 @@
 """The trust overview: a trust (or local authority) account's page and CSV of figures across
-its schools. Routes call one core function of assistant/services/trust.py; no pupil is named here."""
+its schools. Routes call one core function of assistant/reports/trust.py; no pupil is named here."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
 from assistant.reports.gatsby import BENCHMARKS
-from assistant.services.trust import overview as trust_overview
-from assistant.services.trust import overview_csv, overview_svg
+from assistant.reports.trust import overview as trust_overview
+from assistant.reports.trust import overview_csv, overview_svg
 from assistant.vocabulary import TRUST_ROLE
 from assistant.web.auth import current_staff
 from assistant.web.staff import labels, roles_required

@@ -14,19 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import InvalidInput, NotAllowed, NotFound
 from assistant.record.models import AuditEvent, ConversationSession, Entry, School, Staff
+from assistant.reports.trust import CSV_COLUMNS, overview, overview_csv, overview_svg
 from assistant.services import accounts as staff
 from assistant.services import pupils, sessions
 from assistant.services.encounters import create_encounter
 from assistant.services.schools import create_school
-from assistant.services.trust import (
-    CSV_COLUMNS,
-    add_school_to_trust,
-    create_trust,
-    overview,
-    overview_csv,
-    overview_svg,
-    trust_named,
-)
+from assistant.services.trust import add_school_to_trust, create_trust, trust_named
 from assistant.speech import my_voice
 from tests.conftest import OTHER_MARKERS, TRUST_LOGIN, make_other_school, make_trust
 
