@@ -28,7 +28,7 @@ from assistant.conversation.turns import MAX_CARDS, MAX_RESPONSE_MS, check_how_g
 from assistant.errors import InvalidInput
 from assistant.record.models import ConversationSession
 from assistant.services import chat_requests
-from assistant.speech.my_voice import Heard, learn
+from assistant.services.my_voice import Heard, learn
 from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
 from symbols.catalogue import Catalogue
 

@@ -26,8 +26,8 @@ from assistant.record.models import (
 from assistant.record.unit_of_work import transaction
 from assistant.services import audit
 from assistant.services.accounts import server_authority
+from assistant.services.my_voice import erase_voice, export_voice
 from assistant.services.pupils import pupil_for
-from assistant.speech.my_voice import erase_voice, export_voice
 
 
 def export_pupil(db: Session, staff: Staff, pupil_id: int) -> dict:

@@ -4,7 +4,7 @@ recognised in the listening sandbox, never in this process, with the pupil's "My
 templates first when they have them. Nothing is stored: the recording lives in memory until
 recognition ends, and only a confirmed card becomes an answer (as a card with input_mode
 "speech", through /api/chat/message). For an enrolled pupil the answer's features wait in
-memory for that tap (then they become a template; see assistant/speech/my_voice.py). The body limit
+memory for that tap (then they become a template; see assistant/services/my_voice.py). The body limit
 is set per route in limits.py."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from assistant.errors import InvalidInput
+from assistant.services.my_voice import Heard, voice_model
 from assistant.speech import board_of_cards, propose
-from assistant.speech.my_voice import Heard, voice_model
 from assistant.vocabulary import CARD_ID, SPECIAL_CARDS
 from assistant.web.store import get_db
 from assistant.web.tablet import open_session

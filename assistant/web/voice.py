@@ -1,14 +1,14 @@
 """ "My voice" enrolment, from the pupil's page: an adult records consent, then the pupil
 says each card of their usual boards (hold to record) while the tablet shows the card.
-Routes parse and call one function of assistant/speech/my_voice.py; the recordings are decoded and
+Routes parse and call one function of assistant/services/my_voice.py; the recordings are decoded and
 checked in the listening sandbox and kept as features only."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from assistant.speech.my_voice import PER_CARD, enrol_clip, record_consent, remove_template
-from assistant.speech.my_voice import enrolment as enrolment_of
+from assistant.services.my_voice import PER_CARD, enrol_clip, record_consent, remove_template
+from assistant.services.my_voice import enrolment as enrolment_of
 from assistant.web.auth import current_staff
 from assistant.web.errors import answers_json
 from assistant.web.staff import labels, login_required

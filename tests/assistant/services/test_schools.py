@@ -13,9 +13,8 @@ from assistant.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from assistant.record.models import Pupil
 from assistant.reports.gatsby import coverage
 from assistant.services import accounts as staff
-from assistant.services import audit, concerns, encounters, erasure, pupils, review, sessions
+from assistant.services import audit, concerns, encounters, erasure, my_voice, pupils, review, sessions
 from assistant.services.schools import create_school, list_schools, school_named
-from assistant.speech import my_voice
 from tests.conftest import OTHER_MARKERS, make_other_school, school_snapshot
 
 

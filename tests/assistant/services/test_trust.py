@@ -16,11 +16,10 @@ from assistant.errors import InvalidInput, NotAllowed, NotFound
 from assistant.record.models import AuditEvent, ConversationSession, Entry, School, Staff
 from assistant.reports.trust import CSV_COLUMNS, overview, overview_csv, overview_svg
 from assistant.services import accounts as staff
-from assistant.services import pupils, sessions
+from assistant.services import my_voice, pupils, sessions
 from assistant.services.encounters import create_encounter
 from assistant.services.schools import create_school
 from assistant.services.trust import add_school_to_trust, create_trust, trust_named
-from assistant.speech import my_voice
 from tests.conftest import OTHER_MARKERS, TRUST_LOGIN, make_other_school, make_trust
 
 PUPIL_WORDS = ("Sam", "Leo", "Taylor", "Brown", "the plants")

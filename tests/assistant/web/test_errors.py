@@ -10,7 +10,7 @@ import pytest
 import assistant
 from assistant.errors import DomainError, InvalidInput, LoginFailed, NotAllowed, NotFound, SessionClosed
 from assistant.sandbox import SandboxBusy
-from assistant.speech.my_voice import ClipRejected, ConsentNeeded
+from assistant.services.my_voice import ClipRejected, ConsentNeeded
 from assistant.speech.recogniser import Busy
 from assistant.speech.synthesis import SpeechTimeout, SpeechUnavailable
 from assistant.web.auth import NotLoggedIn

@@ -104,7 +104,8 @@ def test_enrolment_clips_are_checked_in_the_sandbox(app, client, recordings):
 
 @pytest.mark.slow
 def test_an_enrolled_pupil_is_heard_through_listen_and_taps_teach(app, client, tablet, recordings):
-    from assistant.speech import enrolment_clip, my_voice
+    from assistant.services import my_voice
+    from assistant.speech import enrolment_clip
     from assistant.web.store import get_db
     from symbols.catalogue import load_catalogue
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from assistant.errors import InvalidInput, NotFound
 from assistant.record.models import AuditEvent, VoiceProfile, VoiceTemplate
+from assistant.services import my_voice
 from assistant.services.erasure import erase_pupil, export_pupil
-from assistant.speech import enrolment_clip, my_voice
+from assistant.speech import enrolment_clip
 from assistant.speech import templates as tpl
 from tests.assistant.speech.voices import say
 
