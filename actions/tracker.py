@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.store import channel_secret, session_factory, sets_root
 from assistant.conversation.engine import Turn
 from assistant.conversation.standins import hide, moved, names_for_sender, shifts, show_text
-from assistant.conversation.turns import Unsigned, take_signed_turn
+from assistant.services.turns import Unsigned, take_signed_turn
 from assistant.vocabulary import InputMode, Provenance
 from symbols.catalogue import load_catalogue
 

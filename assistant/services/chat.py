@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from assistant.channel import signed
 from assistant.conversation.plans import STANCES
 from assistant.conversation.standins import hide_text, names_of, show
-from assistant.conversation.turns import MAX_CARDS, MAX_RESPONSE_MS, check_how_given, keep_answer
 from assistant.errors import InvalidInput
 from assistant.record.models import ConversationSession
 from assistant.services import chat_requests
 from assistant.services.my_voice import Heard, learn
+from assistant.services.turns import MAX_CARDS, MAX_RESPONSE_MS, check_how_given, keep_answer
 from assistant.vocabulary import CARD_ID, InputMode, Provenance, SpecialCard
 from symbols.catalogue import Catalogue
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from assistant.conversation.turns import add_observation
 from assistant.errors import InvalidInput
 from assistant.record.models import Concern, ConversationSession
 from assistant.reports import pupil_document
@@ -23,6 +22,7 @@ from assistant.services.entries import entries_of_session, entry_as_dict
 from assistant.services.photos import session_photo
 from assistant.services.pupils import profile_of, visible_pupils
 from assistant.services.sessions import claim_session, open_transcript, start_session
+from assistant.services.turns import add_observation
 from assistant.web.auth import current_staff, log_in, log_out, staff_required
 from assistant.web.listen import heard
 from assistant.web.rasa_client import RasaClient

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from assistant.conversation.turns import opening_text
 from assistant.errors import InvalidInput
 from assistant.services.pupils import profile_of
+from assistant.services.turns import opening_text
 from assistant.speech.synthesis import Synthesiser
 from assistant.web.store import get_db
 from assistant.web.tablet import tablet_session

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation.engine import Turn
-from assistant.conversation.turns import add_observation, take_turn
 from assistant.errors import NotAllowed
 from assistant.services.accounts import authenticate
 from assistant.services.audit import recent
 from assistant.services.concerns import list_concerns, mark_seen, unseen_count
 from assistant.services.entries import entries_of_session
 from assistant.services.sessions import start_session
+from assistant.services.turns import add_observation, take_turn
 
 
 def test_a_disclosure_on_the_tablet_reaches_the_safeguarding_lead_only(db, people, catalogue):

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from assistant.conversation.engine import Turn
-from assistant.conversation.turns import keep_answer, take_turn
 from assistant.errors import InvalidInput
 from assistant.record.models import ConversationSession, Entry
 from assistant.services.entries import entries_of_session
 from assistant.services.sessions import start_session
+from assistant.services.turns import keep_answer, take_turn
 
 
 def _session(db, people, conversation="interests"):
