@@ -1,5 +1,6 @@
 """The layout's promises, read from the source with ast: the modules of `assistant` import one
-another without a cycle (counting imports inside functions, which would only hide one), the
+another without a cycle (counting imports inside functions, which would only hide one) and
+only down the layers (web, reports, services, conversation and speech, the record), the
 project's own imports stand at the top of each module (one path can be read top to bottom),
 and the core (assistant/ outside assistant/web) imports neither Flask nor Rasa."""
 
@@ -174,3 +175,34 @@ def test_an_import_inside_a_function_is_found(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import os\n\ndef f():\n    import json\n    from assistant.errors import NotFound\n")
     assert project_imports_in_functions(sample) == ["5: assistant.errors"]
+
+
+# The layers of the package, top first: a module imports only from its own layer or below.
+LAYERS = (
+    ("assistant.web",),
+    ("assistant.reports",),
+    ("assistant.services",),
+    ("assistant.conversation", "assistant.speech"),
+    ("assistant.matcher", "assistant.record", "assistant.uploads", "assistant.sandbox"),
+    ("assistant.vocabulary", "assistant.settings", "assistant.errors", "assistant.channel"),
+)
+
+
+def layer_of(module: str) -> int | None:
+    for depth, packages in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in packages):
+            return depth
+    return None
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in MODULES if m != "assistant" and layer_of(m) is None] == []
+
+
+def test_imports_run_down_the_layers():
+    upward = {
+        module: sorted(m for m in imported if layer_of(m) < layer_of(module))
+        for module, imported in import_graph().items()
+        if module != "assistant"
+    }
+    assert {m: names for m, names in upward.items() if names} == {}
