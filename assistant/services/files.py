@@ -12,8 +12,9 @@ def write_private_file(out: Path, data: bytes) -> None:
     """Write `data` to `out`, readable only by this account; InvalidInput if it cannot be
     written (a missing folder, no permission), before anything is said to be exported."""
     try:
-        out.touch(mode=0o600, exist_ok=True)
-        out.chmod(0o600)
+        if not out.exists() or out.is_file():  # not a device such as /dev/stdout
+            out.touch(mode=0o600, exist_ok=True)
+            out.chmod(0o600)
         out.write_bytes(data)
     except OSError as error:
         raise InvalidInput(f"Cannot write {out}: {error.strerror or error}.") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,7 +14,6 @@ from assistant.services import audit
 from assistant.services.school_settings import effective
 from assistant.services.schools import school_id_or_only
 from assistant.services.text import clean_name
-from assistant.speech.synthesis import installed_voices
 from assistant.uploads import parse, read_pupils_csv
 from assistant.vocabulary import INPUT_MODES, WHOLE_SCHOOL_ROLES, InputMode
 from symbols.sets import SymbolSets, UnknownSymbolSet
@@ -266,23 +264,3 @@ def create_group(db: Session, name: str, staff_ids: list[int] | None = None, sch
                 raise NotFound("No such member of staff.")
             member.groups.append(group)
     return group
-
-
-@dataclass
-class ProfileForm:
-    """The communication profile form: the profile and what each choice may be."""
-
-    pupil: Pupil
-    profile: CommunicationProfile
-    symbol_sets: list[str]
-    input_modes: tuple[str, ...]
-    voices: list[tuple[str, str]]
-
-
-def profile_form(db: Session, staff: Staff, pupil_id: int, sets_root: Path | None) -> ProfileForm:
-    """A pupil's profile with the symbol sets of their school (in `sets_root`, the folder of
-    every school's sets) and the voices installed on this computer."""
-    pupil = pupil_for(db, staff, pupil_id)
-    profile = profile_of(pupil)
-    sets = SymbolSets.for_school(sets_root, pupil.school_id).names()
-    return ProfileForm(pupil, profile, sets, INPUT_MODES, installed_voices(current=profile.voice))

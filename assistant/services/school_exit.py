@@ -27,6 +27,7 @@ from assistant.record.rasa_stores import LOCK_KEY_PREFIX
 from assistant.record.unit_of_work import transaction
 from assistant.services import audit
 from assistant.services.erasure import _erase_tracker_events
+from assistant.services.files import write_private_file
 from symbols.sets import INSTANCE_SUBDIR, school_sets_dir
 
 EXPORT_ACTION = "export_school"  # the audit line an erasure looks for
@@ -120,10 +121,11 @@ def _jsonable(value):
     return value
 
 
-def export_school(db: Session, school_id: int, instance: Path | None = None) -> bytes:
-    """The school's whole record as one zip: `<table>.json` for each table (a list of rows,
-    secrets left out), the encounter photos under photos/, and README.txt saying what each
-    file is. Audited in the school's log (an erasure asks for an export first)."""
+def export_school(db: Session, school_id: int, out: Path, instance: Path | None = None) -> int:
+    """Write the school's whole record to `out` as one zip, readable only by the server's
+    account: `<table>.json` for each table (a list of rows, secrets left out), the encounter
+    photos under photos/, and README.txt saying what each file is. Audited in the school's
+    log once the file is written (an erasure asks for an export first). Returns its size."""
     school = _school(db, school_id)
     buffer = io.BytesIO()
     files = []
@@ -149,9 +151,10 @@ def export_school(db: Session, school_id: int, instance: Path | None = None) -> 
                 archive.write(path, name)
                 files.append((name, "A picture (or licence) of the school's own symbol sets.", 1))
         archive.writestr("README.txt", _readme(school.name, files))
+    write_private_file(out, buffer.getvalue())
     with transaction(db):
         audit.record(db, None, EXPORT_ACTION, None, "exported the whole school record", school_id=school_id)
-    return buffer.getvalue()
+    return len(buffer.getvalue())
 
 
 def _readme(school_name: str, files: list[tuple[str, str, int]]) -> str:

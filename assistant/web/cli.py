@@ -19,7 +19,6 @@ from assistant.services.accounts import (
 from assistant.services.backup import backup, restore
 from assistant.services.demo import DEMO_ADMIN, DEMO_ADVOCATE, DEMO_LOGIN, load_demo_data
 from assistant.services.erasure import erase_pupil_as_server
-from assistant.services.files import write_private_file
 from assistant.services.pupils import import_pupils_file
 from assistant.services.retention import apply_retention
 from assistant.services.school_exit import erase_school, export_school
@@ -245,9 +244,9 @@ def init_app(app: Flask) -> None:
     )
     def export_school_command(name: str, out_file: str):
         """Write a school's whole record to one zip (a JSON file per table, photos, README.txt)."""
-        data = export_school(get_db(), school_named(get_db(), name).id, Path(current_app.config["INSTANCE_PATH"]))
-        write_private_file(Path(out_file), data)
-        click.echo(f"The record of {name!r} is in {out_file} ({len(data)} bytes; keep it as safely as the server).")
+        school_id = school_named(get_db(), name).id
+        size = export_school(get_db(), school_id, Path(out_file), Path(current_app.config["INSTANCE_PATH"]))
+        click.echo(f"The record of {name!r} is in {out_file} ({size} bytes; keep it as safely as the server).")
 
     @command("erase-school")
     @click.argument("name")

@@ -12,7 +12,8 @@ from assistant.reports.gatsby import BENCHMARKS
 from assistant.reports.pupil_page import pupil_overview
 from assistant.services.erasure import erase_confirmed
 from assistant.services.erasure import export_pupil as export_record
-from assistant.services.pupils import import_pupils_file, profile_form, pupil_for, update_profile, visible_pupils
+from assistant.services.profile_form import profile_form
+from assistant.services.pupils import import_pupils_file, pupil_for, update_profile, visible_pupils
 from assistant.speech.synthesis import voice_sample as sample_of
 from assistant.uploads import MAX_FILE_BYTES
 from assistant.web.auth import current_staff

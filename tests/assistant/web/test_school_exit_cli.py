@@ -19,6 +19,11 @@ def test_the_commands_ask_for_the_name_twice_and_an_export_first(app, tmp_path):
     assert wrong.exit_code != 0 and "repeat the school's name" in wrong.output
     unexported = runner.invoke(args=["erase-school", "Other School", "--confirm", "Other School"])
     assert unexported.exit_code != 0 and "export-school" in unexported.output
+    # An export that could not be written is no export: the erasure still asks for one.
+    unwritten = runner.invoke(args=["export-school", "Other School", "--out", str(tmp_path / "no" / "x.zip")])
+    assert unwritten.exit_code == 1 and "Cannot write" in unwritten.output and "Traceback" not in unwritten.output
+    still = runner.invoke(args=["erase-school", "Other School", "--confirm", "Other School"])
+    assert still.exit_code != 0 and "export-school" in still.output
     exported = runner.invoke(args=["export-school", "Other School", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     assert zipfile.ZipFile(out).read("schools.json").decode().count("Other School") == 1
