@@ -26,6 +26,8 @@ from sqlalchemy.engine import make_url
 from assistant.settings import is_postgres, load_settings
 
 LOCK_KEY_PREFIX = "pupilvoice"
+# Rasa's Redis lock store, with each change of a conversation's lock atomic across servers.
+ATOMIC_LOCK_STORE = "nlu_components.atomic_lock_store.AtomicRedisLockStore"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -55,7 +57,7 @@ def lock_store_config(settings: dict) -> dict | None:
         return None
     url = make_url(settings["REDIS_URL"])
     config = {
-        "type": "redis",
+        "type": ATOMIC_LOCK_STORE,
         "url": url.host or "127.0.0.1",
         "port": url.port or 6379,
         "db": int(url.database or 0),

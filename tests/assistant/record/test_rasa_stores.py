@@ -64,7 +64,7 @@ def test_postgresql_record_means_a_postgresql_tracker_in_its_own_schema_and_role
         "query": {"options": "-csearch_path=rasa"},
     }
     assert endpoints["lock_store"] == {
-        "type": "redis",
+        "type": "nlu_components.atomic_lock_store.AtomicRedisLockStore",
         "url": "cache.school",
         "port": 6380,
         "db": 2,
