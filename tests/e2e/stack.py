@@ -7,6 +7,7 @@ generated one once could: it must still be taken as the token, not as an option.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -23,10 +24,26 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+# Ports for the servers the tests start come from below the ephemeral range (32768-60999 on
+# Linux), which outgoing connections draw from: a port bind(0) handed out could be taken by one
+# of the stack's many connections before the server bound it (it happened to a Rasa server).
+SERVER_PORTS = (20000, 32000)
+_given: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now on 127.0.0.1, never handed out twice by this process."""
+    while True:
+        port = random.randint(*SERVER_PORTS)
+        if port in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given.add(port)
+        return port
 
 
 def wait_for(url: str, seconds: float, process: subprocess.Popen, log: Path) -> None:
